@@ -1,0 +1,222 @@
+"""The syntax tree of a Lagrangian document, shared by both surface syntaxes.
+
+Plain text (``.lag``) and LaTeX math parse to the same nodes, so the physics engine, the
+printers and the language server never care which syntax a user wrote.  Every node keeps
+the exact source span it came from, with positions in UTF-16 code units as well as Python
+string offsets, because the language server speaks UTF-16 and the checks speak offsets.
+
+The tree is purely syntactic: a ``Symbol`` is whatever name the user wrote.  Whether ``H``
+is a declared field, ``lambda`` a coupling or ``G`` a field strength is decided later by
+``lagrangian.physics`` against the declarations; the grammar never needs to know.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal, Union
+
+
+@dataclass(frozen=True)
+class Position:
+    """A point in the source: 0-based line, 0-based UTF-16 column, Python string offset."""
+
+    line: int
+    character: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open source range ``[start, end)``."""
+
+    start: Position
+    end: Position
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem at a source span; ``code`` is one of the stable codes listed in docs."""
+
+    span: Span
+    severity: Literal["error", "warning", "hint"]
+    code: str
+    message: str
+
+
+# ---------------------------------------------------------------------------------------
+# Declarations
+
+
+@dataclass(frozen=True)
+class GaugeFactor:
+    """One factor of the gauge group as written: ``SU3`` is SU(3), ``U1`` is U(1)."""
+
+    name: str  # as written, e.g. "SU3", "SU(5)", "U1"
+    n: int  # N of SU(N); 1 for U(1)
+    span: Span | None = None
+
+    @property
+    def is_abelian(self) -> bool:
+        return self.n == 1
+
+
+@dataclass(frozen=True)
+class GaugeDecl:
+    """``gauge SU3 x SU2 x U1``: the product group, in the order reps are listed."""
+
+    factors: tuple[GaugeFactor, ...]
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class RepSpec:
+    """One entry of a field's quantum-number tuple, kept as text for the engine to read.
+
+    For SU(N) it is a representation name (``3``, ``-3``, ``3bar``, ``8``, ``6bar``);
+    for U(1) it is a charge (``1/2``, ``-13/6``, ``40``) and ``charge`` holds its value.
+    """
+
+    text: str
+    span: Span | None = None
+    charge: Fraction | None = None
+
+
+@dataclass(frozen=True)
+class FieldDecl:
+    """``scalar H (1, 2, 1/2)`` or ``fermion L (1, 2, -1/2) left`` or ``scalar S (1,1,0) real``."""
+
+    kind: Literal["scalar", "fermion"]
+    name: str
+    reps: tuple[RepSpec, ...]
+    helicity: Literal["left", "right"] | None = None
+    real: bool = False
+    span: Span | None = None
+    name_span: Span | None = None
+
+
+# ---------------------------------------------------------------------------------------
+# Terms
+
+
+@dataclass(frozen=True)
+class Index:
+    """A written index: ``i`` in ``H^i``, ``mu`` in ``D_mu``; ``upper`` is its height."""
+
+    name: str
+    upper: bool
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A name with decorations: ``H``, ``H^dagger``, ``Q^{a i}``, ``lambda``, ``G_{mu nu}``.
+
+    ``conjugate`` covers ``^dagger``, ``^\\dagger`` and ``^*``; ``transpose`` is ``^T``
+    (meaningful only for the reader: it does not change the invariant); ``power`` is an
+    integer exponent (``S^2``).
+    """
+
+    name: str
+    conjugate: bool = False
+    transpose: bool = False
+    indices: tuple[Index, ...] = ()
+    power: int = 1
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Epsilon:
+    """The Levi-Civita tensor ``eps``/``\\epsilon`` with its (possibly implicit) indices."""
+
+    indices: tuple[Index, ...] = ()
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Sigma:
+    """Pauli four-vectors ``sigma^mu`` and ``sigmabar^mu`` (``\\bar\\sigma^\\mu``)."""
+
+    bar: bool
+    indices: tuple[Index, ...] = ()
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Derivative:
+    """``D_mu X`` (covariant) or ``partial_mu X`` (ordinary) acting on the next factor."""
+
+    covariant: bool
+    index: Index | None
+    operand: Factor
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A parenthesised product, contracted to a singlet on its own: ``(H^dagger H)^2``.
+
+    A group with a derivative inside, such as ``(D_mu H)^dagger``, is a single object rather
+    than a singlet; the engine decides which reading applies.
+    """
+
+    factors: tuple[Factor, ...]
+    conjugate: bool = False
+    transpose: bool = False
+    power: int = 1
+    span: Span | None = None
+
+
+Factor = Union[Symbol, Epsilon, Sigma, Derivative, Group]
+
+
+@dataclass(frozen=True)
+class Number:
+    """An exact numeric coefficient: ``2``, ``1/4``, ``\\frac{1}{2}``, ``0.5``."""
+
+    value: Fraction
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Term:
+    """One summand of the Lagrangian.
+
+    ``sign`` is the leading sign, ``numbers`` the numeric prefactors, ``imaginary`` whether an
+    ``i`` multiplies it, ``factors`` everything else in order (couplings and fields alike, as
+    the grammar cannot tell them apart), and ``hc`` whether ``+ h.c.`` follows it.
+    """
+
+    sign: int
+    factors: tuple[Factor, ...]
+    numbers: tuple[Number, ...] = ()
+    imaginary: bool = False
+    hc: bool = False
+    span: Span | None = None
+    hc_span: Span | None = None
+
+
+@dataclass(frozen=True)
+class FitBlock:
+    """``fit NAME { data = "file.csv"; target = A0; inputs = pT, y; ... }`` for LLM-SR."""
+
+    name: str
+    settings: tuple[tuple[str, str], ...]
+    span: Span | None = None
+
+
+@dataclass
+class Document:
+    """A parsed document: declarations, terms and the syntax errors found on the way.
+
+    ``syntax`` says which surface syntax the text was written in.  For a ``.tex`` file the
+    spans point into the original file, not into the extracted math.
+    """
+
+    syntax: Literal["lag", "latex"]
+    gauge: GaugeDecl | None = None
+    fields: list[FieldDecl] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    fits: list[FitBlock] = field(default_factory=list)
+    errors: list[Diagnostic] = field(default_factory=list)
+    lagrangian_spans: list[Span] = field(default_factory=list)
