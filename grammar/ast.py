@@ -54,6 +54,7 @@ class GaugeFactor:
 
     name: str  # as written, e.g. "SU3", "SU(5)", "U1"
     n: int  # N of SU(N); 1 for U(1)
+    strength: str | None = None  # field-strength name if written: ``SU3[G]``
     span: Span | None = None
 
     @property
