@@ -1,0 +1,221 @@
+"""Field content: declarations read into gauge and Lorentz representations.
+
+This is the one place where the syntactic declarations of a document (or of a ``--fields``
+string) become physics: irreps are parsed, charges made exact, real scalars checked to sit
+in real representations, and every problem reported at the span of the declaration that
+caused it, so that one bad declaration never hides the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from lagrangian.grammar.ast import Diagnostic, FieldDecl, GaugeDecl, Position, Span
+from lagrangian.physics.counting import Rep
+from lagrangian.physics.groups import (
+    GaugeGroup,
+    RepError,
+    SUIrrep,
+    parse_charge,
+    parse_su_irrep,
+)
+
+RESERVED_NAMES = frozenset(
+    [
+        "D",
+        "partial",
+        "eps",
+        "epsilon",
+        "sigma",
+        "sigmabar",
+        "delta",
+        "i",
+        "dagger",
+        "gauge",
+        "scalar",
+        "fermion",
+        "fit",
+        "left",
+        "right",
+        "real",
+        "x",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A declared field: its name, spin, representation and reality."""
+
+    name: str
+    kind: Literal["scalar", "fermion"]
+    rep: Rep
+    real: bool = False
+    helicity: Literal["left", "right"] | None = None
+    span: Span | None = None
+
+    @property
+    def is_fermion(self) -> bool:
+        return self.kind == "fermion"
+
+    @property
+    def dimension(self) -> Fraction:
+        return Fraction(3, 2) if self.is_fermion else Fraction(1)
+
+    @property
+    def is_gauge_singlet(self) -> bool:
+        return all((r.is_trivial if isinstance(r, SUIrrep) else r == 0) for r in self.rep.gauge)
+
+    def rep_for(self, conjugate: bool) -> Rep:
+        return self.rep.conjugate() if conjugate and not self.real else self.rep
+
+    def charged_under(self, factor: int) -> bool:
+        r = self.rep.gauge[factor]
+        return not r.is_trivial if isinstance(r, SUIrrep) else r != 0
+
+    def quantum_numbers(self) -> str:
+        """``(3, 2, 1/6)`` in declaration order, with canonical irrep names."""
+        parts = [r.name() if isinstance(r, SUIrrep) else str(r) for r in self.rep.gauge]
+        return "(" + ", ".join(parts) + ")"
+
+
+@dataclass(frozen=True)
+class Model:
+    """A gauge group with its fields: everything the engine needs to enumerate terms."""
+
+    group: GaugeGroup
+    fields: tuple[Field, ...]
+    strengths: tuple[str, ...]
+
+    def field(self, name: str) -> Field | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+    def factor_label(self, factor: int) -> str:
+        n = self.group.ns[factor]
+        return "U(1)" if n == 1 else f"SU({n})"
+
+
+def default_strength_names(group: GaugeGroup) -> tuple[str, ...]:
+    """Field-strength symbols: G, W, B for the first SU(3), SU(2), U(1); ``F<k>`` otherwise."""
+    names: list[str] = []
+    used: set[str] = set()
+    for position, n in enumerate(group.ns, start=1):
+        candidate = {3: "G", 2: "W", 1: "B"}.get(n)
+        if candidate is None or candidate in used:
+            candidate = f"F{position}"
+        used.add(candidate)
+        names.append(candidate)
+    return tuple(names)
+
+
+def build_model(
+    gauge: GaugeDecl | None, decls: Iterable[FieldDecl]
+) -> tuple[Model, list[Diagnostic]]:
+    """Resolve declarations into a ``Model``; every problem becomes a diagnostic."""
+    diagnostics: list[Diagnostic] = []
+    if gauge is None:
+        group = GaugeGroup.standard_model()
+        strengths = default_strength_names(group)
+    else:
+        group = GaugeGroup(
+            names=tuple(f.name for f in gauge.factors), ns=tuple(f.n for f in gauge.factors)
+        )
+        defaults = default_strength_names(group)
+        strengths = tuple(f.strength or d for f, d in zip(gauge.factors, defaults))
+    fields: list[Field] = []
+    seen: dict[str, FieldDecl] = {}
+    for decl in decls:
+        span = decl.name_span or decl.span
+        if decl.name in RESERVED_NAMES or decl.name in strengths:
+            diagnostics.append(
+                _error(span, "syntax", f"'{decl.name}' is reserved and cannot name a field")
+            )
+            continue
+        if decl.name in seen:
+            diagnostics.append(
+                _error(span, "duplicate-field", f"field '{decl.name}' is declared twice")
+            )
+            continue
+        seen[decl.name] = decl
+        field = _read_field(group, decl, diagnostics)
+        if field is not None:
+            fields.append(field)
+    return Model(group=group, fields=tuple(fields), strengths=strengths), diagnostics
+
+
+def _read_field(group: GaugeGroup, decl: FieldDecl, diagnostics: list[Diagnostic]) -> Field | None:
+    if len(decl.reps) != len(group.ns):
+        diagnostics.append(
+            _error(
+                decl.span,
+                "bad-representation",
+                f"'{decl.name}' lists {len(decl.reps)} quantum numbers but the gauge group "
+                f"{' x '.join(group.names)} has {len(group.ns)} factors",
+            )
+        )
+        return None
+    gauge: list[SUIrrep | Fraction] = []
+    for spec, n, factor_name in zip(decl.reps, group.ns, group.names):
+        try:
+            if n == 1:
+                gauge.append(spec.charge if spec.charge is not None else parse_charge(spec.text))
+            else:
+                gauge.append(parse_su_irrep(spec.text, n))
+        except RepError as error:
+            diagnostics.append(
+                _error(spec.span or decl.span, "bad-representation", f"{factor_name}: {error}")
+            )
+            return None
+    if decl.kind == "fermion":
+        if decl.real:
+            diagnostics.append(
+                _error(decl.span, "bad-representation", "a Weyl fermion cannot be declared real")
+            )
+            return None
+        helicity = decl.helicity or "left"
+        lorentz = (1, 0) if helicity == "left" else (0, 1)
+        rep = Rep(gauge=tuple(gauge), lorentz=lorentz, fermion=True)
+        return Field(decl.name, "fermion", rep, False, helicity, decl.span)
+    rep = Rep(gauge=tuple(gauge), lorentz=(0, 0), fermion=False)
+    if decl.real and not _is_real(rep):
+        diagnostics.append(
+            _error(
+                decl.span,
+                "bad-representation",
+                f"'{decl.name}' is declared real but {_describe(group, rep)} is not a real "
+                "representation (it needs self-conjugate, non-pseudoreal irreps and zero charges)",
+            )
+        )
+        return None
+    return Field(decl.name, "scalar", rep, decl.real, None, decl.span)
+
+
+def _is_real(rep: Rep) -> bool:
+    pseudo = 0
+    for r in rep.gauge:
+        if isinstance(r, SUIrrep):
+            reality = r.reality()
+            if reality == "complex":
+                return False
+            pseudo += reality == "pseudoreal"
+        elif r != 0:
+            return False
+    return pseudo % 2 == 0
+
+
+def _describe(group: GaugeGroup, rep: Rep) -> str:
+    parts = [r.name() if isinstance(r, SUIrrep) else str(r) for r in rep.gauge]
+    return "(" + ", ".join(parts) + ")"
+
+
+def _error(span: Span | None, code: str, message: str) -> Diagnostic:
+    return Diagnostic(span=span or _NOWHERE, severity="error", code=code, message=message)
+
+
+_NOWHERE = Span(Position(0, 0, 0), Position(0, 0, 0))

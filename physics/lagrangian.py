@@ -1,0 +1,157 @@
+"""The complete renormalizable Lagrangian of a field content.
+
+Every gauge-invariant, Lorentz-invariant operator of mass dimension at most four, one entry
+per independent invariant: canonical kinetic terms (kinetic mixing is removed by a field
+redefinition, so it is not listed), gauge kinetic terms for every factor some field is
+charged under, and the non-derivative monomials — tadpoles, scalar masses, trilinears,
+quartics, fermion masses and Yukawas.  A monomial that is not its own conjugate is listed
+once with ``+ h.c.``; a self-conjugate monomial with ``c`` invariants gives ``c`` real
+couplings.  Counts come from the character method, explicit forms from ``basis``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+
+from lagrangian.physics import monomials as mono
+from lagrangian.physics.basis import Pattern
+from lagrangian.physics.fields import Field, Model
+from lagrangian.physics.groups import SUIrrep
+from lagrangian.physics.monomials import Occurrence
+
+KINDS = (
+    "kinetic",
+    "gauge_kinetic",
+    "linear",
+    "scalar_mass",
+    "trilinear",
+    "quartic",
+    "fermion_mass",
+    "yukawa",
+)
+
+
+@dataclass(frozen=True)
+class LagrangianTerm:
+    """One independent invariant of the Lagrangian.
+
+    ``occurrences`` are the field factors (empty for gauge kinetic terms, whose field
+    strength is ``strength``); ``pattern`` the explicit SU(N) contraction (``None`` for the
+    fixed kinetic forms); ``multiplicity`` how many independent invariants the monomial has.
+    """
+
+    kind: str
+    occurrences: tuple[Occurrence, ...]
+    hc: bool
+    pattern: Pattern | None = None
+    multiplicity: int = 1
+    strength: int | None = None  # gauge factor of a gauge kinetic term
+
+
+def complete_lagrangian(model: Model) -> list[LagrangianTerm]:
+    """All renormalizable terms of ``model``, in the order of ``KINDS``."""
+    terms: list[LagrangianTerm] = []
+    terms.extend(
+        LagrangianTerm("kinetic", _kinetic_occurrences(model, f), hc=False) for f in model.fields
+    )
+    for factor in range(len(model.group.ns)):
+        if any(f.charged_under(factor) for f in model.fields):
+            terms.append(LagrangianTerm("gauge_kinetic", (), hc=False, strength=factor))
+    found: dict[str, list[LagrangianTerm]] = {k: [] for k in KINDS[2:]}
+    for occs in _candidate_monomials(model):
+        kind = _kind(model, occs)
+        c = mono.count(model, occs)
+        if c == 0:
+            continue
+        hc = not mono.is_self_conjugate(model, occs)
+        for pattern in mono.basis(model, occs, c):
+            found[kind].append(LagrangianTerm(kind, occs, hc, pattern, c))
+    for kind in KINDS[2:]:
+        terms.extend(found[kind])
+    return terms
+
+
+def _kinetic_occurrences(model: Model, field: Field) -> tuple[Occurrence, ...]:
+    return (mono.occurrence(model, field, True), mono.occurrence(model, field, False))
+
+
+def _objects(model: Model) -> tuple[list[Occurrence], list[Occurrence]]:
+    """Scalar occurrences, and fermion occurrences that are left-handed spinors.
+
+    A right-handed spinor object is the conjugate of a left-handed one, so fermion
+    bilinears built from left-handed objects cover every fermion term up to ``h.c.``.
+    """
+    scalars: list[Occurrence] = []
+    left: list[Occurrence] = []
+    for i, f in enumerate(model.fields):
+        if f.is_fermion:
+            left.append(Occurrence(i, f.helicity == "right"))
+        else:
+            scalars.append(Occurrence(i, False))
+            if not f.real:
+                scalars.append(Occurrence(i, True))
+    return scalars, left
+
+
+def _candidate_monomials(model: Model) -> Iterator[tuple[Occurrence, ...]]:
+    """Canonical representatives (one per conjugate pair) that pass the cheap charge tests."""
+    scalars, left = _objects(model)
+    seen: set[tuple[Occurrence, ...]] = set()
+    candidates: list[tuple[Occurrence, ...]] = []
+    for degree in range(1, 5):
+        candidates.extend(itertools.combinations_with_replacement(scalars, degree))
+    for pair in itertools.combinations_with_replacement(left, 2):
+        candidates.append(pair)
+        candidates.extend(pair + (s,) for s in scalars)
+    for occs in candidates:
+        canonical = _canonical(model, tuple(sorted(occs)))
+        if canonical in seen or not _charges_vanish(model, canonical):
+            continue
+        seen.add(canonical)
+        yield canonical
+
+
+def _canonical(model: Model, occs: tuple[Occurrence, ...]) -> tuple[Occurrence, ...]:
+    """Of a monomial and its conjugate, the one written without ``^dagger`` on left-handed
+    fermions, then with fewer daggers, then the lexicographically smaller."""
+    other = mono.conjugate(model, occs)
+
+    def key(m: tuple[Occurrence, ...]) -> tuple[int, int, tuple[Occurrence, ...]]:
+        spinor_daggers = sum(
+            1
+            for o in m
+            if model.fields[o.index].is_fermion
+            and (o.conjugate == (model.fields[o.index].helicity == "left"))
+        )
+        return (spinor_daggers, sum(o.conjugate for o in m), m)
+
+    return min(occs, other, key=key)
+
+
+def _charges_vanish(model: Model, occs: tuple[Occurrence, ...]) -> bool:
+    if any(total != 0 for total in mono.charge_sums(model, occs).values()):
+        return False
+    for f in model.group.su_factors:
+        n = model.group.ns[f]
+        n_ality = 0
+        for o in occs:
+            irrep = mono.rep_of(model, o).gauge[f]
+            assert isinstance(irrep, SUIrrep)
+            n_ality += irrep.n_ality
+        if n_ality % n:
+            return False
+    return True
+
+
+def _kind(model: Model, occs: tuple[Occurrence, ...]) -> str:
+    fermions = sum(model.fields[o.index].is_fermion for o in occs)
+    if fermions == 2:
+        return "fermion_mass" if len(occs) == 2 else "yukawa"
+    return {1: "linear", 2: "scalar_mass", 3: "trilinear", 4: "quartic"}[len(occs)]
+
+
+def mass_dimension(model: Model, occs: tuple[Occurrence, ...]) -> Fraction:
+    return sum((model.fields[o.index].dimension for o in occs), Fraction(0))

@@ -1,0 +1,128 @@
+"""Monomials of field occurrences: the unit every count, basis and check works on.
+
+A monomial is a multiset of occurrences (a field, or its conjugate).  Real fields never
+appear conjugated.  Counting, explicit bases and conjugation all need the same bookkeeping
+(identical copies grouped, irreps per SU factor, charges per U(1) factor), kept here once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+
+from lagrangian.physics.basis import Pattern, monomial_basis
+from lagrangian.physics.counting import Rep, count_invariants
+from lagrangian.physics.fields import Field, Model
+from lagrangian.physics.groups import GaugeGroup, SUIrrep
+from lagrangian.physics.tensors import Shape, shape_of
+
+
+@dataclass(frozen=True, order=True)
+class Occurrence:
+    """One factor of a monomial: ``field`` (by declaration index) or its conjugate."""
+
+    index: int
+    conjugate: bool
+
+
+def occurrence(model: Model, field: Field, conjugate: bool) -> Occurrence:
+    return Occurrence(model.fields.index(field), conjugate and not field.real)
+
+
+def rep_of(model: Model, occ: Occurrence) -> Rep:
+    return model.fields[occ.index].rep_for(occ.conjugate)
+
+
+def conjugate(model: Model, occs: tuple[Occurrence, ...]) -> tuple[Occurrence, ...]:
+    return tuple(
+        sorted(
+            Occurrence(o.index, not o.conjugate and not model.fields[o.index].real) for o in occs
+        )
+    )
+
+
+def is_self_conjugate(model: Model, occs: tuple[Occurrence, ...]) -> bool:
+    return tuple(sorted(occs)) == conjugate(model, occs)
+
+
+def parts(model: Model, occs: tuple[Occurrence, ...]) -> list[tuple[Rep, int]]:
+    """Identical occurrences grouped, as ``count_invariants`` wants them."""
+    return [(rep_of(model, o), k) for o, k in sorted(Counter(occs).items())]
+
+
+def charge_sums(model: Model, occs: tuple[Occurrence, ...]) -> dict[int, Fraction]:
+    """Sum of charges per U(1) factor (index into the gauge group)."""
+    sums: dict[int, Fraction] = {}
+    for factor, n in enumerate(model.group.ns):
+        if n == 1:
+            sums[factor] = sum((rep_of(model, o).gauge[factor] for o in occs), Fraction(0))
+    return sums
+
+
+def count(model: Model, occs: tuple[Occurrence, ...]) -> int:
+    """Independent gauge x Lorentz invariants of the monomial, with statistics."""
+    return _count_cached(model.group, tuple(parts(model, occs)))
+
+
+@lru_cache(maxsize=65536)
+def _count_cached(group: GaugeGroup, grouped: tuple[tuple[Rep, int], ...]) -> int:
+    return count_invariants(group, grouped)
+
+
+def basis(model: Model, occs: tuple[Occurrence, ...], target: int) -> list[Pattern]:
+    """Explicit independent contractions of the monomial (``target`` of them)."""
+    return _basis_cached(model.group, tuple(_signature(model, occs)), target)
+
+
+def shapes(model: Model, occs: tuple[Occurrence, ...]) -> list[list[Shape]]:
+    """Per occurrence, how it carries each SU(N) factor (conjugates swap index heights)."""
+    su = model.group.su_factors
+    out = []
+    for o in occs:
+        gauge = model.fields[o.index].rep.gauge
+        out.append([shape_of(_su(gauge[f]), o.conjugate) for f in su])
+    return out
+
+
+def _su(irrep: SUIrrep | Fraction) -> SUIrrep:
+    assert isinstance(irrep, SUIrrep)
+    return irrep
+
+
+def _signature(
+    model: Model, occs: tuple[Occurrence, ...]
+) -> list[tuple[tuple[Shape, ...], tuple[SUIrrep, ...], int]]:
+    """Shapes and irreps per occurrence plus a label equal exactly for identical
+    occurrences, numbered by first appearance so equal field contents share the cache."""
+    su = model.group.su_factors
+    labels: dict[Occurrence, int] = {}
+    return [
+        (
+            tuple(occ_shapes),
+            tuple(_su(rep_of(model, o).gauge[f]) for f in su),
+            labels.setdefault(o, len(labels)),
+        )
+        for o, occ_shapes in zip(occs, shapes(model, occs))
+    ]
+
+
+@lru_cache(maxsize=8192)
+def _basis_cached(
+    group: GaugeGroup,
+    signature: tuple[tuple[tuple[Shape, ...], tuple[SUIrrep, ...], int], ...],
+    target: int,
+) -> list[Pattern]:
+    factor_targets = []
+    for position, f in enumerate(group.su_factors):
+        single = GaugeGroup(names=(group.names[f],), ns=(group.ns[f],))
+        factor_targets.append(
+            count_invariants(single, [(Rep(gauge=(irr[position],)), 1) for _, irr, _ in signature])
+        )
+    return monomial_basis(
+        [list(sh) for sh, _, _ in signature],
+        [label for _, _, label in signature],
+        factor_targets,
+        target,
+    )
