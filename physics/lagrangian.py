@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from fractions import Fraction
 
 from lagrangian.physics import monomials as mono
 from lagrangian.physics.basis import Pattern
@@ -62,7 +61,8 @@ def complete_lagrangian(model: Model) -> list[LagrangianTerm]:
             terms.append(LagrangianTerm("gauge_kinetic", (), hc=False, strength=factor))
     found: dict[str, list[LagrangianTerm]] = {k: [] for k in KINDS[2:]}
     for occs in _candidate_monomials(model):
-        kind = _kind(model, occs)
+        kind = monomial_kind(model, occs)
+        assert kind is not None
         c = mono.count(model, occs)
         if c == 0:
             continue
@@ -105,16 +105,16 @@ def _candidate_monomials(model: Model) -> Iterator[tuple[Occurrence, ...]]:
         candidates.extend(itertools.combinations_with_replacement(scalars, degree))
     for pair in itertools.combinations_with_replacement(left, 2):
         candidates.append(pair)
-        candidates.extend(pair + (s,) for s in scalars)
+        candidates.extend((*pair, s) for s in scalars)
     for occs in candidates:
-        canonical = _canonical(model, tuple(sorted(occs)))
+        canonical = canonical_monomial(model, tuple(sorted(occs)))
         if canonical in seen or not _charges_vanish(model, canonical):
             continue
         seen.add(canonical)
         yield canonical
 
 
-def _canonical(model: Model, occs: tuple[Occurrence, ...]) -> tuple[Occurrence, ...]:
+def canonical_monomial(model: Model, occs: tuple[Occurrence, ...]) -> tuple[Occurrence, ...]:
     """Of a monomial and its conjugate, the one written without ``^dagger`` on left-handed
     fermions, then with fewer daggers, then the lexicographically smaller."""
     other = mono.conjugate(model, occs)
@@ -146,12 +146,11 @@ def _charges_vanish(model: Model, occs: tuple[Occurrence, ...]) -> bool:
     return True
 
 
-def _kind(model: Model, occs: tuple[Occurrence, ...]) -> str:
+def monomial_kind(model: Model, occs: tuple[Occurrence, ...]) -> str | None:
+    """The term kind of a non-derivative monomial; None beyond the renormalizable ones."""
     fermions = sum(model.fields[o.index].is_fermion for o in occs)
     if fermions == 2:
-        return "fermion_mass" if len(occs) == 2 else "yukawa"
-    return {1: "linear", 2: "scalar_mass", 3: "trilinear", 4: "quartic"}[len(occs)]
-
-
-def mass_dimension(model: Model, occs: tuple[Occurrence, ...]) -> Fraction:
-    return sum((model.fields[o.index].dimension for o in occs), Fraction(0))
+        return {2: "fermion_mass", 3: "yukawa"}.get(len(occs))
+    if fermions:
+        return None
+    return {1: "linear", 2: "scalar_mass", 3: "trilinear", 4: "quartic"}.get(len(occs))

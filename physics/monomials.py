@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
-from lagrangian.physics.basis import Pattern, monomial_basis
+import numpy as np
+from lagrangian.physics.basis import Pattern, evaluate, monomial_basis
 from lagrangian.physics.counting import Rep, count_invariants
 from lagrangian.physics.fields import Field, Model
 from lagrangian.physics.groups import GaugeGroup, SUIrrep
-from lagrangian.physics.tensors import Shape, shape_of
+from lagrangian.physics.tensors import Shape, random_tensor, shape_of
 
 
 @dataclass(frozen=True, order=True)
@@ -126,3 +127,24 @@ def _basis_cached(
         factor_targets,
         target,
     )
+
+
+class Sampler:
+    """Fixed random tensors per occurrence, so any two contractions of the same fields can
+    be compared by their values: the same invariant gives proportional vectors."""
+
+    def __init__(self, model: Model, batch: int = 24, seed: int = 20261124) -> None:
+        self.model = model
+        self.batch = batch
+        self.seed = seed
+        self._cache: dict[Occurrence, np.ndarray] = {}
+
+    def tensor(self, occ: Occurrence) -> np.ndarray:
+        if occ not in self._cache:
+            rng = np.random.default_rng([self.seed, occ.index, int(occ.conjugate)])
+            self._cache[occ] = random_tensor(tuple(shapes(self.model, (occ,))[0]), self.batch, rng)
+        return self._cache[occ]
+
+    def value(self, occs: tuple[Occurrence, ...], pattern: Pattern) -> np.ndarray:
+        """The contraction ``pattern`` of the occurrences, one number per sample."""
+        return evaluate(shapes(self.model, occs), [self.tensor(o) for o in occs], pattern)

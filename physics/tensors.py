@@ -168,7 +168,7 @@ def project(x: np.ndarray, shape: Shape, start: int) -> np.ndarray:
     if projector is not None:
         axes = list(range(start, start + k + m))
         moved = np.moveaxis(x, axes, list(range(x.ndim - k - m, x.ndim)))
-        flat = moved.reshape(moved.shape[: x.ndim - k - m] + (-1,)) @ projector.T
+        flat = moved.reshape((*moved.shape[: x.ndim - k - m], -1)) @ projector.T
         x = np.moveaxis(flat.reshape(moved.shape), list(range(x.ndim - k - m, x.ndim)), axes)
     return x
 

@@ -1,0 +1,473 @@
+"""Term checks: every written term against the exact engine, with stable diagnostic codes.
+
+Codes (documented in docs/diagnostics.md, relied on by scripts and the editor):
+``syntax``, ``unknown-field``, ``duplicate-field``, ``bad-representation``, ``bad-index``,
+``hypercharge``, ``gauge-noninvariant``, ``lorentz``, ``vanishes-by-symmetry``,
+``ambiguous-contraction``, ``nonrenormalizable``, ``missing-hc``, ``duplicate-term``.
+
+Each check says what is wrong in physics terms (which group has no singlet, what the charge
+sum is, which identical fields make a contraction vanish) at the span of the term.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+from lagrangian.grammar import ast
+from lagrangian.physics import monomials as mono
+from lagrangian.physics.basis import Delta, Epsilon, GroupPattern, Pattern
+from lagrangian.physics.counting import Rep, count_invariants
+from lagrangian.physics.fields import Model, build_model
+from lagrangian.physics.groups import GaugeGroup, SUIrrep
+from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
+from lagrangian.physics.monomials import Occurrence, Sampler
+from lagrangian.physics.resolve import ResolvedTerm, resolve
+
+Severity = str
+
+
+@dataclass
+class TermInfo:
+    """What the engine knows about one written term (for hover, completion and actions)."""
+
+    term: ast.Term
+    resolved: ResolvedTerm
+    kind: str
+    dimension: Fraction
+    charges: dict[str, Fraction]
+    self_conjugate: bool
+    monomial: tuple[Occurrence, ...] | None = None  # canonical, for non-derivative terms
+    multiplicity: int = 0  # independent invariants of that monomial
+    coefficients: np.ndarray | None = None  # in the engine basis of ``monomial``
+    valid: bool = True
+    diagnostics: list[ast.Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class Analysis:
+    document: ast.Document
+    model: Model
+    terms: list[TermInfo]
+    diagnostics: list[ast.Diagnostic]
+
+
+def analyze(document: ast.Document) -> Analysis:
+    """Check a parsed document: declarations, then every term, then the terms together."""
+    model, diagnostics = build_model(document.gauge, document.fields)
+    diagnostics = list(document.errors) + diagnostics
+    sampler = Sampler(model)
+    infos = [check_term(model, term, sampler) for term in document.terms]
+    _document_checks(model, infos)
+    for info in infos:
+        diagnostics.extend(info.diagnostics)
+    diagnostics.sort(key=lambda d: (d.span.start.offset, d.span.end.offset))
+    return Analysis(document, model, infos, diagnostics)
+
+
+def _diag(
+    term: ast.Term, severity: Severity, code: str, message: str, span: ast.Span | None = None
+) -> ast.Diagnostic:
+    return ast.Diagnostic(
+        span=span or term.span or _ORIGIN,
+        severity=severity,  # type: ignore[arg-type]
+        code=code,
+        message=message,
+    )
+
+
+_ORIGIN = ast.Span(ast.Position(0, 0, 0), ast.Position(0, 0, 0))
+
+
+def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> TermInfo:
+    """All term-level checks; the returned info carries the diagnostics."""
+    sampler = sampler or Sampler(model)
+    r = resolve(model, term)
+    occs = r.occurrences
+    dimension = (
+        sum((model.fields[o.index].dimension for o in occs), Fraction(0))
+        + r.derivatives
+        + 2 * len(r.strengths)
+    )
+    charges = {model.group.names[f]: total for f, total in mono.charge_sums(model, occs).items()}
+    info = TermInfo(
+        term=term,
+        resolved=r,
+        kind=_classify(model, r),
+        dimension=dimension,
+        charges=charges,
+        self_conjugate=mono.is_self_conjugate(model, occs),
+    )
+    d = info.diagnostics
+    for name, span in r.unknown:
+        d.append(_diag(term, "error", "unknown-field", f"'{name}' is not a declared field", span))
+    if not occs and not r.strengths:
+        return info
+    if dimension > 4:
+        d.append(
+            _diag(
+                term,
+                "warning",
+                "nonrenormalizable",
+                f"mass dimension {dimension} > 4: not renormalizable",
+            )
+        )
+    for use in r.fields:
+        f = model.fields[use.occurrence.index]
+        if use.derivative is False and not f.is_gauge_singlet:
+            d.append(
+                _diag(
+                    term,
+                    "warning",
+                    "gauge-noninvariant",
+                    f"partial derivative of the charged field {f.name} is not gauge covariant; "
+                    "use D_mu",
+                    use.span,
+                )
+            )
+    errors_before = sum(x.severity == "error" for x in d)
+    _check_charges(model, info)
+    _check_groups(model, info)
+    _check_lorentz(model, info)
+    if sum(x.severity == "error" for x in d) > errors_before or r.unknown:
+        info.valid = False
+        return info
+    if not r.derivatives and not r.strengths and _fermions(model, occs) <= 2:
+        _check_invariant(model, info, sampler)
+    if not info.self_conjugate and not term.hc:
+        info.diagnostics.append(
+            _diag(
+                term,
+                "hint",
+                "missing-hc",
+                "this term is not its own hermitian conjugate: add '+ h.c.'",
+            )
+        )
+    return info
+
+
+def _classify(model: Model, r: ResolvedTerm) -> str:
+    occs = r.occurrences
+    if r.strengths and not occs:
+        return "gauge_kinetic"
+    if r.derivatives or r.strengths:
+        same = len({o.index for o in occs}) == 1 and len(occs) == 2
+        return "kinetic" if same and r.derivatives == 2 and not r.strengths else "operator"
+    kind = monomial_kind(model, occs)
+    return kind or "operator"
+
+
+def _fermions(model: Model, occs: Sequence[Occurrence]) -> int:
+    return sum(model.fields[o.index].is_fermion for o in occs)
+
+
+def _check_charges(model: Model, info: TermInfo) -> None:
+    for name, total in info.charges.items():
+        if total != 0:
+            what = "hypercharge" if name in ("U1", "U(1)", "U1Y") else f"{name} charge"
+            info.diagnostics.append(
+                _diag(info.term, "error", "hypercharge", f"{what} sum is {total}, not 0")
+            )
+
+
+def _irrep_names(model: Model, uses: Sequence[Occurrence], factor: int) -> str:
+    names = []
+    for o in uses:
+        r = mono.rep_of(model, o).gauge[factor]
+        assert isinstance(r, SUIrrep)
+        names.append(r.name())
+    return " x ".join(names)
+
+
+def _su_reps(model: Model, r: ResolvedTerm, factor: int, unit: int | None) -> list[SUIrrep]:
+    reps = []
+    for use in r.fields:
+        if unit is None or use.unit == unit:
+            irrep = mono.rep_of(model, use.occurrence).gauge[factor]
+            assert isinstance(irrep, SUIrrep)
+            reps.append(irrep)
+    if unit is None:
+        for s in r.strengths:
+            if s.factor == factor:
+                n = model.group.ns[factor]
+                reps.append(SUIrrep(n, (1,) + (0,) * (n - 3) + (1,)) if n > 2 else SUIrrep(2, (2,)))
+    return reps
+
+
+def _check_groups(model: Model, info: TermInfo) -> None:
+    r = info.resolved
+    for f in model.group.su_factors:
+        reps = [x for x in _su_reps(model, r, f, None) if not x.is_trivial]
+        if reps and _singlets(model.group, f, reps) == 0:
+            label = model.factor_label(f)
+            info.diagnostics.append(
+                _diag(
+                    info.term,
+                    "error",
+                    "gauge-noninvariant",
+                    f"no {label} singlet in {' x '.join(x.name() for x in reps)}",
+                )
+            )
+    for unit, span in r.unit_spans.items():
+        occs = tuple(sorted(u.occurrence for u in r.fields if u.unit == unit))
+        problems = [
+            f"{model.group.names[f]} charge {t}"
+            for f, t in mono.charge_sums(model, occs).items()
+            if t != 0
+        ]
+        for f in model.group.su_factors:
+            reps = [x for x in _su_reps(model, r, f, unit) if not x.is_trivial]
+            if reps and _singlets(model.group, f, reps) == 0:
+                problems.append(f"no {model.factor_label(f)} singlet")
+        if problems:
+            info.diagnostics.append(
+                _diag(
+                    info.term,
+                    "error",
+                    "gauge-noninvariant",
+                    "parenthesised product is not a singlet on its own: " + ", ".join(problems),
+                    span,
+                )
+            )
+
+
+def _singlets(group: GaugeGroup, factor: int, reps: list[SUIrrep]) -> int:
+    single = GaugeGroup(names=(group.names[factor],), ns=(group.ns[factor],))
+    return count_invariants(single, [(Rep(gauge=(x,)), 1) for x in reps])
+
+
+def _check_lorentz(model: Model, info: TermInfo) -> None:
+    r = info.resolved
+    counts = Counter(name for name, _ in r.vector_indices)
+    for name, n in counts.items():
+        if n != 2:
+            info.diagnostics.append(
+                _diag(
+                    info.term,
+                    "error",
+                    "lorentz",
+                    f"Lorentz index {name} appears {n} time{'s' if n != 1 else ''}; "
+                    "each must be contracted exactly once",
+                )
+            )
+    left = right = 0
+    for use in r.fields:
+        f = model.fields[use.occurrence.index]
+        if f.is_fermion:
+            is_left = (f.helicity == "left") != use.occurrence.conjugate
+            left += is_left
+            right += not is_left
+    sigmas = len(r.sigmas)
+    if (left + right) % 2:
+        info.diagnostics.append(
+            _diag(
+                info.term,
+                "error",
+                "lorentz",
+                f"an odd number of spinors ({left + right}) cannot form a Lorentz scalar",
+            )
+        )
+    elif left < sigmas or right < sigmas or (left - sigmas) % 2 or (right - sigmas) % 2:
+        info.diagnostics.append(
+            _diag(
+                info.term,
+                "error",
+                "lorentz",
+                f"{left} left-handed and {right} right-handed spinors with {sigmas} sigma "
+                "matrices cannot close into a Lorentz scalar (a left and a right spinor pair "
+                "only through sigma^mu)",
+            )
+        )
+
+
+def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
+    """Count, basis and the written contraction: vanishing, ambiguous, or which invariant."""
+    r = info.resolved
+    occs = r.occurrences
+    total = mono.count(model, occs)
+    if total == 0:
+        info.valid = False
+        identical = sorted({model.fields[o.index].name for o, k in Counter(occs).items() if k > 1})
+        reason = (
+            f"the only contraction is antisymmetric in the identical fields {', '.join(identical)}"
+            if identical
+            else "no invariant survives the symmetry of the fields"
+        )
+        info.diagnostics.append(
+            _diag(
+                info.term,
+                "error",
+                "vanishes-by-symmetry",
+                f"this term vanishes identically: {reason}"
+                + (" (Fermi statistics)" if _fermions(model, occs) else ""),
+            )
+        )
+        return
+    canonical = canonical_monomial(model, occs)
+    info.monomial = canonical
+    info.multiplicity = total
+    vector = _written_value(model, r, sampler)
+    if vector is None:
+        if total > 1 and not r.explicit:
+            info.diagnostics.append(
+                _diag(
+                    info.term,
+                    "warning",
+                    "ambiguous-contraction",
+                    f"these fields have {total} independent invariants; group them with "
+                    "parentheses or write the indices to say which one",
+                )
+            )
+        return
+    if float(np.linalg.norm(vector)) < 1e-7 * np.sqrt(len(vector)):
+        info.valid = False
+        info.diagnostics.append(
+            _diag(
+                info.term,
+                "error",
+                "vanishes-by-symmetry",
+                "this contraction vanishes identically (an antisymmetric contraction of "
+                "identical fields, or a trace of a traceless field)",
+            )
+        )
+        return
+    conj = canonical != tuple(sorted(occs))
+    basis_occs = tuple(sorted(occs))
+    patterns = mono.basis(model, basis_occs, total)
+    matrix = np.stack([sampler.value(basis_occs, p) for p in patterns], axis=1)
+    coefficients, *_ = np.linalg.lstsq(matrix, vector, rcond=None)
+    residual = float(np.linalg.norm(matrix @ coefficients - vector))
+    if residual > 1e-6 * float(np.linalg.norm(vector)):
+        info.valid = False
+        info.diagnostics.append(
+            _diag(
+                info.term,
+                "error",
+                "gauge-noninvariant",
+                "the written index contraction is not gauge invariant",
+            )
+        )
+        return
+    info.coefficients = None if conj else coefficients / np.max(np.abs(coefficients))
+
+
+def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarray | None:
+    """Evaluate the contraction the user wrote; None when it does not pin one down."""
+    occs = tuple(u.occurrence for u in r.fields)
+    if r.explicit:
+        pattern = explicit_pattern(model, r)
+        return None if pattern is None else sampler.value(occs, pattern)
+    units = sorted({u.unit for u in r.fields})
+    value = np.ones(sampler.batch)
+    for unit in units:
+        members = tuple(sorted(u.occurrence for u in r.fields if u.unit == unit))
+        count = mono.count(model, members)
+        if count != 1:
+            return None
+        (pattern,) = mono.basis(model, members, 1)
+        value = value * sampler.value(members, pattern)
+    return value
+
+
+def explicit_pattern(model: Model, r: ResolvedTerm) -> Pattern | None:
+    """The delta/epsilon pattern spelled by written indices (None if it cannot be read)."""
+    occs = [u.occurrence for u in r.fields]
+    shapes = mono.shapes(model, tuple(occs))
+    su = model.group.su_factors
+    # name -> list of (factor position, slot)
+    places: dict[str, list[tuple[int, tuple[int, bool, int]]]] = {}
+    for i, use in enumerate(r.fields):
+        ups, lows = list(use.upper), list(use.lower)
+        for position, shape in enumerate(shapes[i]):
+            n_low = shape.slots - shape.n_upper
+            if len(ups) < shape.n_upper or len(lows) < n_low:
+                return None
+            for p in range(shape.n_upper):
+                places.setdefault(ups.pop(0), []).append((position, (i, True, p)))
+            for p in range(n_low):
+                places.setdefault(lows.pop(0), []).append((position, (i, False, p)))
+        if ups or lows:
+            return None
+    blocks: list[list[Delta | Epsilon]] = [[] for _ in su]
+    used: set[str] = set()
+    for eps in r.epsilons:
+        slots = []
+        positions = set()
+        for name, upper in eps:
+            for position, slot in places.get(name, []):
+                if slot[1] != upper:
+                    slots.append(slot)
+                    positions.add(position)
+            used.add(name)
+        if len(positions) != 1 or len(slots) != len(eps):
+            return None
+        lower_indices = not eps[0][1] if eps else True
+        blocks[positions.pop()].append(Epsilon(lower_indices, tuple(slots)))
+    for name, where in places.items():
+        if name in used:
+            continue
+        if len(where) != 2 or where[0][0] != where[1][0]:
+            return None
+        (pa, a), (_, b) = where
+        if a[1] == b[1]:
+            return None
+        up, low = (a, b) if a[1] else (b, a)
+        blocks[pa].append(Delta(up, low))
+    pattern: list[GroupPattern] = [tuple(b) for b in blocks]
+    return tuple(pattern)
+
+
+def _document_checks(model: Model, infos: list[TermInfo]) -> None:
+    """Duplicates, and conjugate pairs written out by hand (which need no ``+ h.c.``)."""
+    seen: dict[object, TermInfo] = {}
+    occurrence_sets = {tuple(sorted(i.resolved.occurrences)) for i in infos if i.valid}
+    for info in infos:
+        if not info.valid:
+            continue
+        occs = tuple(sorted(info.resolved.occurrences))
+        if not info.term.hc and not info.self_conjugate:
+            partner = mono.conjugate(model, occs)
+            if partner in occurrence_sets:
+                info.diagnostics = [x for x in info.diagnostics if x.code != "missing-hc"]
+        key = _duplicate_key(model, info)
+        if key is None:
+            continue
+        if key in seen:
+            info.diagnostics.append(
+                _diag(
+                    info.term,
+                    "warning",
+                    "duplicate-term",
+                    "the same invariant is already written"
+                    + (
+                        f" at line {seen[key].term.span.start.line + 1}"
+                        if seen[key].term.span
+                        else ""
+                    ),
+                )
+            )
+        else:
+            seen[key] = info
+
+
+def _duplicate_key(model: Model, info: TermInfo) -> object | None:
+    r = info.resolved
+    if info.kind == "kinetic":
+        return ("kinetic", r.occurrences[0].index)
+    if info.kind == "gauge_kinetic":
+        return ("gauge_kinetic", tuple(sorted(s.factor for s in r.strengths)))
+    if info.monomial is None:
+        return None
+    if info.multiplicity == 1:
+        return ("monomial", info.monomial)
+    if info.coefficients is None:
+        return None
+    rounded = tuple(np.round(info.coefficients, 6) + 0.0)
+    return ("monomial", info.monomial, rounded)
+
+
+def check_document(document: ast.Document) -> list[ast.Diagnostic]:
+    return analyze(document).diagnostics

@@ -1,0 +1,204 @@
+"""A written term read against the declarations: which symbols are fields, which couplings.
+
+The grammar cannot tell ``H`` (a field) from ``lambda`` (a coupling); here every symbol is
+looked up: declared fields become occurrences (conjugated by ``^dagger`` on the symbol or on
+an enclosing group), field-strength names become gauge field strengths, and the rest are
+couplings.  Parenthesised products with two or more fields are *units*: each must be a
+singlet on its own, which is how ``(H1^dagger H2)(H2^dagger H1)`` differs from
+``(H1^dagger H1)(H2^dagger H2)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lagrangian.grammar import ast
+from lagrangian.physics.fields import Model
+from lagrangian.physics.monomials import Occurrence
+
+GREEK = frozenset(
+    [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+        "nu",
+        "xi",
+        "omicron",
+        "pi",
+        "rho",
+        "sigma",
+        "tau",
+        "upsilon",
+        "phi",
+        "chi",
+        "psi",
+        "omega",
+    ]
+)
+
+
+def is_lorentz_index(index: ast.Index) -> bool:
+    return index.name in GREEK
+
+
+@dataclass(frozen=True)
+class FieldUse:
+    """One field occurrence as written, with its SU(N) indices and where it stands."""
+
+    occurrence: Occurrence
+    span: ast.Span | None
+    upper: tuple[str, ...] = ()
+    lower: tuple[str, ...] = ()
+    unit: int = 0  # which parenthesised unit it belongs to (0: the top level)
+    derivative: bool | None = None  # None: none; True: covariant D; False: partial
+
+
+@dataclass(frozen=True)
+class StrengthUse:
+    factor: int
+    span: ast.Span | None
+
+
+@dataclass
+class ResolvedTerm:
+    """Everything the checks need about one term."""
+
+    term: ast.Term
+    fields: list[FieldUse] = field(default_factory=list)
+    strengths: list[StrengthUse] = field(default_factory=list)
+    couplings: list[str] = field(default_factory=list)
+    unknown: list[tuple[str, ast.Span | None]] = field(default_factory=list)
+    epsilons: list[tuple[tuple[str, bool], ...]] = field(default_factory=list)
+    vector_indices: list[tuple[str, ast.Span | None]] = field(default_factory=list)
+    derivatives: int = 0
+    sigmas: list[bool] = field(default_factory=list)  # bar flags
+    unit_spans: dict[int, ast.Span | None] = field(default_factory=dict)
+
+    @property
+    def occurrences(self) -> tuple[Occurrence, ...]:
+        return tuple(sorted(u.occurrence for u in self.fields))
+
+    @property
+    def explicit(self) -> bool:
+        """Whether SU(N) indices are written out anywhere in the term."""
+        return bool(self.epsilons) or any(u.upper or u.lower for u in self.fields)
+
+
+def resolve(model: Model, term: ast.Term) -> ResolvedTerm:
+    out = ResolvedTerm(term)
+    units = [0]
+    _walk(model, term.factors, False, 0, None, out, units)
+    return out
+
+
+def _walk(
+    model: Model,
+    factors: tuple[ast.Factor, ...],
+    conjugate: bool,
+    unit: int,
+    derivative: bool | None,
+    out: ResolvedTerm,
+    units: list[int],
+) -> None:
+    for factor in factors:
+        if isinstance(factor, ast.Symbol):
+            for _ in range(max(factor.power, 1)):
+                _symbol(model, factor, conjugate, unit, derivative, out)
+        elif isinstance(factor, ast.Epsilon):
+            out.epsilons.append(tuple((i.name, i.upper) for i in factor.indices))
+        elif isinstance(factor, ast.Sigma):
+            out.sigmas.append(factor.bar)
+            out.vector_indices.extend((i.name, i.span) for i in factor.indices)
+        elif isinstance(factor, ast.Derivative):
+            out.derivatives += 1
+            if factor.index is not None:
+                out.vector_indices.append((factor.index.name, factor.index.span))
+            _walk(model, (factor.operand,), conjugate, unit, factor.covariant, out, units)
+        else:
+            inner_fields = _count_fields(model, factor.factors)
+            for _ in range(max(factor.power, 1)):
+                inner = unit
+                if inner_fields >= 2:
+                    units[0] += 1
+                    inner = units[0]
+                    out.unit_spans[inner] = factor.span
+                _walk(
+                    model,
+                    factor.factors,
+                    conjugate != factor.conjugate,
+                    inner,
+                    derivative,
+                    out,
+                    units,
+                )
+
+
+def _count_fields(model: Model, factors: tuple[ast.Factor, ...]) -> int:
+    total = 0
+    for factor in factors:
+        if isinstance(factor, ast.Symbol):
+            if model.field(factor.name) is not None or factor.name in model.strengths:
+                total += max(factor.power, 1)
+        elif isinstance(factor, ast.Derivative):
+            total += _count_fields(model, (factor.operand,))
+        elif isinstance(factor, ast.Group):
+            total += _count_fields(model, factor.factors) * max(factor.power, 1)
+    return total
+
+
+def _symbol(
+    model: Model,
+    symbol: ast.Symbol,
+    conjugate: bool,
+    unit: int,
+    derivative: bool | None,
+    out: ResolvedTerm,
+) -> None:
+    found = model.field(symbol.name)
+    if found is not None:
+        gauge = [i for i in symbol.indices if not is_lorentz_index(i)]
+        out.vector_indices.extend((i.name, i.span) for i in symbol.indices if is_lorentz_index(i))
+        occ = Occurrence(
+            model.fields.index(found), (conjugate != symbol.conjugate) and not found.real
+        )
+        out.fields.append(
+            FieldUse(
+                occ,
+                symbol.span,
+                upper=tuple(i.name for i in gauge if i.upper),
+                lower=tuple(i.name for i in gauge if not i.upper),
+                unit=unit,
+                derivative=derivative,
+            )
+        )
+        return
+    if symbol.name in model.strengths:
+        out.strengths.append(StrengthUse(model.strengths.index(symbol.name), symbol.span))
+        out.vector_indices.extend((i.name, i.span) for i in symbol.indices if is_lorentz_index(i))
+        return
+    looks_like_field = (
+        symbol.conjugate
+        or derivative is not None
+        or any(not is_lorentz_index(i) and i.upper for i in symbol.indices)
+    )
+    if looks_like_field:
+        out.unknown.append((symbol.name, symbol.span))
+    else:
+        out.couplings.append(coupling_name(symbol))
+
+
+def coupling_name(symbol: ast.Symbol) -> str:
+    """``y_Delta`` back from Symbol("y", indices=(Delta,)): couplings keep their subscripts."""
+    name = symbol.name
+    for index in symbol.indices:
+        name += ("^" if index.upper else "_") + index.name
+    return name
