@@ -309,39 +309,22 @@ def _partitions(k: int, largest: int) -> Iterator[tuple[int, ...]]:
 
 
 @cache
-def rho_shifts(n: int, reach: int) -> tuple[tuple[int, int], ...]:
-    """Terms (packed weight rho - w rho, sign(w)) of the Weyl denominator with |coord| <= reach.
+def weyl_sign(n: int, key: int) -> int:
+    """sign(w) if the packed weight is ``rho - w rho`` for a Weyl element w, else 0.
 
-    With w acting on rho = (n-1, ..., 0) (orthogonal basis) as a permutation sigma, the
-    Dynkin coordinates of rho - w rho are ``1 + sigma(i) - sigma(i+1)``.  A character whose
-    weights have coordinates at most ``reach`` in size only meets these terms, so the
-    permutations are enumerated depth-first with that bound on neighbouring entries: all
-    of S_n for small n, and only a thin band of it when large SU(n) meets small reps.
+    In orthogonal coordinates (defined up to a common shift) ``rho = (n-1, ..., 1, 0)`` and
+    W permutes coordinates, so ``rho - u`` must have pairwise distinct coordinates spanning
+    ``0..n-1``; the sign is the parity of that permutation.  O(n^2) per weight, cached,
+    so no sum over the n! elements of W is ever needed.
     """
-    reach = min(reach, n)
-    shifts: list[tuple[int, int]] = []
-
-    def extend(sigma: list[int], used: int, sign: int, key: int) -> None:
-        i = len(sigma)
-        if i == n:
-            shifts.append((key, sign))
-            return
-        for value in range(n):
-            if used >> value & 1:
-                continue
-            step = 0
-            if sigma:
-                coordinate = 1 + sigma[-1] - value
-                if abs(coordinate) > reach:
-                    continue
-                step = coordinate << (_BITS * (i - 1))
-            inversions = sum(1 for s in sigma if s > value)
-            sigma.append(value)
-            extend(sigma, used | 1 << value, -sign if inversions % 2 else sign, key + step)
-            sigma.pop()
-
-    extend([], 0, 1, 0)
-    return tuple(shifts)
+    coords = [0] * n
+    for i, d in reversed(list(enumerate(unpack(key, n - 1)))):
+        coords[i] = coords[i + 1] + 1 - d
+    low = min(coords)
+    if sorted(c - low for c in coords) != list(range(n)):
+        return 0
+    inversions = sum(1 for i in range(n) for j in range(i + 1, n) if coords[i] < coords[j])
+    return -1 if inversions % 2 else 1
 
 
 def product_singlets(characters: Sequence[Character]) -> int:
@@ -352,29 +335,16 @@ def product_singlets(characters: Sequence[Character]) -> int:
     Weyl density, ``prod (1 - x^-alpha)``, only repeats the same term |W| times because chi
     is W-invariant).  Expanding the product with the Weyl denominator formula,
     ``prod_{alpha>0}(1 - x^-alpha) = sum_w sign(w) x^(w rho - rho)``, the constant term is
-    ``sum_w sign(w) * mult_chi(rho - w rho)``: a finite signed sum of exact integer
-    multiplicities, hence exact.  To avoid building the full product we keep the largest
-    factor apart: ``mult_{A*B}(v) = sum_b B[b] * A[v - b]``.
+    ``sum_u mult_chi(u) * [u = rho - w rho] sign(w)``: a finite signed sum of exact integer
+    multiplicities, hence exact, and linear in the size of chi's support.
     """
     if not characters:
         return 1
     n = characters[0].n
-    ordered = sorted(characters, key=lambda c: len(c.terms))
-    last = ordered[-1]
-    rest: Mapping[int, int] = {0: 1}
-    for character in ordered[:-1]:
+    _check_reach(sum(c.reach for c in characters))
+    terms: Mapping[int, int] = {0: 1}
+    for character in sorted(characters, key=lambda c: len(c.terms)):
         if character.n != n:
             raise ValueError(f"cannot combine characters of SU({n}) and SU({character.n})")
-        rest = _multiply(rest, character.terms)
-    reach = sum(c.reach for c in characters)
-    _check_reach(reach)
-    total = 0
-    last_items = tuple(last.terms.items())
-    for shift, sign in rho_shifts(n, reach):
-        acc = 0
-        for key, mult in last_items:
-            other = rest.get(shift - key)
-            if other:
-                acc += other * mult
-        total += sign * acc
-    return total
+        terms = _multiply(terms, character.terms)
+    return sum(mult * weyl_sign(n, key) for key, mult in terms.items())
