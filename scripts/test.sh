@@ -4,14 +4,8 @@
 # when pytest collected no test at all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup.sh
 VENV="${VENV:-.venv}"
-PY="${PYTHON:-python3}"
-
-[ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
-"$VENV/bin/python" -m pip install -q --upgrade pip
-# The CPU build of torch first: a plain requirement would pull a multi-GB CUDA build.
-"$VENV/bin/python" -m pip install -q "torch==2.13.0"
-"$VENV/bin/python" -m pip install -q -e ".[dev]"
 
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Set up, then run the main job on the shipped defaults: generate the complete Standard
+# Model Lagrangian and check every example document.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+VENV="${VENV:-.venv}"
+echo "== lagrangian generate examples/standard_model.lag"
+"$VENV/bin/lagrangian" generate examples/standard_model.lag
+status=0
+for example in examples/*.lag examples/*.tex; do
+    echo "== lagrangian check $example"
+    "$VENV/bin/lagrangian" check "$example" || status=1
+done
+exit "$status"

@@ -1,0 +1,93 @@
+"""How the command line prints engine results and diagnostics, per ``--format``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from lagrangian.grammar import ast, print_term
+from lagrangian.physics.api import EngineTerm, declaration_text, field_record
+from lagrangian.physics.fields import Model, default_strength_names
+from lagrangian.physics.tokens import fields_tokens
+
+
+def render_generated(model: Model, terms: list[EngineTerm], fmt: str) -> str:
+    if fmt == "json":
+        payload = {
+            "fields": [field_record(model, f) for f in model.fields],
+            "terms": [t.record(model) for t in terms],
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "tokens":
+        lines = [" ".join(fields_tokens(model))]
+        lines += [t.record(model)["tokens"] for t in terms]
+        return "\n".join(lines) + "\n"
+    declarations = [declaration_text(f, model) for f in model.fields]
+    gauge = _gauge_line(model)
+    if fmt == "latex":
+        directive = "% lagrangian: " + "; ".join(([gauge] if gauge else []) + declarations)
+        body = [_signed(t.tree, "latex") for t in terms]
+        first = body[0].removeprefix("+ ")
+        lines = [directive, "\\begin{align}", f"\\mathcal{{L}} = {first}"]
+        lines += [f"  &{line}" for line in body[1:]]
+        return "\n".join(_latex_lines(lines)) + "\n\\end{align}\n"
+    body = [_signed(t.tree, "text") for t in terms]
+    header = [f"# Complete renormalizable Lagrangian: {len(terms)} independent terms"]
+    header += [gauge] if gauge else []
+    lines = [*header, *declarations, "", f"L = {body[0].removeprefix('+ ')}"]
+    lines += [f"  {line}" for line in body[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def _latex_lines(lines: list[str]) -> list[str]:
+    """Line breaks between the rows of the ``align`` body."""
+    out = lines[:3]
+    for line in lines[3:]:
+        out[-1] += " \\\\"
+        out.append(line)
+    return out
+
+
+def _signed(term: ast.Term, style: str) -> str:
+    """A term printed with an explicit leading ``+`` or ``-``."""
+    text = print_term(term, style)  # type: ignore[arg-type]
+    return text if text.startswith(("+", "-")) else f"+ {text}"
+
+
+def _gauge_line(model: Model) -> str | None:
+    names = model.group.names
+    if names == ("SU3", "SU2", "U1") and model.strengths == default_strength_names(model.group):
+        return None
+    parts = [
+        f"{name}[{s}]" if s != d else name
+        for name, s, d in zip(names, model.strengths, default_strength_names(model.group))
+    ]
+    return "gauge " + " x ".join(parts)
+
+
+def render_diagnostics(path: Path, diagnostics: list[ast.Diagnostic], fmt: str) -> str:
+    records = [diagnostic_record(d) for d in diagnostics]
+    if fmt == "json":
+        return json.dumps({"diagnostics": records}, indent=2, ensure_ascii=False) + "\n"
+    lines = [
+        f"{path}:{r['line']}:{r['column']}: {r['severity']}: {r['message']} [{r['code']}]"
+        for r in records
+    ]
+    errors = sum(r["severity"] == "error" for r in records)
+    warnings = sum(r["severity"] == "warning" for r in records)
+    lines.append(f"{path}: {errors} error(s), {warnings} warning(s)")
+    return "\n".join(lines) + "\n"
+
+
+def diagnostic_record(d: ast.Diagnostic) -> dict[str, Any]:
+    """The ``check --format json`` contract: 1-based lines and (UTF-16) columns."""
+    return {
+        "line": d.span.start.line + 1,
+        "column": d.span.start.character + 1,
+        "end_line": d.span.end.line + 1,
+        "end_column": d.span.end.character + 1,
+        "severity": d.severity,
+        "code": d.code,
+        "message": d.message,
+    }

@@ -1,0 +1,53 @@
+"""Reading documents from disk for the command line: ``.lag`` text or ``.tex`` files.
+
+A ``.tex`` file takes its field declarations from ``% lagrangian:`` comment lines, or from a
+``.lag`` file of the same name beside it.  Unreadable input becomes a ``CliError`` with one
+line that names the file, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lagrangian.grammar import ast, parse_declarations, parse_document, parse_tex
+from lagrangian.server.cli import CliError
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"{path}: is a directory, not a file") from None
+    except UnicodeDecodeError as error:
+        raise CliError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise CliError(f"{path}: {error.strerror or error}") from None
+
+
+def parse_path(path: Path) -> ast.Document:
+    """Parse a ``.lag`` or ``.tex`` file (by its suffix; anything else is read as ``.lag``)."""
+    text = read_text(path)
+    if path.suffix.lower() in (".tex", ".latex"):
+        sidecar = path.with_suffix(".lag")
+        return parse_tex(text, read_text(sidecar) if sidecar.is_file() else None)
+    return parse_document(text)
+
+
+def parse_fields_option(decls: str) -> ast.Document:
+    """The ``--fields`` string; its first error is a usage error (exit status 2)."""
+    document = parse_declarations(decls)
+    for error in document.errors:
+        column = error.span.start.character + 1
+        raise CliError(f"--fields: column {column}: {error.message}")
+    if not document.fields:
+        raise CliError("--fields: no field declarations found")
+    return document
+
+
+def first_error(document: ast.Document, label: str) -> None:
+    """Raise the first declaration-level problem as a usage error."""
+    for error in document.errors:
+        start = error.span.start
+        raise CliError(f"{label}:{start.line + 1}:{start.character + 1}: {error.message}")
