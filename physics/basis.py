@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
 from lagrangian.physics.tensors import Shape, levi_civita, random_tensor, tableau_rows
 
 Slot = tuple[int, bool, int]  # (occurrence, is_upper, position among its upper/lower slots)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
+
 from lagrangian.grammar import ast
 from lagrangian.physics import monomials as mono
 from lagrangian.physics.basis import Delta, Epsilon, GroupPattern, Pattern

@@ -13,6 +13,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
+
 from lagrangian.physics.basis import Pattern, evaluate, monomial_basis
 from lagrangian.physics.counting import Rep, count_invariants
 from lagrangian.physics.fields import Field, Model

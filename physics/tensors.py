@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+
 from lagrangian.physics.groups import SUIrrep
 
 Partition = tuple[int, ...]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+
 from lagrangian.grammar.ast import FieldDecl, GaugeDecl, GaugeFactor, RepSpec
 from lagrangian.physics.fields import Model, build_model
 from lagrangian.physics.lagrangian import complete_lagrangian

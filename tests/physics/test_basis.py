@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from lagrangian.physics.basis import factor_bases, independent_patterns, monomial_basis
 from lagrangian.physics.counting import Rep, count_invariants
 from lagrangian.physics.groups import GaugeGroup, parse_su_irrep

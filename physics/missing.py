@@ -1,0 +1,69 @@
+"""Which engine terms a written Lagrangian still lacks: the source of "complete it".
+
+A monomial with one invariant is covered by any valid term with those fields.  With several
+invariants, the written terms' coefficient vectors (in the engine basis) span a subspace,
+and the missing terms are engine basis elements outside it, picked greedily, so writing
+``lambda_3`` and ``lambda_4`` of the 2HDM in any basis leaves exactly the other five.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from lagrangian.physics.api import EngineTerm, engine_terms
+from lagrangian.physics.checks import Analysis
+from lagrangian.physics.monomials import Occurrence
+
+
+def missing_terms(analysis: Analysis) -> list[EngineTerm]:
+    """Engine terms (numbered as in the complete Lagrangian) absent from the document."""
+    kinetic: set[int] = set()
+    strengths: set[int] = set()
+    vectors: dict[tuple[Occurrence, ...], list[np.ndarray]] = defaultdict(list)
+    unknown: dict[tuple[Occurrence, ...], int] = defaultdict(int)
+    for info in analysis.terms:
+        if not info.valid:
+            continue
+        if info.kind == "kinetic":
+            kinetic.add(info.resolved.occurrences[0].index)
+        elif info.kind == "gauge_kinetic":
+            strengths.update(s.factor for s in info.resolved.strengths)
+        elif info.monomial is not None:
+            if info.coefficients is not None and info.multiplicity > 1:
+                vectors[info.monomial].append(info.coefficients)
+            else:
+                unknown[info.monomial] += 1
+    missing: list[EngineTerm] = []
+    by_monomial: dict[tuple[Occurrence, ...], list[tuple[int, EngineTerm]]] = defaultdict(list)
+    for term in engine_terms(analysis.model):
+        t = term.term
+        if t.kind == "kinetic":
+            if t.occurrences[0].index not in kinetic:
+                missing.append(term)
+        elif t.kind == "gauge_kinetic":
+            if t.strength not in strengths:
+                missing.append(term)
+        else:
+            group = by_monomial[t.occurrences]
+            group.append((len(group), term))
+            if len(group) == t.multiplicity:
+                missing.extend(_uncovered(group, vectors[t.occurrences], unknown[t.occurrences]))
+    return missing
+
+
+def _uncovered(
+    group: list[tuple[int, EngineTerm]], written: list[np.ndarray], unknown: int
+) -> list[EngineTerm]:
+    size = len(group)
+    span = np.array(written).reshape(len(written), size) if written else np.zeros((0, size))
+    rank = np.linalg.matrix_rank(span) if len(written) else 0
+    chosen: list[EngineTerm] = []
+    for i, term in group:
+        candidate = np.vstack([span, np.eye(size)[i]])
+        new_rank = np.linalg.matrix_rank(candidate)
+        if new_rank > rank:
+            span, rank = candidate, new_rank
+            chosen.append(term)
+    return chosen[: max(0, len(chosen) - unknown)]
