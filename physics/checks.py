@@ -20,7 +20,7 @@ import numpy as np
 
 from lagrangian.grammar import ast
 from lagrangian.physics import monomials as mono
-from lagrangian.physics.basis import Delta, Epsilon, GroupPattern, Pattern
+from lagrangian.physics.basis import Delta, Epsilon, Pattern
 from lagrangian.physics.counting import Rep, count_invariants
 from lagrangian.physics.fields import Model, build_model
 from lagrangian.physics.groups import GaugeGroup, SUIrrep
@@ -310,7 +310,12 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
     canonical = canonical_monomial(model, occs)
     info.monomial = canonical
     info.multiplicity = total
-    vector = _written_value(model, r, sampler)
+    try:
+        vector = _written_value(model, r, sampler)
+    except IndexProblem as problem:
+        info.valid = False
+        info.diagnostics.append(_diag(info.term, "error", "bad-index", str(problem)))
+        return
     if vector is None:
         if total > 1 and not r.explicit:
             info.diagnostics.append(
@@ -359,8 +364,7 @@ def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarra
     """Evaluate the contraction the user wrote; None when it does not pin one down."""
     occs = tuple(u.occurrence for u in r.fields)
     if r.explicit:
-        pattern = explicit_pattern(model, r)
-        return None if pattern is None else sampler.value(occs, pattern)
+        return sampler.value(occs, explicit_pattern(model, r))
     units = sorted({u.unit for u in r.fields})
     value = np.ones(sampler.batch)
     for unit in units:
@@ -373,52 +377,67 @@ def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarra
     return value
 
 
-def explicit_pattern(model: Model, r: ResolvedTerm) -> Pattern | None:
-    """The delta/epsilon pattern spelled by written indices (None if it cannot be read)."""
-    occs = [u.occurrence for u in r.fields]
-    shapes = mono.shapes(model, tuple(occs))
+class IndexProblem(ValueError):
+    """Written indices that do not fit the fields (reported as ``bad-index``)."""
+
+
+def explicit_pattern(model: Model, r: ResolvedTerm) -> Pattern:
+    """The delta/epsilon pattern spelled by written indices; ``IndexProblem`` if unreadable."""
+    occs = tuple(u.occurrence for u in r.fields)
     su = model.group.su_factors
-    # name -> list of (factor position, slot)
     places: dict[str, list[tuple[int, tuple[int, bool, int]]]] = {}
-    for i, use in enumerate(r.fields):
+    for i, (use, occ_shapes) in enumerate(zip(r.fields, mono.shapes(model, occs))):
         ups, lows = list(use.upper), list(use.lower)
-        for position, shape in enumerate(shapes[i]):
-            n_low = shape.slots - shape.n_upper
-            if len(ups) < shape.n_upper or len(lows) < n_low:
-                return None
+        want_up = sum(shape.n_upper for shape in occ_shapes)
+        want_low = sum(shape.slots - shape.n_upper for shape in occ_shapes)
+        if len(ups) != want_up or len(lows) != want_low:
+            name = model.fields[use.occurrence.index].name + (
+                "^dagger" if use.occurrence.conjugate else ""
+            )
+            raise IndexProblem(
+                f"{name} carries {want_up} upper and {want_low} lower gauge indices, "
+                f"but {len(ups)} upper and {len(lows)} lower are written"
+            )
+        for position, shape in enumerate(occ_shapes):
             for p in range(shape.n_upper):
                 places.setdefault(ups.pop(0), []).append((position, (i, True, p)))
-            for p in range(n_low):
+            for p in range(shape.slots - shape.n_upper):
                 places.setdefault(lows.pop(0), []).append((position, (i, False, p)))
-        if ups or lows:
-            return None
     blocks: list[list[Delta | Epsilon]] = [[] for _ in su]
     used: set[str] = set()
     for eps in r.epsilons:
-        slots = []
-        positions = set()
+        slots, positions = [], set()
         for name, upper in eps:
-            for position, slot in places.get(name, []):
-                if slot[1] != upper:
-                    slots.append(slot)
-                    positions.add(position)
+            matches = [(pos, slot) for pos, slot in places.get(name, []) if slot[1] != upper]
+            if len(matches) != 1 or len(places.get(name, [])) != 1:
+                raise IndexProblem(
+                    f"epsilon index {name} must meet exactly one field index of opposite height"
+                )
+            positions.add(matches[0][0])
+            slots.append(matches[0][1])
             used.add(name)
-        if len(positions) != 1 or len(slots) != len(eps):
-            return None
-        lower_indices = not eps[0][1] if eps else True
-        blocks[positions.pop()].append(Epsilon(lower_indices, tuple(slots)))
+        if len(positions) != 1:
+            raise IndexProblem("an epsilon joins indices of different gauge groups")
+        position = positions.pop()
+        n = model.group.ns[su[position]]
+        if len(eps) != n:
+            raise IndexProblem(f"an SU({n}) epsilon takes {n} indices, not {len(eps)}")
+        blocks[position].append(Epsilon(not eps[0][1], tuple(slots)))
     for name, where in places.items():
         if name in used:
             continue
-        if len(where) != 2 or where[0][0] != where[1][0]:
-            return None
-        (pa, a), (_, b) = where
+        if len(where) != 2:
+            raise IndexProblem(f"index {name} appears {len(where)} time(s); it must appear twice")
+        (pa, a), (pb, b) = where
+        if pa != pb:
+            raise IndexProblem(f"index {name} joins indices of different gauge groups")
         if a[1] == b[1]:
-            return None
-        up, low = (a, b) if a[1] else (b, a)
-        blocks[pa].append(Delta(up, low))
-    pattern: list[GroupPattern] = [tuple(b) for b in blocks]
-    return tuple(pattern)
+            height = "upper" if a[1] else "lower"
+            raise IndexProblem(
+                f"index {name} is {height} twice; contract an upper with a lower index, or use eps"
+            )
+        blocks[pa].append(Delta(a, b) if a[1] else Delta(b, a))
+    return tuple(tuple(b) for b in blocks)
 
 
 def _document_checks(model: Model, infos: list[TermInfo]) -> None:
