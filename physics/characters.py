@@ -348,3 +348,15 @@ def product_singlets(characters: Sequence[Character]) -> int:
             raise ValueError(f"cannot combine characters of SU({n}) and SU({character.n})")
         terms = _multiply(terms, character.terms)
     return sum(mult * weyl_sign(n, key) for key, mult in terms.items())
+
+
+def clear_caches() -> None:
+    """Forget every cached weight system and character."""
+    for cached in (
+        _tableau_contents,
+        su_weights,
+        _irrep_character,
+        adams_irrep_character,
+        weyl_sign,
+    ):
+        cached.cache_clear()

@@ -23,12 +23,13 @@ How it is computed (and why it is fast):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache, lru_cache
 from itertools import product
 from math import factorial, prod
 
+from . import characters
 from .characters import adams_irrep_character, cycle_sign, cycle_types, product_singlets
 from .groups import GaugeGroup, RepError, SUIrrep
 
@@ -45,6 +46,7 @@ class Rep:
     gauge: tuple[SUIrrep | Fraction, ...]  # SUIrrep for SU(N), Fraction charge for U(1)
     lorentz: tuple[int, int] = (0, 0)  # (2 j_L, 2 j_R)
     fermion: bool = False
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.lorentz) != 2 or any(not isinstance(x, int) or x < 0 for x in self.lorentz):
@@ -52,6 +54,11 @@ class Rep:
                 f"Lorentz representation must be two non-negative integers (2 j_L, 2 j_R), "
                 f"got {self.lorentz!r}"
             )
+        # Reps key every count cache; hashing Fractions is slow, so hash once.
+        object.__setattr__(self, "_hash", hash((self.gauge, self.lorentz, self.fermion)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def conjugate(self) -> Rep:
         """Conjugate gauge irreps, negated charges, (j_L, j_R) -> (j_R, j_L)."""
@@ -154,3 +161,10 @@ def _centre_allows(group: GaugeGroup, parts: tuple[tuple[Rep, int], ...]) -> boo
         sum(rep.lorentz[side] * power for rep, power in parts) % 2 == 0
         for side in range(_LORENTZ_FACTORS)
     )
+
+
+def clear_caches() -> None:
+    """Forget every cached count and character (benchmarks measure cold runs with this)."""
+    _count.cache_clear()
+    _factor_singlets.cache_clear()
+    characters.clear_caches()
