@@ -34,6 +34,7 @@ from .characters import adams_irrep_character, cycle_sign, cycle_types, product_
 from .groups import GaugeGroup, RepError, SUIrrep
 
 _LORENTZ_FACTORS = 2  # SU(2)_L and SU(2)_R
+MAX_COUNTED_DIM = 20000  # far above model-building use; keeps a typo from hanging a count
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,11 @@ def _validate(group: GaugeGroup, rep: Rep, power: int) -> None:
                 raise RepError(f"factor {name} is U(1) and needs a charge, got {entry!r}")
         elif not isinstance(entry, SUIrrep) or entry.n != n:
             raise RepError(f"factor {name} needs an SU({n}) irrep, got {entry!r}")
+        elif entry.dim > MAX_COUNTED_DIM:
+            raise RepError(
+                f"factor {name}: irrep {entry.name()} has dimension {entry.dim:,}; "
+                f"invariant counting supports irreps up to dimension {MAX_COUNTED_DIM:,}"
+            )
 
 
 def _centre_allows(group: GaugeGroup, parts: tuple[tuple[Rep, int], ...]) -> bool:

@@ -18,7 +18,8 @@ Naming convention (what :meth:`SUIrrep.name` prints and :func:`parse_su_irrep` r
 * SU(2) irreps are self-conjugate and unique per dimension: ``"1"``, ``"2"``, ``"3"``, ...
 
 :func:`parse_su_irrep` also accepts ``-d`` for ``dbar`` (``-15'``) and explicit Dynkin
-labels ``[a_1,...,a_{N-1}]`` (or with parentheses).
+labels ``[a_1,...,a_{N-1}]`` (or with parentheses).  Irreps of SU(N>2) above a million
+dimensions are named by their Dynkin labels, which parse back the same.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from itertools import pairwise
 from typing import Literal
 
 from .characters import partition_of, su_weights
+
+_MAX_NAMED_DIM = 10**6  # beyond this, names are Dynkin labels (enumeration cost grows)
 
 
 class RepError(ValueError):
@@ -147,8 +150,8 @@ class SUIrrep:
         return _name(self)
 
     def weights(self) -> Counter[tuple[int, ...]]:
-        """Weight multiset in the Dynkin basis (shared cached Counter: do not mutate)."""
-        return su_weights(self.n, self.dynkin)
+        """Weight multiset in the Dynkin basis (a fresh copy of the cached one)."""
+        return Counter(su_weights(self.n, self.dynkin))
 
     def __str__(self) -> str:
         return self.name()
@@ -209,6 +212,8 @@ def _slots(n: int, dim: int) -> tuple[SUIrrep, ...]:
 @cache
 def _name(irrep: SUIrrep) -> str:
     dim = irrep.dim
+    if irrep.n > 2 and dim > _MAX_NAMED_DIM:
+        return "[" + ",".join(map(str, irrep.dynkin)) + "]"
     unbarred = max(irrep.dynkin, irrep.dynkin[::-1])
     for primes, slot in enumerate(_slots(irrep.n, dim)):
         if slot.dynkin == unbarred:
@@ -219,7 +224,6 @@ def _name(irrep: SUIrrep) -> str:
 
 _NAME = re.compile(r"^(?P<minus>-)?(?P<dim>\d+)(?P<p1>'*)(?P<bar>bar)?(?P<p2>'*)$")
 _DYNKIN = re.compile(r"^[\[(]\s*(\d+(?:\s*,\s*\d+)*)?\s*,?\s*[\])]$")
-_MAX_NAMED_DIM = 10**7
 
 
 @lru_cache(maxsize=4096)

@@ -403,3 +403,9 @@ def test_numeric_cross_check_random(fields):
         total *= full_dim(spec, k)
     assume(total <= 400)
     check_against_numeric(fields)
+
+
+def test_oversized_irreps_are_refused_with_a_clear_message():
+    colour = GaugeGroup(("SU3",), (3,))
+    with pytest.raises(RepError, match="dimension 8,120,601"):
+        count_invariants(colour, [(Rep((SUIrrep(3, (200, 200)),)), 1)])

@@ -8,6 +8,7 @@ from math import comb, factorial
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from lagrangian.physics.characters import (
     Character,
     cycle_types,
@@ -349,3 +350,18 @@ def test_singlets_for_large_rank_with_small_reps():
     assert product_singlets([fund, fund, antifund, antifund]) == 2
     assert product_singlets([fund] * 3 + [antifund] * 3) == 6
     assert product_singlets([fund] * 3) == 0
+
+
+def test_huge_irreps_are_named_by_dynkin_labels():
+    huge = SUIrrep(3, (200, 200))
+    assert huge.dim > 10**6
+    assert huge.name() == "[200,200]"
+    assert parse_su_irrep(huge.name(), 3) == huge
+    with pytest.raises(RepError, match="Dynkin labels"):
+        parse_su_irrep("8120601", 3)
+
+
+def test_weights_returns_a_private_copy():
+    octet = SUIrrep(3, (1, 1))
+    octet.weights().clear()
+    assert sum(octet.weights().values()) == 8
