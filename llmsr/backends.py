@@ -1,0 +1,66 @@
+"""The program proposers ("backends") and how one is chosen from a ``--llm`` value.
+
+All backends answer ``sample(prompt, n)`` with up to ``n`` reply texts; the search extracts
+and checks the programs itself, so a backend never needs to be trusted.  Failures inside a
+backend (timeouts, rate limits, broken replies) are retried or skipped and counted in its
+``stats``, never raised: only a backend that cannot be used at all (unreachable endpoint,
+unloadable model folder) raises ``BackendError`` when it is created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import BackendError
+from .prompts import Prompt
+
+
+@dataclass
+class BackendStats:
+    """Counters of a backend's requests and their failures."""
+
+    requests: int = 0
+    replies: int = 0
+    failures: int = 0
+    retries: int = 0
+    timeouts: int = 0
+    rate_limited: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+class Backend(Protocol):
+    """Something that proposes equation programs for a prompt."""
+
+    name: str
+    stats: BackendStats
+
+    def sample(self, prompt: Prompt, n: int) -> list[str]:
+        """Up to ``n`` reply texts; fewer (even none) when requests failed."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def make_backend(llm: str | None, seed: int = 0, **options: Any) -> Backend:
+    """``builtin`` (or nothing), an ``http(s)://`` endpoint, or a local model folder."""
+    value = (llm or "builtin").strip()
+    if value == "builtin":
+        from .builtin_proposer import BuiltinProposer
+
+        return BuiltinProposer(seed=seed)
+    if value.startswith(("http://", "https://")):
+        from .openai_backend import OpenAIBackend
+
+        return OpenAIBackend(value, **options)
+    path = Path(value).expanduser()
+    if path.is_dir():
+        from .local_backend import TransformersBackend
+
+        return TransformersBackend(path, seed=seed, **options)
+    raise BackendError(
+        f"--llm {value!r} is neither 'builtin', an http(s):// URL, nor an existing model folder"
+    )

@@ -1,0 +1,228 @@
+"""The built-in proposer: evolutionary edits of buffer programs, no language model needed.
+
+It stands in for the LLM so the feature works offline and in tests.  A program's return
+value is read as a sum of terms; an edit adds, replaces, drops or multiplies terms, grafts a
+physics-aware primitive onto an input, or crosses the two prompt programs over.  Primitives
+depend on what an input is: a cos θ gets polynomials and sin θ = √(1−c²) (angular
+distributions are polynomials in cos θ and sin θ), an angle gets trig functions, a positive
+scale such as pT gets powers and saturating rational forms x²/(c+x²) (how O(αs) angular
+coefficients behave), a rapidity gets |y| and tanh.  New constants are ``params[k]`` that
+BFGS fits; indices are renumbered after every edit and edits that need more than
+``MAX_NPARAMS`` constants are discarded.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from collections.abc import Callable
+
+import numpy as np
+
+from .backends import BackendStats
+from .expressions import as_expression, param_index, renumber, sum_of, terms_of
+from .prompts import Prompt
+from .spec import InputVariable, Specification
+
+_NEW = 1000  # temporary indices of fresh parameters, renumbered after each edit
+_ATTEMPTS = 30
+
+# Factor templates per input kind; {x} is the input, {p} a fresh fitted constant.
+_FACTORS: dict[str, tuple[str, ...]] = {
+    "cosine": (
+        "{x}", "{x}**2", "{x}**3", "{x}**4", "np.sqrt(1 - {x}**2)", "{x}*np.sqrt(1 - {x}**2)",
+        "(1 - {x}**2)",
+    ),
+    "angle": (
+        "np.cos({x})", "np.sin({x})", "np.cos(2*{x})", "np.sin(2*{x})", "np.cos({x})**2",
+        "np.sin({x})**2",
+    ),
+    "scale": (
+        "{x}", "{x}**2", "np.sqrt({x})", "1/{x}", "1/{x}**2", "1/({p} + {x})", "1/({p} + {x}**2)",
+        "{x}/({p} + {x})", "{x}**2/({p} + {x}**2)", "np.exp(-{p}*{x})", "np.log({p} + {x})",
+    ),
+    "rapidity": (
+        "np.abs({x})", "{x}**2", "np.tanh({p}*np.abs({x}))", "np.abs({x})/({p} + np.abs({x}))",
+        "np.exp(-{p}*{x}**2)", "np.cosh({x})",
+    ),
+    "generic": (
+        "{x}", "{x}**2", "{x}**3", "np.abs({x})", "np.exp({p}*{x})", "np.tanh({p}*{x})",
+        "1/({p} + {x}**2)", "np.sin({p}*{x})",
+    ),
+}  # fmt: skip
+
+
+class _Fresh:
+    """Hands out fresh temporary parameter indices while one edit is built."""
+
+    def __init__(self) -> None:
+        self.next = _NEW
+
+    def __call__(self) -> str:
+        self.next += 1
+        return f"params[{self.next}]"
+
+
+def _parse(text: str) -> ast.expr:
+    return ast.parse(text, mode="eval").body
+
+
+class BuiltinProposer:
+    """Mutation and crossover of prompt programs over a physics-aware primitive set."""
+
+    name = "builtin"
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+        self.stats = BackendStats()
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def sample(self, prompt: Prompt, n: int) -> list[str]:
+        rng = np.random.default_rng([self.seed, prompt.serial, 7])
+        parents = [as_expression(p.body) for p in prompt.parents]
+        parents = [p for p in parents if p is not None]
+        if not parents:
+            parents = [as_expression(prompt.spec.skeleton)]
+        self.stats.requests += 1
+        replies = []
+        seen = {ast.dump(p) for p in parents if p is not None}
+        for _ in range(n):
+            for _ in range(_ATTEMPTS):
+                candidate = self._edit(prompt.spec, [p for p in parents if p is not None], rng)
+                if candidate is None:
+                    continue
+                key = ast.dump(candidate)
+                if key not in seen:
+                    seen.add(key)
+                    replies.append(self._render(prompt.spec, candidate, len(prompt.parents)))
+                    break
+        self.stats.replies += len(replies)
+        return replies
+
+    @staticmethod
+    def _render(spec: Specification, expression: ast.expr, version: int) -> str:
+        return spec.header(f"equation_v{version}") + f"    return {ast.unparse(expression)}\n"
+
+    def _edit(
+        self, spec: Specification, parents: list[ast.expr], rng: np.random.Generator
+    ) -> ast.expr | None:
+        operations: list[tuple[float, Callable[..., list[ast.expr] | None]]] = [
+            (0.25, self._add_term),
+            (0.20, self._replace_term),
+            (0.15, self._drop_term),
+            (0.15, self._multiply_term),
+            (0.10, self._graft),
+            (0.10, self._scale_all),
+            (0.15 if len(parents) > 1 else 0.0, self._crossover),
+        ]
+        weights = np.array([w for w, _ in operations])
+        operation = operations[int(rng.choice(len(operations), p=weights / weights.sum()))][1]
+        base = parents[-1] if rng.random() < 0.7 else parents[int(rng.integers(len(parents)))]
+        terms = [copy.deepcopy(t) for t in terms_of(base)]
+        fresh = _Fresh()
+        new_terms = operation(spec, terms, parents, rng, fresh)
+        if not new_terms:
+            return None
+        expression, count = renumber(sum_of(new_terms))
+        if count > spec.max_nparams:
+            return None
+        return expression
+
+    def _factor(self, var: InputVariable, rng: np.random.Generator, fresh: _Fresh) -> ast.expr:
+        templates = _FACTORS.get(var.kind, _FACTORS["generic"])
+        template = templates[int(rng.integers(len(templates)))]
+        return _parse(template.replace("{x}", var.name).replace("{p}", fresh()))
+
+    def _random_factor(
+        self, spec: Specification, rng: np.random.Generator, fresh: _Fresh
+    ) -> ast.expr:
+        """A primitive of one input, or (for several inputs) sometimes a product of two."""
+        inputs = list(spec.inputs)
+        first = inputs[int(rng.integers(len(inputs)))]
+        factor = self._factor(first, rng, fresh)
+        if len(inputs) > 1 and rng.random() < 0.35:
+            others = [v for v in inputs if v.name != first.name]
+            second = others[int(rng.integers(len(others)))]
+            factor = ast.BinOp(factor, ast.Mult(), self._factor(second, rng, fresh))
+        return factor
+
+    def _new_term(self, spec: Specification, rng: np.random.Generator, fresh: _Fresh) -> ast.expr:
+        return ast.BinOp(_parse(fresh()), ast.Mult(), self._random_factor(spec, rng, fresh))
+
+    def _add_term(self, spec, terms, parents, rng, fresh):  # type: ignore[no-untyped-def]
+        return [*terms, self._new_term(spec, rng, fresh)]
+
+    def _replace_term(self, spec, terms, parents, rng, fresh):  # type: ignore[no-untyped-def]
+        index = int(rng.integers(len(terms)))
+        return [*terms[:index], self._new_term(spec, rng, fresh), *terms[index + 1 :]]
+
+    def _drop_term(self, spec, terms, parents, rng, fresh):  # type: ignore[no-untyped-def]
+        if len(terms) < 2:
+            return None
+        index = int(rng.integers(len(terms)))
+        return terms[:index] + terms[index + 1 :]
+
+    def _multiply_term(self, spec, terms, parents, rng, fresh):  # type: ignore[no-untyped-def]
+        index = int(rng.integers(len(terms)))
+        factor = self._random_factor(spec, rng, fresh)
+        product = ast.BinOp(terms[index], ast.Mult(), factor)
+        if rng.random() < 0.3:
+            damping = ast.BinOp(_parse(fresh()), ast.Mult(), factor)
+            product = ast.BinOp(terms[index], ast.Div(), ast.BinOp(_parse("1"), ast.Add(), damping))
+        return [*terms[:index], product, *terms[index + 1 :]]
+
+    def _scale_all(self, spec, terms, parents, rng, fresh):  # type: ignore[no-untyped-def]
+        """Multiply every term by one factor: an overall law (1/s, a form factor) times a shape."""
+        inputs = list(spec.inputs)
+        var = inputs[int(rng.integers(len(inputs)))]
+        factor = self._factor(var, rng, fresh)
+        return [ast.BinOp(term, ast.Mult(), copy.deepcopy(factor)) for term in terms]
+
+    def _graft(self, spec, terms, parents, rng, fresh):  # type: ignore[no-untyped-def]
+        """Replace one occurrence of an input inside a term by a primitive of that input."""
+        index = int(rng.integers(len(terms)))
+        names = {v.name: v for v in spec.inputs}
+        sites = [n for n in ast.walk(terms[index]) if isinstance(n, ast.Name) and n.id in names]
+        if not sites:
+            return None
+        site = sites[int(rng.integers(len(sites)))]
+        replacement = self._factor(names[site.id], rng, fresh)
+
+        class Graft(ast.NodeTransformer):
+            def visit_Name(self, node: ast.Name) -> ast.AST:
+                return replacement if node is site else node
+
+        grafted = Graft().visit(terms[index])
+        return [*terms[:index], grafted, *terms[index + 1 :]]
+
+    def _crossover(self, spec, terms, parents, rng, fresh):  # type: ignore[no-untyped-def]
+        pools = [terms_of(copy.deepcopy(p)) for p in parents[-2:]]
+        chosen: list[ast.expr] = []
+        keys: set[str] = set()
+        for pool in pools:
+            mask = rng.random(len(pool)) < 0.5
+            if not mask.any():
+                mask[int(rng.integers(len(pool)))] = True
+            for term, keep in zip(pool, mask, strict=True):
+                key = ast.dump(term)
+                if keep and key not in keys:
+                    keys.add(key)
+                    chosen.append(_offset_params(term, len(chosen) * 100))
+        return chosen
+
+
+def _offset_params(term: ast.expr, offset: int) -> ast.expr:
+    """Shift a term's parameter indices so that terms from different parents stay independent."""
+
+    class Shift(ast.NodeTransformer):
+        def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+            index = param_index(node)
+            if index is None:
+                return self.generic_visit(node)
+            return ast.Subscript(
+                ast.Name("params", ast.Load()), ast.Constant(index + offset + 1), ast.Load()
+            )
+
+    return Shift().visit(term)

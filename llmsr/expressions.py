@@ -1,0 +1,142 @@
+"""Reading an equation program as one expression and editing it as a sum of terms.
+
+The built-in proposer edits programs term by term and the search prunes dead terms from its
+best program; both need the same view: a straight-line body with its local assignments
+inlined into the returned expression, that expression split at top-level ``+``/``-``, and
+``params[i]`` renumbered densely after an edit so no constant is fitted for nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+
+def param_index(node: ast.AST) -> int | None:
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "params"
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, int)
+    ):
+        return node.slice.value
+    return None
+
+
+def renumber(expression: ast.expr) -> tuple[ast.expr, int]:
+    """Renumber ``params[i]`` to 0, 1, … in order of first appearance; return the count."""
+    mapping: dict[int, int] = {}
+
+    class Renumber(ast.NodeTransformer):
+        def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+            index = param_index(node)
+            if index is None:
+                return self.generic_visit(node)
+            new = mapping.setdefault(index, len(mapping))
+            return ast.Subscript(ast.Name("params", ast.Load()), ast.Constant(new), ast.Load())
+
+    result = Renumber().visit(copy.deepcopy(expression))
+    return result, len(mapping)
+
+
+def as_expression(body: str) -> ast.expr | None:
+    """The returned expression of a straight-line body, with local assignments inlined."""
+    try:
+        module = ast.parse("def f():\n" + body)
+    except SyntaxError:
+        return None
+    function = module.body[0]
+    assert isinstance(function, ast.FunctionDef)
+    bindings: dict[str, ast.expr] = {}
+
+    class Inline(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if isinstance(node.ctx, ast.Load) and node.id in bindings:
+                return copy.deepcopy(bindings[node.id])
+            return node
+
+    for statement in function.body:
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+        ):
+            bindings[statement.targets[0].id] = Inline().visit(statement.value)
+            continue
+        if isinstance(statement, ast.Return) and statement.value is not None:
+            return Inline().visit(statement.value)
+        return None
+    return None
+
+
+def terms_of(expression: ast.expr) -> list[ast.expr]:
+    """The additive terms of an expression (subtractions become negated terms)."""
+    if isinstance(expression, ast.BinOp) and isinstance(expression.op, ast.Add):
+        return terms_of(expression.left) + terms_of(expression.right)
+    if isinstance(expression, ast.BinOp) and isinstance(expression.op, ast.Sub):
+        negated = [ast.UnaryOp(ast.USub(), t) for t in terms_of(expression.right)]
+        return terms_of(expression.left) + negated
+    return [expression]
+
+
+def sum_of(terms: list[ast.expr]) -> ast.expr:
+    result = terms[0]
+    for term in terms[1:]:
+        result = ast.BinOp(result, ast.Add(), term)
+    return result
+
+
+def _node_count(expression: ast.AST) -> int:
+    return sum(1 for _ in ast.walk(expression))
+
+
+def _replace_nth(expression: ast.expr, n: int, replacement: ast.expr) -> ast.expr:
+    """A copy of ``expression`` whose ``n``-th node (in ``ast.walk`` order) is ``replacement``."""
+    result = copy.deepcopy(expression)
+    target = list(ast.walk(result))[n]
+    if target is result:
+        return copy.deepcopy(replacement)
+
+    class Replace(ast.NodeTransformer):
+        def visit(self, node: ast.AST) -> ast.AST:
+            if node is target:
+                return copy.deepcopy(replacement)
+            return super().visit(node)
+
+    return Replace().visit(result)
+
+
+def simplifications(expression: ast.expr, limit: int = 16) -> list[ast.expr]:
+    """Simpler variants of an expression, smallest first, each with renumbered constants.
+
+    Three kinds of move: drop a top-level term; set one constant to zero (removes shifts
+    such as the c in 1/(x² + c) when it is not needed); replace a sub-expression that
+    involves both inputs and constants by one new constant (log(x + 55634) over the data
+    range is just a number).  Which variants are kept is the caller's business: it refits
+    each and keeps one only if the data agree.
+    """
+    fresh = ast.Subscript(ast.Name("params", ast.Load()), ast.Constant(10_000), ast.Load())
+    variants: list[ast.expr] = []
+    terms = terms_of(expression)
+    if len(terms) > 1:
+        variants += [sum_of(terms[:i] + terms[i + 1 :]) for i in range(len(terms))]
+    for n, node in enumerate(ast.walk(expression)):
+        if param_index(node) is not None:
+            variants.append(_replace_nth(expression, n, ast.Constant(0)))
+        elif isinstance(node, (ast.Call, ast.BinOp)) and node is not expression:
+            inside = list(ast.walk(node))
+            has_param = any(param_index(m) is not None for m in inside)
+            has_input = any(
+                isinstance(m, ast.Name) and m.id not in ("np", "numpy", "params") for m in inside
+            )
+            if has_param and has_input:
+                variants.append(_replace_nth(expression, n, fresh))
+    size = _node_count(expression)
+    unique: dict[str, ast.expr] = {}
+    for variant in sorted((renumber(v)[0] for v in variants), key=_node_count):
+        if _node_count(variant) < size:
+            unique.setdefault(ast.dump(variant), variant)
+    return list(unique.values())[:limit]

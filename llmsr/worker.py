@@ -1,0 +1,205 @@
+"""The sandbox worker process: runs untrusted equation programs under resource limits.
+
+Started by ``sandbox.SandboxPool`` as ``python -m lagrangian.llmsr.worker``.  It receives the
+data once, then fits one program per request.  Before the first program runs it imports
+everything it will need and then locks itself down: an address-space limit (memory bombs
+fail), a zero file-size limit and a file-descriptor limit (no new files or sockets can be
+opened), no child processes, stdout detached from the protocol pipe (programs cannot forge
+replies).  Programs run with only whitelisted numpy functions and builtins in scope; the
+parent enforces the wall-clock limit by killing the process.
+
+Requests arrive as length-prefixed pickles from the trusted parent; replies go back as
+length-prefixed JSON, so a compromised worker cannot make the parent execute anything.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import pickle
+import resource
+import signal
+import struct
+import sys
+import time
+import types
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from .fitting import fit_parameters, nmse
+from .safety import BUILTINS, NUMPY_NAMES
+
+_HEADER = struct.Struct(">I")
+
+
+def read_message(stream: BinaryIO) -> bytes | None:
+    """One length-prefixed message, or ``None`` at end of stream."""
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(header)
+    payload = stream.read(size)
+    return payload if len(payload) == size else None
+
+
+def write_message(stream: BinaryIO, payload: bytes) -> None:
+    stream.write(_HEADER.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def safe_namespace() -> dict[str, Any]:
+    """Globals for program execution: whitelisted builtins and a numpy stand-in, nothing else."""
+    numpy_view = types.SimpleNamespace(**{name: getattr(np, name) for name in NUMPY_NAMES})
+    allowed = {name: getattr(builtins, name) for name in BUILTINS}
+    return {"__builtins__": allowed, "np": numpy_view, "numpy": numpy_view}
+
+
+def compile_program(source: str) -> Any:
+    namespace = safe_namespace()
+    exec(compile(source, "<program>", "exec"), namespace)
+    return namespace["equation"]
+
+
+def _lock_down(memory_mb: int, protocol_fd: int, runs_programs: bool) -> None:
+    """Impose the resource limits.
+
+    The symbolic worker never executes program code (it interprets the checked syntax tree),
+    and sympy imports modules lazily deep inside ``simplify``, so it keeps the right to open
+    files; it still gets the memory and file-size limits.
+    """
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    limits = [
+        (resource.RLIMIT_AS, memory_mb * 1024 * 1024),
+        (resource.RLIMIT_FSIZE, 0),
+        (resource.RLIMIT_CORE, 0),
+    ]
+    if runs_programs:
+        limits += [(resource.RLIMIT_NOFILE, protocol_fd + 1), (resource.RLIMIT_NPROC, 0)]
+    for kind, value in limits:
+        try:
+            resource.setrlimit(kind, (value, value))
+        except (ValueError, OSError):
+            if kind in (resource.RLIMIT_AS, resource.RLIMIT_FSIZE):
+                raise
+
+
+class _Worker:
+    """State of one worker: the data, the fit settings, and request handlers."""
+
+    def __init__(self, init: dict[str, Any]) -> None:
+        self.train_x, self.train_y, self.train_sigma = init["train"]
+        self.test = init["test"]
+        self.max_nparams: int = init["max_nparams"]
+        self.fit_config = init["fit"]
+
+    def fit(self, request: dict[str, Any]) -> dict[str, Any]:
+        start = time.perf_counter()
+        function = compile_program(request["source"])
+        columns = list(self.train_x.T)
+
+        def predict_on(cols: list[np.ndarray], y: np.ndarray, params: np.ndarray) -> np.ndarray:
+            value = np.asarray(function(*cols, params), dtype=float)
+            if params.ndim > 1:
+                return value  # a batch of parameter vectors; the fitter checks the shape
+            return np.broadcast_to(value, y.shape) if value.shape != y.shape else value
+
+        sigma = self.train_sigma if request["use_sigma"] else None
+        outcome = fit_parameters(
+            lambda p: predict_on(columns, self.train_y, p),
+            self.train_y,
+            sigma,
+            self.max_nparams,
+            request["used"],
+            self.fit_config,
+            np.random.default_rng(request["seed"]),
+        )
+        if not np.isfinite(outcome.loss) or outcome.loss >= 1e99:
+            return {"ok": False, "error": "the loss is not finite for any parameters tried"}
+        with np.errstate(all="ignore"):
+            train_nmse = nmse(predict_on(columns, self.train_y, outcome.params), self.train_y)
+            test_nmse = None
+            if self.test is not None:
+                test_x, test_y = self.test
+                value = nmse(predict_on(list(test_x.T), test_y, outcome.params), test_y)
+                test_nmse = value if np.isfinite(value) else None
+        return {
+            "ok": True,
+            "loss": outcome.loss,
+            "params": [float(v) for v in outcome.params],
+            "nmse_train": train_nmse if np.isfinite(train_nmse) else None,
+            "nmse_test": test_nmse,
+            "evaluations": outcome.evaluations,
+            "seconds": time.perf_counter() - start,
+        }
+
+    def symbolic(self, request: dict[str, Any]) -> dict[str, Any]:
+        from .symbolic import to_sympy_result
+
+        result = to_sympy_result(
+            request["source"], request["names"], request["params"], request["simplify"]
+        )
+        return {"ok": True, **result}
+
+
+def _handle(worker: _Worker, request: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """Reply to one request; the flag says whether this process must exit afterwards."""
+    try:
+        if request["kind"] == "fit":
+            return worker.fit(request), False
+        return worker.symbolic(request), False
+    except MemoryError:
+        return {"ok": False, "error": "the program ran out of memory"}, True
+    except RecursionError:
+        return {"ok": False, "error": "the program recursed too deeply"}, True
+    except Exception as error:  # untrusted code may raise anything; report it as a rejection
+        return {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}, False
+
+
+def _warm_up(worker: _Worker) -> None:
+    """Run one tiny fit so that every lazily imported module is loaded before lock-down."""
+    args = ", ".join(f"x{i}" for i in range(worker.train_x.shape[1]))
+    source = f"def equation({args}, params):\n    return params[0] * x0 + params[1]\n"
+    worker.fit({"source": source, "used": [0, 1], "seed": 0, "use_sigma": False})
+
+
+def main() -> int:
+    protocol_in = sys.stdin.buffer
+    protocol_out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    sys.stdout = sys.stderr
+    first = read_message(protocol_in)
+    if first is None:
+        return 1
+    init = pickle.loads(first)
+    worker = _Worker(init)
+    if init["mode"] == "symbolic":
+        import sympy  # noqa: F401  (loaded before lock-down: imports need to open files)
+
+        from . import symbolic  # noqa: F401
+    else:
+        _warm_up(worker)
+    np.seterr(all="ignore")
+    _lock_down(init["memory_mb"], protocol_out.fileno(), runs_programs=init["mode"] == "fit")
+    write_message(protocol_out, json.dumps({"ready": True}).encode())
+    while True:
+        message = read_message(protocol_in)
+        if message is None:
+            return 0
+        request = pickle.loads(message)
+        reply, must_exit = _handle(worker, request)
+        reply["id"] = request["id"]
+        try:
+            payload = json.dumps(reply, allow_nan=False)
+        except (TypeError, ValueError):
+            payload = json.dumps({"id": request["id"], "ok": False, "error": "non-finite result"})
+        write_message(protocol_out, payload.encode())
+        if must_exit:
+            return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
