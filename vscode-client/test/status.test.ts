@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { CLIENT_COMMANDS } from "../src/commands";
 import type { ServerState } from "../src/controller";
 import { StatusBarView, presentStatus } from "../src/status";
-import { ThemeColor, createdStatusBarItems } from "./fakeVscode";
+import { ThemeColor, recorded } from "./fakeVscode";
 
 describe("presentStatus", () => {
   it("gives every state its own icon and wording", () => {
@@ -26,7 +26,7 @@ describe("presentStatus", () => {
 describe("StatusBarView", () => {
   it("shows an item that opens the server actions and follows the state", () => {
     const view = new StatusBarView();
-    const item = createdStatusBarItems.at(-1)!;
+    const item = recorded.statusBarItems.at(-1)!;
     assert.strictEqual(item.visible, true);
     assert.strictEqual(item.command, CLIENT_COMMANDS.serverActions);
 

@@ -1,0 +1,97 @@
+/**
+ * The extension as VS Code runs it: `activate` starts a real server process over stdio
+ * (a small fake language server, test/fixtures/fakeLanguageServer.js) through the real
+ * vscode-languageclient, with the `vscode` API faked.  This covers the glue in
+ * extension.ts that the unit tests cannot: the command resolution reaching the spawn,
+ * settings reaching the server, the palette middleware, and the status bar following.
+ */
+
+import * as assert from "assert";
+import * as path from "path";
+import * as extension from "../src/extension";
+import { SERVER_READY_CONTEXT } from "../src/commands";
+import { recorded, reset, settings, window } from "./fakeVscode";
+
+const fixture = path.resolve(__dirname, "..", "..", "test", "fixtures", "fakeLanguageServer.js");
+const context = () => ({ subscriptions: [] as { dispose(): unknown }[] }) as never;
+
+async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      assert.fail(`timed out waiting for ${what}; output so far:\n${recorded.output.join("")}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const statusText = () => recorded.statusBarItems.at(-1)?.text;
+
+describe("activation against a real server process", function () {
+  this.timeout(20_000);
+
+  beforeEach(reset);
+  afterEach(async () => {
+    await extension.deactivate();
+  });
+
+  it("starts the configured command, becomes ready and passes settings and the document", async () => {
+    settings.set("server.command", [process.execPath, fixture]);
+    settings.set("completionSource", "exact");
+    settings.set("inlayHints.enabled", false);
+    extension.activate(context());
+    assert.strictEqual(statusText(), "$(sync~spin) Lagrangian");
+
+    await waitFor(() => statusText() === "$(check) Lagrangian", "the ready status");
+    assert.deepStrictEqual(recorded.executed.at(-1), ["setContext", SERVER_READY_CONTEXT, true]);
+    assert.match(recorded.output.join(""), /Starting .*fakeLanguageServer\.js \(from server\.command\)/);
+
+    // The client registered the server's command; run it as the palette would: no arguments.
+    const command = await waitFor(() => recorded.commands.get("lagrangian.checkDocument"), "the server command");
+    window.activeTextEditor = { document: { uri: { toString: () => "file:///work/seesaw.lag" } } };
+    const echo = (await command()) as Record<string, unknown>;
+    assert.deepStrictEqual(echo.arguments, [{ uri: "file:///work/seesaw.lag" }]);
+    assert.deepStrictEqual(echo.initializationOptions, {
+      completionSource: "exact",
+      modelServerUrl: "",
+      device: "auto",
+      inlayHints: { enabled: false },
+      fit: { llm: "builtin" },
+    });
+    assert.deepStrictEqual(echo.configuration, [echo.initializationOptions, false]);
+
+    await extension.deactivate();
+    assert.strictEqual(statusText(), "$(circle-slash) Lagrangian");
+  });
+
+  it("says which executable is missing and which setting to change", async () => {
+    settings.set("server.command", ["/nonexistent/bin/lagrangian", "lsp"]);
+    extension.activate(context());
+    await waitFor(() => statusText() === "$(error) Lagrangian", "the error status");
+    assert.match(recorded.statusBarItems.at(-1)!.tooltip!, /`\/nonexistent\/bin\/lagrangian` was not found \(from server\.command\)/);
+    assert.match(recorded.errors.join("\n"), /Set `lagrangian\.server\.pythonPath`/);
+  });
+
+  it("reports a server that fails to initialize", async () => {
+    settings.set("server.command", [process.execPath, fixture, "--fail-initialize"]);
+    extension.activate(context());
+    await waitFor(() => statusText() === "$(error) Lagrangian", "the error status");
+    const tooltip = await waitFor(
+      () => (/failed to start/.test(recorded.statusBarItems.at(-1)!.tooltip ?? "") ? recorded.statusBarItems.at(-1)!.tooltip : undefined),
+      "the failure message",
+    );
+    assert.match(tooltip, /fakeLanguageServer\.js --fail-initialize`, from server\.command\) failed to start/);
+  });
+
+  it("warns about invalid settings instead of passing them on", async () => {
+    settings.set("server.command", [process.execPath, fixture]);
+    settings.set("device", "tpu");
+    extension.activate(context());
+    assert.match(recorded.warnings.join("\n"), /`lagrangian\.device` is "tpu"/);
+    await waitFor(() => statusText() === "$(check) Lagrangian", "the ready status");
+  });
+});
