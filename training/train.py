@@ -1,0 +1,691 @@
+"""Training a BART preset on a dataset of token sequences: ``lagrangian train``.
+
+Why a custom loop on ``accelerate`` rather than ``Seq2SeqTrainer``: ``accelerate`` already
+gives what the Trainer would (DDP under ``torchrun``/``accelerate launch`` with no code
+change, bf16/fp16 autocast and loss scaling, saving and restoring optimizer, scheduler and
+RNG states), and a loop of our own gives what the Trainer does not: throughput counted in
+real (non-padding) source + target tokens, a ``metrics.jsonl`` of our format, every
+intermediate checkpoint a loadable ``lagrangian`` checkpoint, length-grouped batches that
+are deterministic for a seed (so a resumed run sees exactly the batches an uninterrupted
+one would), and no exposure to the Trainer's fast-moving argument set.
+
+Layout of a run folder ``RUN``::
+
+    RUN/run_config.json         the configuration (resume checks it)
+    RUN/metrics.jsonl           one JSON object per event (start, train, eval, checkpoint, end)
+    RUN/loss.png                loss curves
+    RUN/checkpoints/step-N/     loadable checkpoint + state/ (optimizer, scheduler, RNG)
+    RUN/  (itself)              the final checkpoint: config, weights, tokenizer, lagrangian.json
+
+Dataset: ``DIR/train.jsonl`` and ``DIR/validation.jsonl``, one object per line with the
+keys ``src_<format>`` and ``tgt_<format>`` (space-joined token strings).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from lagrangian.model.checkpoint import CheckpointMetadata, save_checkpoint
+from lagrangian.model.codec import TokenError, codec_by_name, split_tokens
+from lagrangian.model.presets import Preset, get_preset, preset_summary
+from lagrangian.model.tokenizer import WordTokenizer, tokenizer_for_codec
+
+RUN_CONFIG_FILE = "run_config.json"
+METRICS_FILE = "metrics.jsonl"
+PLOT_FILE = "loss.png"
+CHECKPOINTS_DIR = "checkpoints"
+TRAINER_STATE_FILE = "trainer_state.json"
+IGNORE_INDEX = -100  # label id that the cross-entropy loss skips (padding)
+# Settings that define a run; a resumed run must keep them (epochs/max_steps may grow).
+FIXED_ON_RESUME = (
+    "preset",
+    "format",
+    "codec",
+    "batch_size",
+    "lr",
+    "seed",
+    "warmup_steps",
+    "weight_decay",
+)
+
+
+class TrainingError(Exception):
+    """A problem with the data, the run folder or the settings (the message says which)."""
+
+
+@dataclass
+class TrainConfig:
+    """Everything a training run needs; ``None`` values take the preset's defaults."""
+
+    data: Path
+    out: Path
+    preset: str = "tiny"
+    format: str = "compact"
+    codec: str | None = None  # codec name or module:attr; defaults to ``format``
+    epochs: int = 10
+    batch_size: int = 32
+    lr: float | None = None
+    max_steps: int | None = None
+    resume: bool = False
+    seed: int = 0
+    warmup_steps: int | None = None
+    weight_decay: float = 0.01
+    max_grad_norm: float = 1.0
+    log_every: int = 50
+    eval_every: int | None = None  # steps; None = at the end of every epoch
+    save_every: int | None = None  # steps; None = at the end of every epoch
+    keep_checkpoints: int = 2
+    device: str = "auto"  # auto | cpu
+    mixed_precision: str = "auto"  # auto | no | bf16 | fp16
+
+    def resolved(self, preset: Preset) -> TrainConfig:
+        """A copy with the preset defaults filled in and the settings checked."""
+        values = asdict(self)
+        values["data"], values["out"] = Path(self.data), Path(self.out)
+        values["codec"] = self.codec or self.format
+        values["lr"] = self.lr if self.lr is not None else preset.learning_rate
+        if self.warmup_steps is None:
+            values["warmup_steps"] = preset.warmup_steps
+        config = TrainConfig(**values)
+        checks = [
+            (config.epochs >= 1, "epochs must be at least 1"),
+            (config.batch_size >= 1, "batch size must be at least 1"),
+            (config.lr > 0, "learning rate must be positive"),
+            (config.max_steps is None or config.max_steps >= 1, "max steps must be at least 1"),
+            (config.log_every >= 1, "log interval must be at least 1"),
+            (config.keep_checkpoints >= 1, "keep at least one checkpoint"),
+            (config.device in ("auto", "cpu"), "device must be auto or cpu"),
+            (
+                config.mixed_precision in ("auto", "no", "bf16", "fp16"),
+                "mixed precision must be auto, no, bf16 or fp16",
+            ),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise TrainingError(message)
+        return config
+
+    def to_json(self) -> dict[str, Any]:
+        values = asdict(self)
+        values["data"], values["out"] = str(self.data), str(self.out)
+        return values
+
+    @classmethod
+    def from_json(cls, values: dict[str, Any]) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        config = cls(**{key: value for key, value in values.items() if key in known})
+        config.data, config.out = Path(config.data), Path(config.out)
+        return config
+
+
+@dataclass
+class TrainResult:
+    """Summary of a finished run (also the ``end`` record of ``metrics.jsonl``)."""
+
+    out: Path
+    steps: int
+    epochs: float
+    train_loss: float | None
+    val_loss: float | None
+    best_val_loss: float | None
+    elapsed_s: float
+    tokens_per_s: float
+
+
+@dataclass
+class EncodedSplit:
+    """A dataset split as token ids, with the count of examples too long for the model."""
+
+    src: list[list[int]]
+    tgt: list[list[int]]
+    skipped: int
+
+    def lengths(self) -> list[int]:
+        return [len(s) + len(t) for s, t in zip(self.src, self.tgt, strict=True)]
+
+
+def read_split(
+    path: Path, data_format: str, tokenizer: WordTokenizer, max_length: int
+) -> EncodedSplit:
+    """Read and encode one JSONL split; malformed lines raise naming ``file:line``.
+
+    Examples longer than the model's context are skipped and counted, not truncated: a
+    truncated Lagrangian would teach the model wrong physics.
+    """
+    if not path.is_file():
+        raise TrainingError(
+            f"{path}: no such file (a dataset folder holds train.jsonl and validation.jsonl)"
+        )
+    src_key, tgt_key = f"src_{data_format}", f"tgt_{data_format}"
+    sources: list[list[str]] = []
+    targets: list[list[str]] = []
+    with path.open(encoding="utf-8") as stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise TrainingError(
+                    f"{where}: not JSON ({error.msg}, column {error.colno})"
+                ) from None
+            if not isinstance(record, dict):
+                raise TrainingError(f"{where}: expected a JSON object")
+            for key in (src_key, tgt_key):
+                if not isinstance(record.get(key), str):
+                    raise TrainingError(
+                        f"{where}: missing string field {key!r} (is --format {data_format} right?)"
+                    )
+            src, tgt = split_tokens(record[src_key]), split_tokens(record[tgt_key])
+            for key, tokens in ((src_key, src), (tgt_key, tgt)):
+                try:
+                    tokenizer.check(tokens)
+                except TokenError as error:
+                    raise TrainingError(f"{where}: {key}: {error}") from None
+            sources.append(src)
+            targets.append(tgt)
+    if not sources:
+        raise TrainingError(f"{path}: no examples")
+    src_ids = tokenizer.encode_many(sources)
+    tgt_ids = tokenizer.encode_many(targets)
+    keep = [i for i in range(len(src_ids)) if max(len(src_ids[i]), len(tgt_ids[i])) <= max_length]
+    return EncodedSplit(
+        [src_ids[i] for i in keep], [tgt_ids[i] for i in keep], len(src_ids) - len(keep)
+    )
+
+
+def epoch_batches(
+    lengths: Sequence[int], batch_size: int, seed: int, epoch: int, shuffle: bool = True
+) -> list[list[int]]:
+    """The batches of one epoch: shuffled, then grouped by length within windows.
+
+    Sorting by length inside windows of 50 batches cuts padding (often by half on these
+    skewed length distributions) while keeping batches random; the order depends only on
+    ``seed`` and ``epoch``, so a resumed run replays it exactly.
+    """
+    order = list(range(len(lengths)))
+    if not shuffle:
+        return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    rng = random.Random(seed * 1_000_003 + epoch)
+    rng.shuffle(order)
+    window = batch_size * 50
+    batches: list[list[int]] = []
+    for start in range(0, len(order), window):
+        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
+        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(split: EncodedSplit, indices: Sequence[int], pad_id: int) -> dict[str, Any]:
+    """Padded tensors for a batch; label padding is ``IGNORE_INDEX`` so the loss skips it.
+
+    BART builds the decoder inputs itself by shifting the labels right behind the decoder
+    start token.
+    """
+    import torch
+
+    src = [split.src[i] for i in indices]
+    tgt = [split.tgt[i] for i in indices]
+    src_width = max(map(len, src))
+    tgt_width = max(map(len, tgt))
+    input_ids = torch.tensor([row + [pad_id] * (src_width - len(row)) for row in src])
+    labels = torch.tensor([row + [IGNORE_INDEX] * (tgt_width - len(row)) for row in tgt])
+    return {
+        "input_ids": input_ids,
+        "attention_mask": (input_ids != pad_id).long(),
+        "labels": labels,
+    }
+
+
+def batch_tokens(batch: dict[str, Any]) -> int:
+    """Real (non-padding) tokens in a batch, source plus target."""
+    return int(batch["attention_mask"].sum()) + int((batch["labels"] != IGNORE_INDEX).sum())
+
+
+class MetricsLog:
+    """``metrics.jsonl``: appended by the main process, one flushed line per event."""
+
+    def __init__(self, path: Path, enabled: bool) -> None:
+        self.path = path
+        self.enabled = enabled
+
+    def truncate_after(self, step: int) -> None:
+        """Drop records past ``step`` (a resumed run rewrites what came after its checkpoint)."""
+        if not self.enabled or not self.path.exists():
+            return
+        kept = [
+            line
+            for line in self.path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and json.loads(line).get("step", 0) <= step
+        ]
+        self.path.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
+
+    def write(self, event: str, **values: Any) -> None:
+        if not self.enabled:
+            return
+        record = {"event": event, "time": round(time.time(), 3), **values}
+        with self.path.open("a", encoding="utf-8") as stream:
+            stream.write(json.dumps(record) + "\n")
+
+
+def plot_metrics(metrics_path: Path, png_path: Path) -> None:
+    """Plot train and validation loss against step from ``metrics.jsonl`` into a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    records = [json.loads(line) for line in metrics_path.read_text().splitlines() if line.strip()]
+    train = [(r["step"], r["loss"]) for r in records if r["event"] == "train"]
+    evals = [(r["step"], r["val_loss"]) for r in records if r["event"] == "eval"]
+    figure, axis = plt.subplots(figsize=(7, 4.5), dpi=110)
+    if train:
+        axis.plot(*zip(*train, strict=True), label="train loss", linewidth=1.2)
+    if evals:
+        axis.plot(*zip(*evals, strict=True), "o-", label="validation loss", linewidth=1.2)
+    axis.set_xlabel("optimizer step")
+    axis.set_ylabel("cross-entropy per token")
+    if all(value > 0 for _, value in train + evals) and (train or evals):
+        axis.set_yscale("log")
+    axis.grid(alpha=0.3)
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(png_path)
+    plt.close(figure)
+
+
+def _checkpoint_dirs(out: Path) -> list[Path]:
+    folder = out / CHECKPOINTS_DIR
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.glob("step-*") if (p / TRAINER_STATE_FILE).is_file()]
+    return sorted(found, key=lambda p: int(p.name.removeprefix("step-")))
+
+
+def _prepare_run_folder(config: TrainConfig) -> tuple[TrainConfig, Path | None]:
+    """Check the run folder against ``--resume``; return the config and checkpoint to resume."""
+    out = config.out
+    saved_path = out / RUN_CONFIG_FILE
+    if not config.resume:
+        if saved_path.exists() or _checkpoint_dirs(out):
+            raise TrainingError(
+                f"{out} already holds a training run; pass --resume to continue it "
+                "or choose another --out"
+            )
+        return config, None
+    if not saved_path.is_file():
+        raise TrainingError(f"{out}: nothing to resume ({RUN_CONFIG_FILE} is missing)")
+    saved = TrainConfig.from_json(json.loads(saved_path.read_text(encoding="utf-8")))
+    changed = [
+        f"{name} ({getattr(saved, name)!r} -> {getattr(config, name)!r})"
+        for name in FIXED_ON_RESUME
+        if getattr(saved, name) != getattr(config, name)
+    ]
+    if changed:
+        raise TrainingError(f"cannot resume {out} with changed settings: {', '.join(changed)}")
+    checkpoints = _checkpoint_dirs(out)
+    return config, (checkpoints[-1] if checkpoints else None)
+
+
+def _evaluate(
+    model: Any, split: EncodedSplit, batch_size: int, accelerator: Any, pad_id: int
+) -> dict[str, float]:
+    """Token-weighted validation loss and teacher-forced token accuracy over all processes."""
+    import torch
+
+    batches = epoch_batches(split.lengths(), batch_size, 0, 0, shuffle=False)
+    mine = batches[accelerator.process_index :: accelerator.num_processes]
+    totals = torch.zeros(3, device=accelerator.device, dtype=torch.float64)
+    model.eval()
+    with torch.no_grad():
+        for indices in mine:
+            batch = {
+                k: v.to(accelerator.device) for k, v in collate(split, indices, pad_id).items()
+            }
+            logits = model(**batch).logits.float()
+            mask = batch["labels"] != IGNORE_INDEX
+            loss = torch.nn.functional.cross_entropy(
+                logits[mask], batch["labels"][mask], reduction="sum"
+            )
+            correct = (logits.argmax(-1)[mask] == batch["labels"][mask]).sum()
+            totals += torch.stack([loss.double(), correct.double(), mask.sum().double()])
+    model.train()
+    totals = accelerator.reduce(totals, reduction="sum")
+    loss_sum, correct, count = totals.tolist()
+    return {"val_loss": loss_sum / count, "val_token_accuracy": correct / count}
+
+
+class _Run:
+    """One training run in one process: the model, the data, the loop state and its outputs."""
+
+    def __init__(self, config: TrainConfig) -> None:
+        import torch
+        from accelerate import Accelerator
+        from accelerate.utils import set_seed
+        from transformers import get_linear_schedule_with_warmup
+
+        from lagrangian.model.device import describe_device, training_precision
+        from lagrangian.model.presets import build_model, count_parameters
+
+        try:
+            self.preset = get_preset(config.preset)
+        except ValueError as error:
+            raise TrainingError(str(error)) from None
+        config = config.resolved(self.preset)
+        if config.mixed_precision == "auto":
+            on_cpu = config.device == "cpu" or not torch.cuda.is_available()
+            self.precision = "no" if on_cpu else training_precision(torch.device("cuda"))
+        else:
+            self.precision = config.mixed_precision
+        self.accelerator = accelerator = Accelerator(
+            cpu=config.device == "cpu", mixed_precision=self.precision
+        )
+        self.main = accelerator.is_main_process
+        self.world = accelerator.num_processes
+        self.config, self.resume_from = _prepare_run_folder(config)
+        accelerator.wait_for_everyone()  # every process has checked the folder before writes
+        set_seed(config.seed)
+
+        try:
+            self.tokenizer = tokenizer_for_codec(
+                codec_by_name(config.codec), self.preset.max_positions
+            )
+        except TokenError as error:
+            raise TrainingError(str(error)) from None
+        limit = self.preset.max_positions
+        self.train_split = read_split(
+            config.data / "train.jsonl", config.format, self.tokenizer, limit
+        )
+        self.val_split = read_split(
+            config.data / "validation.jsonl", config.format, self.tokenizer, limit
+        )
+        self.batches_per_epoch = math.ceil(len(self.train_split.src) / config.batch_size)
+        self.batches_per_epoch //= self.world
+        if self.batches_per_epoch == 0:
+            raise TrainingError(
+                f"{len(self.train_split.src)} training examples make no full round of batches "
+                f"for {self.world} processes at batch size {config.batch_size}"
+            )
+        self.total_steps = config.max_steps or self.batches_per_epoch * config.epochs
+        warmup = min(config.warmup_steps or 0, self.total_steps // 10)
+
+        model = build_model(self.preset, self.tokenizer, seed=config.seed)
+        self.parameters = count_parameters(model)
+        no_decay = ("bias", "layer_norm", "layernorm")
+        decayed = [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)]
+        other = [p for n, p in model.named_parameters() if any(k in n for k in no_decay)]
+        optimizer = torch.optim.AdamW(
+            [
+                {"params": decayed, "weight_decay": config.weight_decay},
+                {"params": other, "weight_decay": 0.0},
+            ],
+            lr=config.lr,
+            betas=(0.9, 0.98),
+        )
+        # The scheduler stays out of prepare(): accelerate would step it once per process.
+        self.scheduler = get_linear_schedule_with_warmup(optimizer, warmup, self.total_steps)
+        self.model, self.optimizer = accelerator.prepare(model, optimizer)
+        accelerator.register_for_checkpointing(self.scheduler)
+        self.hardware = f"{self.world} x {describe_device(accelerator.device)}"
+        self.log = MetricsLog(config.out / METRICS_FILE, enabled=self.main)
+        self.state: dict[str, Any] = {
+            "step": 0,
+            "epoch": 0,
+            "batch_in_epoch": 0,
+            "processes": self.world,
+            "tokens": 0,
+            "train_s": 0.0,
+            "wall_s": 0.0,
+            "train_loss": None,
+            "val_loss": None,
+            "best_val_loss": None,
+        }
+
+    # -- bookkeeping -------------------------------------------------------------------
+
+    def _epoch(self) -> float:
+        return round(self.state["step"] / self.batches_per_epoch, 3)
+
+    def metadata(self) -> CheckpointMetadata:
+        """``lagrangian.json`` contents for a checkpoint taken now."""
+        state = self.state
+        training = {
+            "data": str(self.config.data),
+            "format": self.config.format,
+            "steps": state["step"],
+            "epochs": self._epoch(),
+            "examples": len(self.train_split.src),
+            "train_loss": state["train_loss"],
+            "val_loss": state["val_loss"],
+            "best_val_loss": state["best_val_loss"],
+            "hardware": self.hardware,
+            "mixed_precision": self.precision,
+            "wall_s": round(state["wall_s"], 1),
+            "tokens_per_s": round(state["tokens"] / max(state["train_s"], 1e-9), 1),
+            "config": self.config.to_json(),
+        }
+        return CheckpointMetadata(
+            codec=self.config.codec,
+            preset=self.config.preset,
+            parameters=self.parameters,
+            training=training,
+        )
+
+    def restore(self) -> None:
+        """Load the latest checkpoint's state (or start fresh) and log the start."""
+        if self.resume_from is not None:
+            saved = json.loads((self.resume_from / TRAINER_STATE_FILE).read_text("utf-8"))
+            if saved.get("processes", 1) != self.world:
+                raise TrainingError(
+                    f"{self.resume_from} was written by {saved.get('processes')} processes; "
+                    f"resume it with the same number (not {self.world})"
+                )
+            self.accelerator.load_state(str(self.resume_from / "state"))
+            self.state.update(saved)
+            self.log.truncate_after(self.state["step"])
+        elif self.main:
+            self.config.out.mkdir(parents=True, exist_ok=True)
+            self.log.path.unlink(missing_ok=True)
+        if self.main:
+            (self.config.out / RUN_CONFIG_FILE).write_text(
+                json.dumps(self.config.to_json(), indent=2), encoding="utf-8"
+            )
+        skipped = self.train_split.skipped + self.val_split.skipped
+        self.log.write(
+            "start",
+            step=self.state["step"],
+            preset=preset_summary(self.preset),
+            parameters=self.parameters,
+            format=self.config.format,
+            codec=self.config.codec,
+            train_examples=len(self.train_split.src),
+            validation_examples=len(self.val_split.src),
+            skipped_too_long=skipped,
+            processes=self.world,
+            hardware=self.hardware,
+            mixed_precision=self.precision,
+            batch_size=self.config.batch_size,
+            lr=self.config.lr,
+            total_steps=self.total_steps,
+            resumed_from=str(self.resume_from) if self.resume_from else None,
+        )
+        self.say(
+            f"{self.config.preset}: {self.parameters / 1e6:.1f}M parameters on "
+            f"{self.hardware} (mixed precision: {self.precision}); "
+            f"{len(self.train_split.src)} train / {len(self.val_split.src)} validation "
+            f"examples ({skipped} skipped as longer than the context); {self.total_steps} steps"
+            + (f", resuming at step {self.state['step']}" if self.resume_from else "")
+        )
+
+    def say(self, message: str) -> None:
+        if self.main:
+            print(f"[train] {message}", file=sys.stderr, flush=True)
+
+    # -- the loop ----------------------------------------------------------------------
+
+    def evaluate(self) -> None:
+        values = _evaluate(
+            self.accelerator.unwrap_model(self.model),
+            self.val_split,
+            self.config.batch_size,
+            self.accelerator,
+            self.tokenizer.pad_id,
+        )
+        self.state["val_loss"] = values["val_loss"]
+        best = self.state["best_val_loss"]
+        if best is None or values["val_loss"] < best:
+            self.state["best_val_loss"] = values["val_loss"]
+        self.log.write("eval", step=self.state["step"], epoch=self._epoch(), **values)
+        self.say(
+            f"step {self.state['step']}: validation loss {values['val_loss']:.4f}, "
+            f"token accuracy {values['val_token_accuracy']:.4f}"
+        )
+
+    def log_window(self, loss_sum: Any, steps: int, tokens: int, seconds: float) -> None:
+        """Log the mean loss and throughput of the steps since the last log, all processes."""
+        import torch
+
+        device = self.accelerator.device
+        local = torch.tensor([float(loss_sum), float(steps), float(tokens)], device=device)
+        loss_total, step_total, token_total = self.accelerator.reduce(
+            local.double(), reduction="sum"
+        ).tolist()
+        self.state["tokens"] += int(token_total)
+        self.state["train_s"] += seconds
+        self.state["train_loss"] = loss_total / step_total
+        record = {
+            "step": self.state["step"],
+            "epoch": self._epoch(),
+            "loss": self.state["train_loss"],
+            "lr": self.scheduler.get_last_lr()[0],
+            "tokens_per_s": round(token_total / max(seconds, 1e-9), 1),
+        }
+        self.log.write("train", **record)
+        self.say(
+            f"step {record['step']}/{self.total_steps} (epoch {record['epoch']:.2f}): "
+            f"loss {record['loss']:.4f}, lr {record['lr']:.2e}, "
+            f"{record['tokens_per_s']:.0f} tokens/s"
+        )
+
+    def save(self) -> None:
+        """Write ``RUN/checkpoints/step-N`` (loadable model + resumable state); prune."""
+        accelerator, config = self.accelerator, self.config
+        folder = config.out / CHECKPOINTS_DIR / f"step-{self.state['step']:08d}"
+        accelerator.wait_for_everyone()
+        # torch.save format: safetensors would warn about the tied embeddings on every save.
+        accelerator.save_state(str(folder / "state"), safe_serialization=False)
+        if self.main:
+            model = accelerator.unwrap_model(self.model)
+            save_checkpoint(folder, model, self.tokenizer, self.metadata())
+            (folder / TRAINER_STATE_FILE).write_text(json.dumps(self.state), encoding="utf-8")
+            for old in _checkpoint_dirs(config.out)[: -config.keep_checkpoints]:
+                shutil.rmtree(old, ignore_errors=True)
+            self.log.write("checkpoint", step=self.state["step"], path=str(folder))
+        accelerator.wait_for_everyone()
+
+    def run(self) -> TrainResult:
+        """Train until ``total_steps``, evaluating, logging and checkpointing on schedule."""
+        config, state, accelerator = self.config, self.state, self.accelerator
+        wall_start = time.perf_counter()
+        self.model.train()
+        loss_sum, steps, tokens = 0.0, 0, 0
+        window_start = time.perf_counter()
+        while state["step"] < self.total_steps:
+            batches = epoch_batches(
+                self.train_split.lengths(), config.batch_size, config.seed, state["epoch"]
+            )
+            mine = batches[: self.batches_per_epoch * self.world][
+                accelerator.process_index :: self.world
+            ]
+            for indices in mine[state["batch_in_epoch"] :]:
+                batch = collate(self.train_split, indices, self.tokenizer.pad_id)
+                tokens += batch_tokens(batch)
+                loss = self.model(**{k: v.to(accelerator.device) for k, v in batch.items()}).loss
+                accelerator.backward(loss)
+                if config.max_grad_norm > 0:
+                    accelerator.clip_grad_norm_(self.model.parameters(), config.max_grad_norm)
+                self.optimizer.step()
+                self.scheduler.step()
+                self.optimizer.zero_grad(set_to_none=True)
+                loss_sum += float(loss.detach())
+                steps += 1
+                state["step"] += 1
+                state["batch_in_epoch"] += 1
+
+                finished = state["step"] >= self.total_steps
+                end_of_epoch = state["batch_in_epoch"] >= len(mine)
+                if state["step"] % config.log_every == 0 or finished:
+                    self.log_window(loss_sum, steps, tokens, time.perf_counter() - window_start)
+                    loss_sum, steps, tokens = 0.0, 0, 0
+                if end_of_epoch:
+                    state["epoch"] += 1
+                    state["batch_in_epoch"] = 0
+                due_eval = (
+                    state["step"] % config.eval_every == 0 if config.eval_every else end_of_epoch
+                )
+                if due_eval or finished:
+                    self.evaluate()
+                due_save = (
+                    state["step"] % config.save_every == 0 if config.save_every else end_of_epoch
+                )
+                if due_save or finished:
+                    state["wall_s"] += time.perf_counter() - wall_start
+                    wall_start = time.perf_counter()
+                    self.save()
+                if steps == 0:  # a window was just logged: evaluation and saving not counted
+                    window_start = time.perf_counter()
+                if finished:
+                    break
+        if state["val_loss"] is None:
+            self.evaluate()
+        return self.finish()
+
+    def finish(self) -> TrainResult:
+        """Write the final checkpoint into ``RUN``, the ``end`` record and the loss plot."""
+        state = self.state
+        result = TrainResult(
+            out=self.config.out,
+            steps=state["step"],
+            epochs=self._epoch(),
+            train_loss=state["train_loss"],
+            val_loss=state["val_loss"],
+            best_val_loss=state["best_val_loss"],
+            elapsed_s=round(state["wall_s"], 2),
+            tokens_per_s=round(state["tokens"] / max(state["train_s"], 1e-9), 1),
+        )
+        self.accelerator.wait_for_everyone()
+        if self.main:
+            model = self.accelerator.unwrap_model(self.model)
+            save_checkpoint(self.config.out, model, self.tokenizer, self.metadata())
+            self.log.write("end", **{**asdict(result), "out": str(result.out)})
+            plot_metrics(self.log.path, self.config.out / PLOT_FILE)
+            self.say(
+                f"done: {result.steps} steps, validation loss {result.val_loss:.4f}, "
+                f"{result.tokens_per_s:.0f} tokens/s; model in {self.config.out}"
+            )
+        self.accelerator.wait_for_everyone()
+        self.accelerator.end_training()
+        return result
+
+
+def train(config: TrainConfig) -> TrainResult:
+    """Train (or resume) the run that ``config`` describes; see the module docstring.
+
+    Works unchanged in one process or several (``torchrun``/``accelerate launch``): each
+    process takes every N-th batch, gradients are averaged by DDP, only the main process
+    writes files.
+    """
+    run = _Run(config)
+    run.restore()
+    return run.run()
