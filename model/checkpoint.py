@@ -243,7 +243,7 @@ def load_checkpoint(
             model = BartForConditionalGeneration.from_pretrained(
                 str(path), dtype=torch_dtype, local_files_only=True
             )
-    except (OSError, ValueError, RuntimeError) as error:
+    except Exception as error:  # corrupt files raise library-specific errors (safetensors ...)
         raise CheckpointError(f"{path}: cannot load the model: {error}") from error
     if model.config.vocab_size < tokenizer.vocab_size:
         raise CheckpointError(

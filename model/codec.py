@@ -155,7 +155,10 @@ def codec_by_name(name: str) -> Codec:
         factory = getattr(import_module(module_name), attribute)
     except (ImportError, AttributeError) as error:
         raise TokenError(f"codec {name!r} cannot be loaded from {spec!r}: {error}") from error
-    codec = factory()
+    try:
+        codec = factory()
+    except Exception as error:  # a third-party factory: report, never a traceback
+        raise TokenError(f"codec {name!r} from {spec!r} failed to build: {error}") from error
     if not isinstance(codec, Codec):
         raise TokenError(
             f"{spec!r} did not produce a codec (needs name, special_tokens, vocabulary)"

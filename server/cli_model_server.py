@@ -1,0 +1,119 @@
+"""``lagrangian model-server``: serve a checkpoint over HTTP with dynamic batching.
+
+Loopback by default; ``--host 0.0.0.0`` exposes it (then give ``--token-env``, which names
+an environment variable holding the bearer token: a token on the command line would show
+in ``ps``).  Endpoints and error codes: see lagrangian.model.model_server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "model-server",
+        help="serve the model over HTTP (dynamic batching, bounded queue)",
+        description=(
+            "Serve a checkpoint over HTTP: GET /v1/health, POST /v1/generate_tokens. "
+            "Concurrent requests are batched into one model call."
+        ),
+    )
+    add = parser.add_argument
+    add("--model", type=Path, metavar="PATH", help="checkpoint folder (default: shipped model)")
+    add("--codec", help="token format of a plain Hugging Face folder (e.g. bartl)")
+    add("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default auto)")
+    add("--dtype", default="auto", choices=["auto", "float32", "bfloat16", "float16"])
+    add("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    add("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    add("--token-env", metavar="VAR", help="environment variable holding the bearer token")
+    add("--max-batch", type=int, default=16, help="requests per model call (default 16)")
+    add("--max-wait-ms", type=float, default=5.0, help="wait to fill a batch (default 5)")
+    add("--queue-size", type=int, default=256, help="waiting requests before 503 (default 256)")
+    add("--max-body-bytes", type=int, default=1 << 20, help="request size limit (default 1 MiB)")
+    add("--num-beams", type=int, default=4, help="default beam width (default 4)")
+    add("--max-new-tokens", type=int, help="default output length limit (default: context)")
+    parser.set_defaults(func=run)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _token(variable: str | None) -> str | None:
+    from lagrangian.server.cli import CliError
+
+    if variable is None:
+        return None
+    token = os.environ.get(variable, "").strip()
+    if not token:
+        raise CliError(f"--token-env {variable}: the environment variable is unset or empty")
+    return token
+
+
+def run(args: argparse.Namespace) -> int:
+    from lagrangian.model.checkpoint import (
+        DEFAULT_CHECKPOINT_DIR,
+        CheckpointError,
+        load_checkpoint,
+    )
+    from lagrangian.model.device import DeviceError
+    from lagrangian.model.generate import GenerationSettings
+    from lagrangian.model.model_server import ModelServer, ServerSettings, tokens_route
+    from lagrangian.server.cli import CliError
+
+    token = _token(args.token_env)
+    settings = ServerSettings(
+        host=args.host,
+        port=args.port,
+        token=token,
+        max_batch=args.max_batch,
+        max_wait_ms=args.max_wait_ms,
+        queue_size=args.queue_size,
+        max_body_bytes=args.max_body_bytes,
+    )
+    defaults = GenerationSettings(num_beams=args.num_beams, max_new_tokens=args.max_new_tokens)
+    try:
+        settings.check()
+        defaults.check()
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    path = args.model or DEFAULT_CHECKPOINT_DIR
+    if args.model is None and not path.exists():
+        raise CliError(f"no default checkpoint is installed at {path}; pass --model PATH")
+    try:
+        loaded = load_checkpoint(path, device=args.device, codec=args.codec, dtype=args.dtype)
+    except (CheckpointError, DeviceError) as error:
+        raise CliError(str(error)) from None
+    try:
+        server = ModelServer([tokens_route(loaded, defaults)], settings, info=loaded.describe)
+    except OSError as error:
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
+    if not _is_loopback(args.host) and token is None:
+        print(
+            f"lagrangian model-server: warning: listening on {args.host} without a token; "
+            "anyone who can reach this port can use the model (see --token-env)",
+            file=sys.stderr,
+        )
+    description = loaded.describe()
+    print(
+        f"lagrangian model-server: serving {description['checkpoint']} "
+        f"({description['device']}, {description['dtype']}) on {server.url}",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("lagrangian model-server: stopped", file=sys.stderr)
+    return 0
