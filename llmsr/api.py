@@ -239,7 +239,13 @@ def fit_equation(
             ranked = search.ranked()
             if not ranked:
                 raise LlmsrError("no program could be fitted")
-            top = [_report(search, pool, record) for record in ranked[: max(1, config.top_k)]]
+            top: list[BestProgram] = []
+            for record in ranked:
+                report = _report(search, pool, record)
+                if all(report.expression != other.expression for other in top):
+                    top.append(report)
+                if len(top) >= max(1, config.top_k):
+                    break
     finally:
         if own_backend:
             backend.close()

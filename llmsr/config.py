@@ -20,9 +20,10 @@ class BufferConfig:
     """The island experience buffer (LLM-SR ``ExperienceBufferConfig``).
 
     ``cluster_logits`` chooses what the Boltzmann cluster sampling exponentiates: ``"score"``
-    is the paper's −loss; ``"log_loss"`` uses −log10(loss), which makes selection pressure
-    independent of the units of the target (the paper's choice leaves it almost uniform when
-    losses are far below the temperature, e.g. MSE of a cross section in pb²).
+    is the paper's −loss; ``"log_loss"`` (the default, the one deliberate deviation from the
+    paper) uses −log10(loss), which makes selection pressure independent of the units of the
+    target: with the paper's logits, sampling is almost uniform whenever losses are far below
+    the temperature 0.1 (any NMSE-scale fit), so the search barely exploits its best islands.
     ``reset_period_programs`` resets the weaker half after that many registered programs
     instead of (or as well as) the paper's wall-clock period, which keeps seeded runs
     reproducible.
@@ -34,7 +35,7 @@ class BufferConfig:
     reset_period_programs: int | None = None
     cluster_sampling_temperature_init: float = 0.1
     cluster_sampling_temperature_period: int = 30_000
-    cluster_logits: ClusterLogits = "score"
+    cluster_logits: ClusterLogits = "log_loss"
 
 
 @dataclass(frozen=True)

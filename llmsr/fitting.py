@@ -31,7 +31,7 @@ _STEP = 6e-6  # ~ cube root of machine epsilon: the optimal central-difference s
 
 @dataclass(frozen=True)
 class FitOutcome:
-    """Fitted constants (all ``max_nparams`` of them) and the loss they reach."""
+    """Fitted constants (all ``max_nparams`` of them) and the loss (``inf``: never finite)."""
 
     params: np.ndarray
     loss: float
@@ -82,29 +82,35 @@ class _Objective:
             return _PENALTY
         return value if np.isfinite(value) else _PENALTY
 
+    def _together(self, fulls: np.ndarray) -> np.ndarray:
+        """Losses of the rows of ``fulls`` from one batched call (may raise)."""
+        self.calls += 1
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            prediction = np.asarray(self.predict(fulls.T[:, :, None]), dtype=float)
+            prediction = np.broadcast_to(prediction, (fulls.shape[0], self.y.size))
+            residual = prediction - self.y
+            if self.weight is not None:
+                residual = residual * self.weight
+            values = np.mean(residual * residual, axis=1) / self.scale
+        return np.where(np.isfinite(values), values, _PENALTY)
+
     def many(self, fulls: np.ndarray) -> np.ndarray:
         """Losses of the rows of ``fulls`` (B × P)."""
-        if not self.batched:
-            return np.array([self.one(row) for row in fulls])
-        self.calls += 1
-        try:
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                prediction = np.asarray(self.predict(fulls.T[:, :, None]), dtype=float)
-                prediction = np.broadcast_to(prediction, (fulls.shape[0], self.y.size))
-                residual = prediction - self.y
-                if self.weight is not None:
-                    residual = residual * self.weight
-                values = np.mean(residual * residual, axis=1) / self.scale
-        except (ArithmeticError, ValueError, TypeError, IndexError):
-            return np.array([self.one(row) for row in fulls])
-        return np.where(np.isfinite(values), values, _PENALTY)
+        if self.batched:
+            try:
+                return self._together(fulls)
+            except (ArithmeticError, ValueError, TypeError, IndexError):
+                pass
+        return np.array([self.one(row) for row in fulls])
 
     def enable_batching(self, probes: np.ndarray) -> None:
         """Batch only if the batched call reproduces single calls on ``probes`` (B × P)."""
         singles = np.array([self.one(row) for row in probes])
-        self.batched = True
-        together = self.many(probes)
+        try:
+            together = self._together(probes)
+        except (ArithmeticError, ValueError, TypeError, IndexError):
+            return
         ok = np.allclose(together, singles, rtol=1e-9, atol=0.0, equal_nan=False)
         self.batched = bool(ok and np.all(singles < _PENALTY))
 
@@ -130,7 +136,9 @@ def fit_parameters(
     objective = _Objective(predict, y, sigma, scale if scale > 0 else 1.0)
     base = np.ones(max_nparams)
     if free.size == 0:
-        return FitOutcome(base, objective.one(base) * objective.scale, objective.calls)
+        value = objective.one(base)
+        loss = value * objective.scale if value < _PENALTY else float("inf")
+        return FitOutcome(base, loss, objective.calls)
     probes = np.tile(base, (2, 1))
     probes[:, free] = rng.uniform(0.5, 2.0, (2, free.size))
     objective.enable_batching(probes)
@@ -181,4 +189,5 @@ def fit_parameters(
         params, value = run_from(best_params[free])
         if value < best_value:
             best_params, best_value = params, value
-    return FitOutcome(best_params, best_value * objective.scale, objective.calls)
+    loss = best_value * objective.scale if best_value < _PENALTY else float("inf")
+    return FitOutcome(best_params, loss, objective.calls)

@@ -246,10 +246,10 @@ class SandboxPool:
             return Evaluation(
                 ok=False, error=f"the program killed its sandbox ({error})", killed=True
             )
-        if process.proc.poll() is None:
-            self._idle.append(process)
+        if reply.get("recycle") or process.proc.poll() is not None:
+            process.kill()  # the worker exits after a memory or recursion error: start afresh
         else:
-            process.kill()
+            self._idle.append(process)
         return Evaluation.from_reply(reply)
 
     def symbolic(

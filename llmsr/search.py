@@ -98,7 +98,9 @@ class Search:
                 "the saved run was made on different data; it cannot be resumed on this data"
             )
         state = saved["state"]
-        self.records = [ProgramRecord.from_dict(r) for r in saved["history"]]
+        # Pruning happens after the search and appends at the end; the search resumes without it.
+        records = [ProgramRecord.from_dict(r) for r in saved["history"]]
+        self.records = [r for r in records if r.stage == "search"]
         self.buffer = ExperienceBuffer.from_dict(self.config.buffer, state["buffer"])
         self.rng.bit_generator.state = state["rng"]
         self.candidates = int(saved["candidates"])

@@ -82,8 +82,11 @@ _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
 class _Interpreter:
     """Symbolic evaluation of one function body."""
 
-    def __init__(self, names: Sequence[str]) -> None:
-        self.env: dict[str, Any] = {name: sympy.Symbol(name, real=True) for name in names}
+    def __init__(self, names: Sequence[str], nonnegative: Sequence[str] = ()) -> None:
+        self.env: dict[str, Any] = {
+            name: sympy.Symbol(name, real=True, nonnegative=name in nonnegative or None)
+            for name in names
+        }
         self.functions = _functions()
         self.params: dict[int, sympy.Symbol] = {}
 
@@ -241,13 +244,19 @@ class _Interpreter:
         return self.functions[name](*args, **kwargs)
 
 
-def program_to_sympy(source: str, names: Sequence[str]) -> tuple[Any, dict[int, sympy.Symbol]]:
-    """The expression a program returns, in input symbols and parameter symbols ``p0, p1, …``."""
+def program_to_sympy(
+    source: str, names: Sequence[str], nonnegative: Sequence[str] = ()
+) -> tuple[Any, dict[int, sympy.Symbol]]:
+    """The expression a program returns, in input symbols and parameter symbols ``p0, p1, …``.
+
+    Inputs in ``nonnegative`` (all data values ≥ 0, like pT or |y|) are declared so, which
+    lets sympy drop absolute values and simplify square roots.
+    """
     tree = ast.parse(source)
     function = tree.body[0]
     if not isinstance(function, ast.FunctionDef):
         raise Unsupported("not a function")
-    interpreter = _Interpreter(names)
+    interpreter = _Interpreter(names, nonnegative)
     result = interpreter.run(function.body)
     if result is None:
         raise Unsupported("no return value reached")
@@ -283,10 +292,14 @@ def _simplest(expression: Any) -> Any:
 
 
 def to_sympy_result(
-    source: str, names: Sequence[str], params: Sequence[float], simplify: bool = True
+    source: str,
+    names: Sequence[str],
+    params: Sequence[float],
+    simplify: bool = True,
+    nonnegative: Sequence[str] = (),
 ) -> dict[str, str]:
     """``expression`` (fitted constants substituted), ``latex`` and ``skeleton`` strings."""
-    expression, symbols = program_to_sympy(source, names)
+    expression, symbols = program_to_sympy(source, names, nonnegative)
     values = {
         symbol: _tidy_number(float(params[i])) for i, symbol in symbols.items() if i < len(params)
     }

@@ -62,6 +62,35 @@ def compile_program(source: str) -> Any:
     return namespace["equation"]
 
 
+_DISARMED = {
+    "os": """system popen fork forkpty execv execve execl execle execlp execlpe execvp execvpe
+        spawnv spawnve spawnl spawnle spawnlp spawnlpe spawnvp spawnvpe posix_spawn posix_spawnp
+        kill killpg unlink remove rmdir removedirs rename renames replace truncate chmod lchmod
+        chown lchown link symlink mkdir makedirs mkfifo mknod utime putenv unsetenv chdir chroot
+        write pwrite writev setuid setgid""",
+    "_posixsubprocess": "fork_exec",
+    "_ctypes": "dlopen LoadLibrary",
+    "ctypes": "CDLL PyDLL cdll pydll pythonapi CFUNCTYPE PYFUNCTYPE cast memmove memset",
+}
+
+
+def _disarm() -> None:
+    """Remove process, file-system and foreign-call entry points from already loaded modules.
+
+    Defence in depth behind the allow-list: the worker already imported modules such as
+    ``os`` and ``ctypes`` (scipy needs them); code that somehow reached them would otherwise
+    not need to open a file to spawn a process or delete one.
+    """
+    for module_name, names in _DISARMED.items():
+        modules = [sys.modules.get(module_name)]
+        if module_name == "os":
+            modules.append(sys.modules.get("posix"))
+        for module in modules:
+            for name in names.split():
+                if module is not None and hasattr(module, name):
+                    delattr(module, name)
+
+
 def _lock_down(memory_mb: int, protocol_fd: int, runs_programs: bool) -> None:
     """Impose the resource limits.
 
@@ -77,6 +106,7 @@ def _lock_down(memory_mb: int, protocol_fd: int, runs_programs: bool) -> None:
     ]
     if runs_programs:
         limits += [(resource.RLIMIT_NOFILE, protocol_fd + 1), (resource.RLIMIT_NPROC, 0)]
+        _disarm()
     for kind, value in limits:
         try:
             resource.setrlimit(kind, (value, value))
@@ -137,8 +167,12 @@ class _Worker:
     def symbolic(self, request: dict[str, Any]) -> dict[str, Any]:
         from .symbolic import to_sympy_result
 
+        names = request["names"]
+        nonnegative = [
+            n for n, column in zip(names, self.train_x.T, strict=True) if column.min() >= 0
+        ]
         result = to_sympy_result(
-            request["source"], request["names"], request["params"], request["simplify"]
+            request["source"], names, request["params"], request["simplify"], nonnegative
         )
         return {"ok": True, **result}
 
@@ -192,6 +226,7 @@ def main() -> int:
         request = pickle.loads(message)
         reply, must_exit = _handle(worker, request)
         reply["id"] = request["id"]
+        reply["recycle"] = must_exit
         try:
             payload = json.dumps(reply, allow_nan=False)
         except (TypeError, ValueError):

@@ -39,7 +39,9 @@ def test_multiline_header_and_docstring() -> None:
     assert extract_body(reply) == "    return x * params[0]\n"
 
 
-@pytest.mark.parametrize("reply", ["", "I cannot help with that.", "```\n```", "def f(x):\n    pass\n"])
+@pytest.mark.parametrize(
+    "reply", ["", "I cannot help with that.", "```\n```", "def f(x):\n    pass\n"]
+)
 def test_replies_without_a_body_are_garbage(reply: str) -> None:
     with pytest.raises(GarbageReply):
         extract_body(reply)

@@ -1,0 +1,61 @@
+"""BFGS fitting: restarts reach physical scales, chi² uses the errors, batching changes nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lagrangian.llmsr.config import FitConfig
+from lagrangian.llmsr.fitting import fit_parameters, nmse
+
+PT = np.linspace(0.5, 60, 40)
+Y = PT**2 / (8315.18 + PT**2)
+
+
+def saturation(params: np.ndarray) -> np.ndarray:
+    return params[0] * PT**2 / (params[1] + PT**2)
+
+
+def test_recovers_a_mass_squared_far_from_one() -> None:
+    outcome = fit_parameters(saturation, Y, None, 10, [0, 1], FitConfig(), np.random.default_rng(0))
+    assert abs(outcome.params[1] - 8315.18) < 1e-3
+    assert nmse(saturation(outcome.params), Y) < 1e-12
+    assert list(outcome.params[2:]) == [1.0] * 8  # unused parameters stay at the paper's 1.0
+
+
+def test_chi2_weights_points_by_their_errors() -> None:
+    x = np.linspace(0, 1, 20)
+    y = 2 * x + 1
+    y[-1] += 5.0  # an outlier...
+    sigma = np.full_like(x, 0.01)
+    sigma[-1] = 1e3  # ...with a huge error bar
+
+    def line(params: np.ndarray) -> np.ndarray:
+        return params[0] * x + params[1]
+
+    outcome = fit_parameters(line, y, sigma, 2, None, FitConfig(), np.random.default_rng(0))
+    assert np.allclose(outcome.params, [2.0, 1.0], atol=1e-4)
+
+
+def test_batched_and_point_by_point_fits_agree() -> None:
+    calls = {"batched": 0}
+
+    def scalar_only(params: np.ndarray) -> np.ndarray:
+        if np.ndim(params) > 1:
+            calls["batched"] += 1
+            raise ValueError("this program cannot broadcast")
+        return saturation(params)
+
+    a = fit_parameters(saturation, Y, None, 2, None, FitConfig(), np.random.default_rng(4))
+    b = fit_parameters(scalar_only, Y, None, 2, None, FitConfig(), np.random.default_rng(4))
+    assert calls["batched"] == 1  # tried once while probing, then never again
+    assert np.allclose(a.params, b.params, rtol=1e-5)
+
+
+def test_a_program_without_finite_values_gets_an_infinite_loss() -> None:
+    def broken(params: np.ndarray) -> np.ndarray:
+        return np.log(-np.abs(params[0]) - PT)
+
+    outcome = fit_parameters(
+        broken, Y, None, 1, [0], FitConfig(restarts=1), np.random.default_rng(0)
+    )
+    assert outcome.loss >= 1e99
