@@ -1,0 +1,213 @@
+"""Statement by statement into a ``Document``, with error recovery.
+
+Each statement is parsed on its own, so a broken declaration costs only itself.  Inside a
+Lagrangian the whole statement is tried first (the common, fast case); if it fails it is
+cut at top-level signs and parsed term by term, so one broken term yields one diagnostic
+and every other term is still there.  A term whose brackets do not close swallows the
+signs after it; such a piece is cut again at every sign.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+from typing import Any
+
+from lagrangian.grammar.ast import (
+    Diagnostic,
+    Document,
+    FieldDecl,
+    FitBlock,
+    GaugeDecl,
+    GaugeFactor,
+    Position,
+    Span,
+    Term,
+)
+from lagrangian.grammar.builder import HcMark, LagrangianItems, assemble_terms
+from lagrangian.grammar.errors import SyntaxProblem
+from lagrangian.grammar.parsers import Syntax, lagrangian_head, parse_with
+from lagrangian.grammar.positions import LineIndex
+from lagrangian.grammar.scanner import (
+    Chunk,
+    classify,
+    split_top_level,
+    trim,
+    unbalanced,
+)
+
+DEFAULT_GAUGE = GaugeDecl((GaugeFactor("SU3", 3), GaugeFactor("SU2", 2), GaugeFactor("U1", 1)))
+"""The gauge group of a document without a ``gauge`` line: SU3 x SU2 x U1."""
+
+_RULES = {"gauge": "gauge_stmt", "field": "field_stmt", "fit": "fit_stmt"}
+_NOWHERE = Span(Position(0, 0, 0), Position(0, 0, 0))
+
+
+class DocumentBuilder:
+    """Collects the statements of one text into a ``Document``."""
+
+    def __init__(self, text: str, syntax: Syntax) -> None:
+        self.text = text
+        self.lines = LineIndex(text)
+        self.doc = Document(syntax)
+
+    # -- parsing one piece of text --------------------------------------------------------
+
+    def parse(
+        self, start: int, end: int, rule: str, syntax: Syntax
+    ) -> tuple[Any, list[SyntaxProblem]]:
+        """``text[start:end]`` parsed from ``rule``; raises ``SyntaxProblem``."""
+        return parse_with(syntax, self.lines, start, end, rule)
+
+    def error(self, problem: SyntaxProblem) -> None:
+        self.doc.errors.append(problem.diagnostic(self.lines))
+
+    # -- statements -----------------------------------------------------------------------
+
+    def add_statement(self, chunk: Chunk, after: Chunk | None = None) -> None:
+        if chunk.kind == "lagrangian":
+            self.add_lagrangian(chunk.start, chunk.end, "lag")
+        elif chunk.kind == "unknown":
+            self._unknown(chunk, after)
+        else:
+            self.add_declaration(chunk.start, chunk.end, _RULES[chunk.kind])
+
+    def add_declaration(self, start: int, end: int, rule: str) -> None:
+        try:
+            node, problems = self.parse(start, end, rule, "lag")
+        except SyntaxProblem as problem:
+            self.error(problem)
+            return
+        for problem in problems:
+            self.error(problem)
+        if isinstance(node, FieldDecl):
+            self.doc.fields.append(node)
+        elif isinstance(node, FitBlock):
+            self.doc.fits.append(node)
+        elif self.doc.gauge is not None:
+            self.error(SyntaxProblem("the gauge group is declared twice", start, end))
+        else:
+            self.doc.gauge = node
+
+    def add_declarations(self, start: int, end: int) -> None:
+        """Declarations separated by ``;`` or line breaks: ``--fields`` and ``% lagrangian:``."""
+        head = lagrangian_head("lag")
+        for s, e in split_top_level(self.text, start, end, "lag", ";\n\r", keep=False):
+            kind = classify(self.text, s, head)
+            if kind in _RULES:
+                self.add_declaration(s, e, _RULES[kind])
+            else:
+                word = self._first_word(s, e)
+                self.error(
+                    SyntaxProblem(
+                        f"expected a declaration ('scalar', 'fermion', 'gauge' or 'fit'); "
+                        f"found '{self.text[word[0] : word[1]]}'",
+                        *word,
+                    )
+                )
+
+    def _unknown(self, chunk: Chunk, after: Chunk | None) -> None:
+        word = self._first_word(chunk.start, chunk.end)
+        found = self.text[word[0] : word[1]]
+        message = (
+            "expected a statement ('gauge', 'scalar', 'fermion', 'fit' or 'L = ...'); "
+            f"found '{found}'"
+        )
+        if after is not None and after.kind == "lagrangian":
+            message += "; continuation lines of a Lagrangian are indented or start with + or -"
+        self.error(SyntaxProblem(message, *word))
+
+    def _first_word(self, start: int, end: int) -> tuple[int, int]:
+        stop = start
+        while stop < end and not self.text[stop].isspace():
+            stop += 1
+        return start, stop
+
+    # -- Lagrangians ----------------------------------------------------------------------
+
+    def add_lagrangian(self, start: int, end: int, syntax: Syntax) -> None:
+        """``L = ...`` at ``start``: its terms, recovering term by term on errors."""
+        problems: list[SyntaxProblem] = []
+        try:
+            stmt, problems = self.parse(start, end, "lagrangian_stmt", syntax)
+            assert isinstance(stmt, LagrangianItems)
+            items: list[Term | HcMark | None] = list(stmt.items)
+            last = stmt.end
+        except SyntaxProblem as whole:
+            head = lagrangian_head(syntax).match(self.text, start)
+            assert head is not None  # statements are classified by this very pattern
+            items, problems = self._recover(head.end(), end, syntax, whole)
+            last = trim(self.text, start, end)[1]
+        self.doc.lagrangian_spans.append(self.lines.span(start, last))
+        terms, more = assemble_terms(items)
+        self.doc.terms.extend(terms)
+        for problem in problems + more:
+            self.error(problem)
+
+    def _recover(
+        self, start: int, end: int, syntax: Syntax, whole: SyntaxProblem
+    ) -> tuple[list[Term | HcMark | None], list[SyntaxProblem]]:
+        items: list[Term | HcMark | None] = []
+        problems: list[SyntaxProblem] = []
+        for s, e in split_top_level(self.text, start, end, syntax, "+-", keep=True):
+            self._piece(s, e, syntax, items, problems, cut_again=True)
+        return items, problems or [whole]
+
+    def _piece(
+        self,
+        start: int,
+        end: int,
+        syntax: Syntax,
+        items: list[Term | HcMark | None],
+        problems: list[SyntaxProblem],
+        cut_again: bool,
+    ) -> None:
+        try:
+            got, _ = self.parse(start, end, "piece", syntax)
+            items.extend(got)
+            return
+        except SyntaxProblem as problem:
+            if cut_again and unbalanced(self.text, start, end, syntax):
+                pieces = split_top_level(self.text, start, end, syntax, "+-", keep=True, flat=True)
+                if len(pieces) > 1:
+                    for s, e in pieces:
+                        self._piece(s, e, syntax, items, problems, cut_again=False)
+                    return
+            items.append(None)
+            problems.append(problem)
+
+    # -- after the last statement ---------------------------------------------------------
+
+    def finish(self) -> Document:
+        """Charges read and tuple lengths checked against the gauge group."""
+        gauge = self.doc.gauge or DEFAULT_GAUGE
+        kept: list[FieldDecl] = []
+        for decl in self.doc.fields:
+            if len(decl.reps) != len(gauge.factors):
+                group = " x ".join(f.name for f in gauge.factors)
+                self.doc.errors.append(
+                    Diagnostic(
+                        decl.span or _NOWHERE,
+                        "error",
+                        "bad-representation",
+                        f"'{decl.name}' lists {len(decl.reps)} quantum numbers but the gauge "
+                        f"group {group} has {len(gauge.factors)} factors",
+                    )
+                )
+                continue
+            reps = tuple(
+                replace(rep, charge=_charge(rep.text)) if factor.is_abelian else rep
+                for rep, factor in zip(decl.reps, gauge.factors)
+            )
+            kept.append(replace(decl, reps=reps))
+        self.doc.fields = kept
+        self.doc.errors.sort(key=lambda d: d.span.start.offset)
+        return self.doc
+
+
+def _charge(text: str) -> Fraction | None:
+    """A U(1) charge such as ``-13/6``; None when the text is no number (physics says why)."""
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        return None
