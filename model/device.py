@@ -77,3 +77,18 @@ def describe_device(device: Any) -> str:
         index = device.index if device.index is not None else torch.cuda.current_device()
         return f"cuda:{index} ({torch.cuda.get_device_name(index)})"
     return str(device)
+
+
+def set_cpu_threads(threads: int | None) -> None:
+    """Limit torch's CPU threads (``None`` keeps torch's default of one per core).
+
+    On a machine shared with other work, torch's spinning worker threads can make a
+    small model an order of magnitude slower; one or two threads are then faster.
+    """
+    if threads is None:
+        return
+    if threads < 1:
+        raise DeviceError("the number of CPU threads must be at least 1")
+    import torch
+
+    torch.set_num_threads(threads)

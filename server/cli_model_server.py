@@ -38,6 +38,7 @@ def register(subparsers: Any) -> None:
     add("--max-body-bytes", type=int, default=1 << 20, help="request size limit (default 1 MiB)")
     add("--num-beams", type=int, default=4, help="default beam width (default 4)")
     add("--max-new-tokens", type=int, help="default output length limit (default: context)")
+    add("--cpu-threads", type=int, help="torch threads on CPU (default: torch's choice)")
     parser.set_defaults(func=run)
 
 
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         CheckpointError,
         load_checkpoint,
     )
-    from lagrangian.model.device import DeviceError
+    from lagrangian.model.device import DeviceError, set_cpu_threads
     from lagrangian.model.generate import GenerationSettings
     from lagrangian.model.model_server import ModelServer, ServerSettings, tokens_route
     from lagrangian.server.cli import CliError
@@ -92,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if args.model is None and not path.exists():
         raise CliError(f"no default checkpoint is installed at {path}; pass --model PATH")
     try:
+        set_cpu_threads(args.cpu_threads)
         loaded = load_checkpoint(path, device=args.device, codec=args.codec, dtype=args.dtype)
     except (CheckpointError, DeviceError) as error:
         raise CliError(str(error)) from None

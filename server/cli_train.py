@@ -95,19 +95,15 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from lagrangian.model.device import DeviceError, set_cpu_threads
     from lagrangian.server.cli import CliError
     from lagrangian.training.train import TrainConfig, TrainingError, train
 
     settings = _settings(args)
-    if args.cpu_threads is not None:
-        if args.cpu_threads < 1:
-            raise CliError("--cpu-threads must be at least 1")
-        import torch
-
-        torch.set_num_threads(args.cpu_threads)
     try:
+        set_cpu_threads(args.cpu_threads)
         result = train(TrainConfig(out=args.out, resume=args.resume, **settings))
-    except TrainingError as error:
+    except (TrainingError, DeviceError) as error:
         raise CliError(str(error)) from None
     except OSError as error:
         raise CliError(f"{error.filename or args.out}: {error.strerror or error}") from None
