@@ -250,6 +250,9 @@ def load_checkpoint(
             f"{path}: the model has {model.config.vocab_size} token embeddings but the "
             f"tokenizer of codec {metadata.codec!r} has {tokenizer.vocab_size} tokens"
         )
+    # Outputs cut off at the length limit must stay recognisable as unfinished, so no
+    # checkpoint's defaults may force an [EOS] there (BART's usually do).
+    model.generation_config.forced_eos_token_id = None
     model.to(target)
     model.eval()
     if metadata.parameters is None:

@@ -74,9 +74,12 @@ class Hypothesis:
         return {"tgt": " ".join(self.tokens), "score": self.score, "finished": self.finished}
 
 
-def _generate_kwargs(settings: GenerationSettings, max_new_tokens: int) -> dict[str, Any]:
+def _generate_kwargs(
+    settings: GenerationSettings, max_new_tokens: int, never: list[int]
+) -> dict[str, Any]:
     kwargs: dict[str, Any] = {
         "max_new_tokens": max_new_tokens,
+        "suppress_tokens": never,
         "num_return_sequences": settings.num_return_sequences,
         "num_beams": settings.num_beams,
         "do_sample": settings.do_sample,
@@ -123,7 +126,9 @@ def generate(
     tokenizer = loaded.tokenizer
     limit = loaded.max_positions
     max_new_tokens = min(settings.max_new_tokens or limit, limit - 1)
-    kwargs = _generate_kwargs(settings, max_new_tokens)
+    # Padding and unknown tokens are never valid output (a padded position would vanish
+    # silently in decoding).
+    kwargs = _generate_kwargs(settings, max_new_tokens, [tokenizer.pad_id, tokenizer.unk_id])
     copies = settings.num_return_sequences
 
     ids = tokenizer.encode_many(sources, max_length=limit)

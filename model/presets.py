@@ -81,8 +81,9 @@ def bart_config(preset: Preset, tokenizer: WordTokenizer) -> BartConfig:
 def generation_config(tokenizer: WordTokenizer) -> Any:
     """Decoding defaults saved with the model: BART's start/end conventions.
 
-    The decoder starts from ``[EOS]``; the first generated token is forced to ``[SOS]``
-    and the last (at the length limit) to ``[EOS]``, exactly as the targets were framed.
+    The decoder starts from ``[EOS]`` and the first generated token is forced to ``[SOS]``,
+    exactly as the targets were framed.  No ``[EOS]`` is forced at the length limit: an
+    output cut off there must stay recognisable as unfinished.
     """
     from transformers import GenerationConfig
 
@@ -92,7 +93,6 @@ def generation_config(tokenizer: WordTokenizer) -> Any:
         eos_token_id=tokenizer.eos_id,
         decoder_start_token_id=tokenizer.eos_id,
         forced_bos_token_id=tokenizer.sos_id,
-        forced_eos_token_id=tokenizer.eos_id,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(error)) from None
     except OSError as error:
         raise CliError(f"{error.filename or args.out}: {error.strerror or error}") from None
-    summary = {key: value for key, value in vars(result).items() if key != "out"}
-    sys.stdout.write(json.dumps({"out": str(result.out), **summary}) + "\n")
+    if int(os.environ.get("RANK", "0")) == 0:  # one summary, not one per process
+        summary = {key: value for key, value in vars(result).items() if key != "out"}
+        sys.stdout.write(json.dumps({"out": str(result.out), **summary}) + "\n")
     return 0

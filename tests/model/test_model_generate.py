@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from model_toy_codec import EXAMPLES
+from model_toy_codec import EXAMPLES, ToyCodec
 
 from lagrangian.model.codec import TokenError
 from lagrangian.model.generate import GenerationSettings, generate
@@ -25,10 +27,10 @@ def _manual_greedy(loaded, tokens: list[str], steps: int) -> tuple[list[int], fl
             log_probs = torch.log_softmax(logits[0, -1].float(), dim=-1)
             if step == 0:
                 choice = tokenizer.sos_id  # forced, as in generation
-            elif step == steps - 1:
-                choice = tokenizer.eos_id  # forced at the length limit
             else:
-                choice = int(log_probs.argmax())
+                allowed = log_probs.clone()
+                allowed[[tokenizer.pad_id, tokenizer.unk_id]] = float("-inf")  # suppressed
+                choice = int(allowed.argmax())
             total += float(log_probs[choice])
             decoded.append(choice)
             if choice == tokenizer.eos_id:
@@ -59,12 +61,24 @@ def test_beams_are_sorted_and_batched_in_input_order(loaded_random) -> None:
         assert [h.score for h in alone] == pytest.approx(scores, abs=1e-4)
 
 
-def test_length_limit_marks_unfinished(loaded_random) -> None:
-    [[hypothesis]] = generate(
-        loaded_random, [SOURCES[1]], GenerationSettings(num_beams=1, max_new_tokens=2)
-    )
-    assert len(hypothesis.tokens) <= 1
-    assert hypothesis.to_json()["tgt"] == " ".join(hypothesis.tokens)
+def test_length_limit_marks_unfinished(tmp_path: Path) -> None:
+    from lagrangian.model.checkpoint import CheckpointMetadata, load_checkpoint, save_checkpoint
+    from lagrangian.model.presets import build_model, get_preset
+    from lagrangian.model.tokenizer import tokenizer_for_codec
+
+    tokenizer = tokenizer_for_codec(ToyCodec())
+    model = build_model(get_preset("tiny"), tokenizer, seed=1)
+    model.final_logits_bias[0, tokenizer.eos_id] = -1e4  # this model never ends by itself
+    save_checkpoint(tmp_path, model, tokenizer, CheckpointMetadata(codec="toy"))
+    loaded = load_checkpoint(tmp_path, device="cpu")
+    settings = GenerationSettings(num_beams=2, num_return_sequences=2, max_new_tokens=5)
+    for hypothesis in generate(loaded, [SOURCES[1]], settings)[0]:
+        assert not hypothesis.finished
+        assert hypothesis.to_json() == {
+            "tgt": " ".join(hypothesis.tokens),
+            "score": hypothesis.score,
+            "finished": False,
+        }
 
 
 def test_sampling_is_reproducible_with_a_seed(loaded_random) -> None:
