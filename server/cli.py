@@ -19,7 +19,15 @@ from typing import NoReturn
 from lagrangian import __version__
 
 # Subcommand modules, in the order ``--help`` lists them.
-_COMMAND_MODULES = ("cli_generate", "cli_check", "cli_train", "cli_model_server", "cli_fit")
+_COMMAND_MODULES = (
+    "cli_generate",
+    "cli_check",
+    "cli_lsp",
+    "cli_playground",
+    "cli_train",
+    "cli_model_server",
+    "cli_fit",
+)
 
 
 class CliError(Exception):

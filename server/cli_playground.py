@@ -1,0 +1,82 @@
+"""``lagrangian playground``: the "try it yourself" page and its language server.
+
+Serves ``server/playground_static/`` and LSP over WebSocket at ``/lsp`` on one port,
+loopback only unless ``--host`` says otherwise (the server reads and writes nothing on
+disk for the page, but there is no authentication, so it is not for open networks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import sys
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "playground",
+        help="serve the browser playground (editor, rendered Lagrangian, diagnostics)",
+        description="Serve the browser playground and its language server on one port.",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8765,
+        help="port to listen on; 0 picks a free one (default: 8765)",
+    )
+    parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    parser.add_argument(
+        "--log-level", choices=["debug", "info", "warning", "error"], default="warning"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from lagrangian.server.cli import CliError
+    from lagrangian.server.cli_lsp import configure_logging
+    from lagrangian.server.playground import STATIC_DIR
+    from lagrangian.server.playground import run as serve
+
+    if not (STATIC_DIR / "index.html").is_file():
+        raise CliError(
+            f"the playground page is not built ({STATIC_DIR / 'index.html'} is missing): "
+            "run `npm ci && npm run build` in playground/"
+        )
+    if not 0 <= args.port < 65536:
+        raise CliError(f"--port must be between 0 and 65535, not {args.port}")
+    configure_logging(args.log_level)
+    if not _is_loopback(args.host):
+        print(
+            f"warning: listening on {args.host}: anyone who can reach it can use this server",
+            file=sys.stderr,
+        )
+
+    def ready(host: str, port: int) -> None:
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{port}/"
+        print(f"Lagrangian playground at {url} (Ctrl-C stops it)", flush=True)
+        if not args.no_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    try:
+        serve(args.host, args.port, STATIC_DIR, ready)
+    except OSError as error:
+        raise CliError(
+            f"cannot listen on {args.host}:{args.port}: {error.strerror or error}"
+        ) from None
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

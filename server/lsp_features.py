@@ -1,0 +1,261 @@
+"""The LSP methods the server answers, each a thin async handler over a pure module.
+
+``create_server()`` builds a fresh server with every feature registered: the command line
+runs one over stdio or TCP, and the WebSocket endpoints make one per connection, so each
+browser tab of the playground has its own documents and settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcRequestCancelled
+
+from lagrangian.server.documents import Snapshot
+from lagrangian.server.lsp_actions import ADD_MISSING_KIND
+from lagrangian.server.lsp_completion import ClientFeatures
+from lagrangian.server.lsp_semantic import LEGEND
+from lagrangian.server.lsp_server import (
+    DEBOUNCE_SECONDS,
+    LagrangianServer,
+    watch_parent,
+)
+from lagrangian.server.lsp_settings import read_settings
+from lagrangian.server.lsp_tasks import Cancellation, Cancelled, Progress
+
+TRIGGER_CHARACTERS = ["^", "(", ","]
+
+
+def create_server() -> LagrangianServer:
+    server = LagrangianServer()
+    _lifecycle(server)
+    _documents(server)
+    _completion(server)
+    _views(server)
+    _commands(server)
+    return server
+
+
+def _lifecycle(server: LagrangianServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(params: types.InitializeParams) -> None:
+        server.settings, server.setting_problems = read_settings(params.initialization_options)
+        server.parent_pid = params.process_id
+
+    @server.feature(types.INITIALIZED)
+    def initialized(params: types.InitializedParams) -> None:
+        for problem in server.setting_problems:
+            server.log(f"setting ignored: {problem}", types.MessageType.Warning)
+        workspace = server.client_capabilities.workspace
+        change = workspace.did_change_configuration if workspace else None
+        if change is not None and change.dynamic_registration:
+            registration = types.Registration(
+                id="lagrangian/configuration",
+                method=types.WORKSPACE_DID_CHANGE_CONFIGURATION,
+                register_options={"section": "lagrangian"},
+            )
+            server.spawn(
+                server.client_register_capability_async(
+                    types.RegistrationParams(registrations=[registration])
+                )
+            )
+        server.spawn(server.refresh_settings())
+        server.spawn(server.warm_up())
+        if server.settings.completion_source == "model":
+            server.spawn(server.load_model())
+        if server.parent_pid:
+            server.spawn(watch_parent(server, server.parent_pid))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def configuration_changed(params: types.DidChangeConfigurationParams) -> None:
+        server.spawn(server.refresh_settings(params.settings))
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(params: None) -> None:
+        server.shutdown_work()
+
+
+def _documents(server: LagrangianServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def opened(params: types.DidOpenTextDocumentParams) -> None:
+        server.schedule_diagnostics(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def changed(params: types.DidChangeTextDocumentParams) -> None:
+        server.schedule_diagnostics(params.text_document.uri, DEBOUNCE_SECONDS)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def closed(params: types.DidCloseTextDocumentParams) -> None:
+        server.forget(params.text_document.uri)
+
+
+def _completion(server: LagrangianServer) -> None:
+    from lagrangian.server import lsp_completion
+    from lagrangian.server.lsp_context import find_context
+
+    def complete(
+        snapshot: Snapshot, position: types.Position, features: ClientFeatures, cancel: Cancellation
+    ) -> tuple[list[types.CompletionItem], list[Any]]:
+        context = find_context(snapshot, snapshot.offset(position.line, position.character))
+        wants_terms = context.kind in ("term_start", "term_between") or (
+            context.kind == "statement" and context.after_lagrangian
+        )
+        proposals = server.propose(snapshot, cancel) if wants_terms and snapshot.active else []
+        cancel.check()
+        return lsp_completion.completion_items(snapshot, context, proposals, features), proposals
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=True),
+    )
+    async def completion(params: types.CompletionParams) -> types.CompletionList:
+        uri = params.text_document.uri
+        msg_id, cancel = server.protocol.register_cancellation()
+        try:
+            snapshot = await server.snapshot(uri)
+            features = ClientFeatures.of(server.client_capabilities)
+            items, proposals = await server.run(
+                complete, snapshot, params.position, features, cancel
+            )
+        except (Cancelled, asyncio.CancelledError):
+            cancel.cancel()
+            raise JsonRpcRequestCancelled("completion cancelled") from None
+        finally:
+            server.protocol.cancellations.pop(msg_id, None)
+        server.proposals[uri] = (snapshot.version, proposals)
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    async def resolve(item: types.CompletionItem) -> types.CompletionItem:
+        data = item.data if isinstance(item.data, dict) else {}
+        uri, index = data.get("uri"), data.get("proposal")
+        cached = server.proposals.get(uri) if isinstance(uri, str) else None
+        if cached is None or cached[0] != data.get("version") or not isinstance(index, int):
+            return item
+        version, proposals = cached
+        if not 0 <= index < len(proposals):
+            return item
+        snapshot = await server.snapshot(uri)
+        if snapshot.version != version:
+            return item
+        text = await server.run(
+            lsp_completion.proposal_documentation, snapshot, proposals[index], True
+        )
+        item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+        return item
+
+
+def _views(server: LagrangianServer) -> None:
+    from lagrangian.server import lsp_actions, lsp_hover, lsp_semantic, lsp_symbols
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    async def hover(params: types.HoverParams) -> types.Hover | None:
+        snapshot = await server.snapshot(params.text_document.uri)
+        offset = snapshot.offset(params.position.line, params.position.character)
+        return await server.run(lsp_hover.hover, snapshot, offset)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, ADD_MISSING_KIND]
+        ),
+    )
+    async def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
+        snapshot = await server.snapshot(params.text_document.uri)
+        start = snapshot.offset(params.range.start.line, params.range.start.character)
+        end = snapshot.offset(params.range.end.line, params.range.end.character)
+        only = [str(kind) for kind in params.context.only] if params.context.only else None
+        return await server.run(lsp_actions.code_actions, snapshot, start, end, only)
+
+    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
+    async def semantic_tokens(params: types.SemanticTokensParams) -> types.SemanticTokens:
+        snapshot = await server.snapshot(params.text_document.uri)
+        return await server.run(lsp_semantic.semantic_tokens, snapshot)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    async def symbols(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+        snapshot = await server.snapshot(params.text_document.uri)
+        return await server.run(lsp_symbols.document_symbols, snapshot)
+
+    @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
+    async def inlay_hints(params: types.InlayHintParams) -> list[types.InlayHint]:
+        if not server.settings.inlay_hints:
+            return []
+        snapshot = await server.snapshot(params.text_document.uri)
+        start = snapshot.offset(params.range.start.line, params.range.start.character)
+        end = snapshot.offset(params.range.end.line, params.range.end.character)
+        return await server.run(lsp_symbols.inlay_hints, snapshot, start, end)
+
+
+def _commands(server: LagrangianServer) -> None:
+    from lagrangian.server import lsp_commands, lsp_diagnostics, lsp_edits, lsp_fit
+
+    @server.command("lagrangian.generateLagrangian")
+    async def generate(ls: LagrangianServer, *args: object) -> dict[str, Any]:
+        async def body(cancel: Cancellation, progress: Progress) -> dict[str, Any]:
+            options = lsp_commands.generate_arguments(args)
+            progress.report("checking the document", 10)
+            snapshot = await server.snapshot(options.uri)
+            cancel.check()
+            progress.report("building every invariant", 40)
+            result = await server.run(lsp_commands.generated, snapshot, options.source)
+            cancel.check()
+            if options.insert and options.source == "engine":
+                edit = await server.run(lsp_commands.generate_edit, snapshot, options.format)
+                progress.report("inserting", 90)
+                if edit is not None:
+                    changes = lsp_edits.workspace_edit(snapshot, [edit])
+                    await server.apply(changes, "Generate the complete Lagrangian")
+            return result
+
+        return await server.run_command("Generating the Lagrangian", body)
+
+    @server.command("lagrangian.completeLagrangian")
+    async def complete(ls: LagrangianServer, *args: object) -> dict[str, Any]:
+        async def body(cancel: Cancellation, progress: Progress) -> dict[str, Any]:
+            uri = lsp_commands.document_uri(args, "lagrangian.completeLagrangian")
+            progress.report("checking the document", 10)
+            snapshot = await server.snapshot(uri)
+            cancel.check()
+            progress.report("finding the missing terms", 40)
+            edit, records = await server.run(lsp_commands.complete_edit, snapshot)
+            cancel.check()
+            if edit is not None:
+                progress.report(f"adding {len(records)} terms", 90)
+                changes = lsp_edits.workspace_edit(snapshot, [edit])
+                await server.apply(changes, "Add the missing terms")
+            return {"added": len(records), "terms": records}
+
+        return await server.run_command("Completing the Lagrangian", body)
+
+    @server.command("lagrangian.checkDocument")
+    async def check(ls: LagrangianServer, *args: object) -> dict[str, Any]:
+        async def body(cancel: Cancellation, progress: Progress) -> dict[str, Any]:
+            uri = lsp_commands.document_uri(args, "lagrangian.checkDocument")
+            progress.report("checking every term", 20)
+            snapshot = await server.snapshot(uri)
+            cancel.check()
+            if uri in server.workspace.text_documents:
+                server.schedule_diagnostics(uri, 0)
+            return await server.run(lsp_diagnostics.summary, snapshot)
+
+        return await server.run_command("Checking the document", body)
+
+    @server.command("lagrangian.fitEquation")
+    async def fit(ls: LagrangianServer, *args: object) -> dict[str, Any]:
+        async def body(cancel: Cancellation, progress: Progress) -> dict[str, Any]:
+            uri = lsp_commands.document_uri(args, "lagrangian.fitEquation")
+            options = args[0] if args and isinstance(args[0], dict) else {}
+            name = options.get("name")
+            snapshot = await server.snapshot(uri)
+            return await server.run(
+                lsp_fit.run_fit, snapshot, name, server.settings, progress.report, cancel
+            )
+
+        return await server.run_command("Fitting an equation (LLM-SR)", body)
+
+    @server.command("lagrangian.serverStatus")
+    def status(ls: LagrangianServer, *args: object) -> dict[str, Any]:
+        return server.status()
