@@ -81,7 +81,7 @@ _GROUP = re.compile(r"(SU|U)\(?\s*(\d+)\s*\)?")
 _TEXT_ARGUMENT = re.compile(r"\{\s*([^}]*?)\s*\}")
 _FRAC_DIGITS = re.compile(r"(\d)\s*(\d)$")
 _UNESCAPE = re.compile(r"\\(.)")
-_BRACKETS = frozenset(["LPAR", "RPAR", "LBRACE", "RBRACE", "CARET", "UNDERSCORE"])
+_BRACKETS = frozenset(["LPAR", "RPAR", "LBRACE", "RBRACE", "LSQB", "RSQB"])
 
 
 @dataclass(frozen=True)
@@ -231,9 +231,8 @@ class AstBuilder:
         n = int(match.group(2)) if match.group(1) == "SU" else 1
         if n < 2 and match.group(1) == "SU":
             raise self._fail(f"SU({n}) is not a gauge group; use SU(N) with N >= 2", name)
-        strength = str(children[1]) if len(children) > 1 else None
+        strength = str(children[2]) if len(children) > 1 else None
         written = re.sub(r"\s+", "", str(name))
-        # The closing "]" of a strength name is anonymous; the span ends at the name.
         return GaugeFactor(written, n, strength, self._span_of(children))
 
     def field_stmt(self, children: list[Any]) -> FieldDecl:
@@ -278,12 +277,12 @@ class AstBuilder:
         return _Reps(reps, *self._extent(children))
 
     def dynkin(self, children: list[Token]) -> RepSpec:
-        for label in children:
+        labels = [c for c in children if c.type == "REP"]
+        for label in labels:
             if not str(label).isdigit():
                 raise self._fail("a Dynkin label is a list of whole numbers such as [1,1]", label)
-        labels = ",".join(self._digits(str(c), c) for c in children)
-        # The brackets are anonymous tokens; the span covers the labels.
-        return RepSpec(f"[{labels}]", self._span_of(children))
+        text = ",".join(self._digits(str(c), c) for c in labels)
+        return RepSpec(f"[{text}]", self._span_of(children))
 
     def fit_stmt(self, children: list[Any]) -> FitBlock:
         settings = tuple(c for c in children if isinstance(c, tuple))
@@ -481,7 +480,7 @@ class AstBuilder:
             atom = self._atoms.match(text, pos, end)
             if atom is None:
                 shown = found_at(text, pos)
-                message = f"unexpected {shown!r} in a {what}"
+                message = f"unexpected '{shown}' in a {what}"
                 raise SyntaxProblem(message, base + pos, base + pos + len(shown))
             pos = atom.end()
             if atom.lastgroup != "skip":
@@ -498,7 +497,7 @@ class AstBuilder:
             if upper:
                 return [_Script(kind, start, end)]
             if not value.isalpha():  # `_dagger` and `_T` are names, `_*` is not
-                raise SyntaxProblem(f"a {what} cannot hold {value!r}", start, end)
+                raise SyntaxProblem(f"a {what} cannot hold '{value}'", start, end)
             kind = "name"
         if kind == "number":
             if len(value) > MAX_DIGITS:

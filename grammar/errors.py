@@ -99,7 +99,7 @@ _FACTOR_STARTS = frozenset(
         "LBRACE",
     ]
 )
-_FOUND = re.compile(r"\\[A-Za-z]+|[A-Za-z0-9_']+|\S")
+_FOUND = re.compile(r"\\[A-Za-z]+|[A-Za-z0-9_'./]+|\S")
 _MAX_LISTED = 8
 
 
@@ -119,7 +119,7 @@ def describe_expected(parser: Lark, names: set[str], latex: bool) -> str:
         if phrase not in phrases:
             phrases.append(phrase)
     # Punctuation and keywords first, the catch-all phrases last.
-    phrases.sort(key=lambda p: (not p.startswith("'"), p == "the end of the statement"))
+    phrases.sort(key=lambda p: (not p.startswith("'"), p == "the end of the statement", p))
     if len(phrases) > _MAX_LISTED:
         phrases = [*phrases[: _MAX_LISTED - 1], "…"]
     if len(phrases) <= 1:
@@ -155,10 +155,9 @@ def from_lark(
     if at_end or pos >= len(chunk):
         return SyntaxProblem(f"unexpected end of the statement{tail}", base + pos, base + pos)
     text = found_at(chunk, pos)
-    if isinstance(error, UnexpectedCharacters) and text.startswith("\\") and len(text) > 1:
+    unknown = isinstance(error, UnexpectedCharacters)  # no terminal at all matches here
+    if latex and unknown and text.startswith("\\") and len(text) > 1:
         message = f"unsupported LaTeX command '{text}'"
-    elif isinstance(error, UnexpectedCharacters) and len(text) == 1:
-        message = f"unexpected character {text!r}"
     else:
-        message = f"unexpected {text!r}"
+        message = f"unexpected '{text}'"
     return SyntaxProblem(message + tail, base + pos, base + pos + len(text))

@@ -57,6 +57,8 @@ def parse_with(
 
     Raises ``SyntaxProblem`` (at absolute offsets) when the text does not parse.
     """
+    if syntax not in _FILES:
+        raise ValueError(f"syntax must be 'lag' or 'latex', not {syntax!r}")
     parser = lark_parser(syntax)
     chunk = lines.text[start:end]
     with _BUILDERS[syntax].context(lines, start) as context:

@@ -30,7 +30,12 @@ from lagrangian.grammar.ast import (
     Symbol,
     Term,
 )
-from lagrangian.grammar.names import GREEK_COMMANDS, index_name_problem, symbol_name_problem
+from lagrangian.grammar.names import (
+    GREEK_COMMANDS,
+    index_name_problem,
+    split_index_word,
+    symbol_name_problem,
+)
 
 Style = Literal["text", "latex"]
 
@@ -148,9 +153,15 @@ def _runs(indices: tuple[Index, ...], style: Style) -> list[tuple[bool, list[str
 
 
 def _join(items: list[str], style: Style) -> str:
-    """The contents of one script: ``ij`` for single letters, ``mu nu`` / ``\\mu\\nu``."""
-    if len(items) > 1 and all(_SINGLE_LOWER.fullmatch(x) for x in items):
-        return "".join(items)
+    """The contents of one script: ``ij`` for single letters, ``mu nu`` / ``\\mu\\nu``.
+
+    Letters are run together only where they read back as the same letters: ``mu`` would
+    read as one Greek index, so ``m`` and ``u`` are written ``m u``.
+    """
+    joined = "".join(items)
+    letters = len(items) > 1 and all(_SINGLE_LOWER.fullmatch(x) for x in items)
+    if letters and split_index_word(joined) == items:
+        return joined
     out = items[0]
     for item in items[1:]:
         out += ("" if style == "latex" and item.startswith("\\") else " ") + item

@@ -128,12 +128,14 @@ class DocumentBuilder:
     def add_lagrangian(self, start: int, end: int, syntax: Syntax) -> None:
         """``L = ...`` at ``start``: its terms, recovering term by term on errors."""
         problems: list[SyntaxProblem] = []
+        whole: SyntaxProblem | None = None
         try:
             stmt, problems = self.parse(start, end, "lagrangian_stmt", syntax)
             assert isinstance(stmt, LagrangianItems)
             items: list[Term | HcMark | None] = list(stmt.items)
             last = stmt.end
-        except SyntaxProblem as whole:
+        except SyntaxProblem as failure:
+            whole = failure
             head = lagrangian_head(syntax).match(self.text, start)
             assert head is not None  # statements are classified by this very pattern
             items, problems = self._recover(head.end(), end, syntax, whole)
@@ -141,17 +143,25 @@ class DocumentBuilder:
         self.doc.lagrangian_spans.append(self.lines.span(start, last))
         terms, more = assemble_terms(items)
         self.doc.terms.extend(terms)
-        for problem in problems + more:
+        problems += more
+        if whole is not None and not problems:
+            problems.append(whole)  # every piece parsed on its own: the cut itself was wrong
+        for problem in problems:
             self.error(problem)
 
     def _recover(
         self, start: int, end: int, syntax: Syntax, whole: SyntaxProblem
     ) -> tuple[list[Term | HcMark | None], list[SyntaxProblem]]:
+        """The pieces between top-level signs, parsed one by one.
+
+        The error of the whole statement is the better report for the piece it lies in:
+        it was found with the whole statement as context, so it knows what may follow.
+        """
         items: list[Term | HcMark | None] = []
-        problems: list[SyntaxProblem] = []
+        failures: list[tuple[SyntaxProblem, int, int]] = []
         for s, e in split_top_level(self.text, start, end, syntax, "+-", keep=True):
-            self._piece(s, e, syntax, items, problems, cut_again=True)
-        return items, problems or [whole]
+            self._piece(s, e, syntax, items, failures, cut_again=True)
+        return items, [whole if s <= whole.start <= e else p for p, s, e in failures]
 
     def _piece(
         self,
@@ -159,7 +169,7 @@ class DocumentBuilder:
         end: int,
         syntax: Syntax,
         items: list[Term | HcMark | None],
-        problems: list[SyntaxProblem],
+        failures: list[tuple[SyntaxProblem, int, int]],
         cut_again: bool,
     ) -> None:
         try:
@@ -171,10 +181,10 @@ class DocumentBuilder:
                 pieces = split_top_level(self.text, start, end, syntax, "+-", keep=True, flat=True)
                 if len(pieces) > 1:
                     for s, e in pieces:
-                        self._piece(s, e, syntax, items, problems, cut_again=False)
+                        self._piece(s, e, syntax, items, failures, cut_again=False)
                     return
             items.append(None)
-            problems.append(problem)
+            failures.append((problem, start, end))
 
     # -- after the last statement ---------------------------------------------------------
 
