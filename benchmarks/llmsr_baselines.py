@@ -45,8 +45,8 @@ def run_gplearn(
 
     start = time.perf_counter()
     model = SymbolicRegressor(
-        population_size=2000,
-        generations=30,
+        population_size=1000,
+        generations=20,
         function_set=("add", "sub", "mul", "div", "sqrt", "log", "abs", "neg", "inv"),
         parsimony_coefficient=1e-4,
         random_state=seed,
@@ -71,14 +71,14 @@ def run_operon(
     model = SymbolicRegressor(
         allowed_symbols="add,sub,mul,div,constant,variable,exp,log,sqrt,square,tanh",
         max_length=30,
-        generations=200,
+        generations=100,
         population_size=1000,
         n_threads=1,
         random_state=seed,
     )
     model.fit(x, y)
     seconds = time.perf_counter() - start
-    names = {f"X{i + 1}": f"x{i}" for i in range(x.shape[1])}
+    names = [f"x{i}" for i in range(x.shape[1])]
     return {
         "nmse_in": nmse(model.predict(x), y),
         "nmse_out": nmse(model.predict(xt), yt),
