@@ -152,10 +152,7 @@ class ModelServer:
         self._closing = threading.Event()
         self._submit_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
-        self._httpd = ThreadingHTTPServer(
-            (self.settings.host, self.settings.port), _handler_class(self)
-        )
-        self._httpd.daemon_threads = True
+        self._httpd = _HTTPServer((self.settings.host, self.settings.port), _handler_class(self))
 
     @property
     def port(self) -> int:
@@ -300,6 +297,17 @@ class ModelServer:
                     _finish(job, answer.status, _error_body(answer.status, answer.message))
                 else:
                     _finish(job, 200, answer)
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    """Thread per connection, with a listen backlog for bursts of concurrent clients.
+
+    The stdlib default backlog of 5 makes the kernel refuse connections as soon as a few
+    dozen clients connect at once, before the bounded queue can answer them with 503.
+    """
+
+    daemon_threads = True
+    request_queue_size = 1024
 
 
 def _finish(job: _Job, status: int, response: Any) -> None:
