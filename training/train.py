@@ -264,11 +264,14 @@ class MetricsLog:
         """Drop records past ``step`` (a resumed run rewrites what came after its checkpoint)."""
         if not self.enabled or not self.path.exists():
             return
-        kept = [
-            line
-            for line in self.path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and json.loads(line).get("step", 0) <= step
-        ]
+        kept = []
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:  # a line cut short when the run was killed
+                continue
+            if record.get("step", 0) <= step:
+                kept.append(line)
         self.path.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
 
     def write(self, event: str, **values: Any) -> None:
@@ -280,16 +283,18 @@ class MetricsLog:
 
 
 def plot_metrics(metrics_path: Path, png_path: Path) -> None:
-    """Plot train and validation loss against step from ``metrics.jsonl`` into a PNG."""
-    import matplotlib
+    """Plot train and validation loss against step from ``metrics.jsonl`` into a PNG.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Uses matplotlib's object API (no pyplot): no global backend or figure state changes
+    in the calling process.
+    """
+    from matplotlib.figure import Figure
 
     records = [json.loads(line) for line in metrics_path.read_text().splitlines() if line.strip()]
     train = [(r["step"], r["loss"]) for r in records if r["event"] == "train"]
     evals = [(r["step"], r["val_loss"]) for r in records if r["event"] == "eval"]
-    figure, axis = plt.subplots(figsize=(7, 4.5), dpi=110)
+    figure = Figure(figsize=(7, 4.5), dpi=110)
+    axis = figure.subplots()
     if train:
         axis.plot(*zip(*train, strict=True), label="train loss", linewidth=1.2)
     if evals:
@@ -302,7 +307,6 @@ def plot_metrics(metrics_path: Path, png_path: Path) -> None:
     axis.legend()
     figure.tight_layout()
     figure.savefig(png_path)
-    plt.close(figure)
 
 
 def _checkpoint_dirs(out: Path) -> list[Path]:
@@ -313,8 +317,8 @@ def _checkpoint_dirs(out: Path) -> list[Path]:
     return sorted(found, key=lambda p: int(p.name.removeprefix("step-")))
 
 
-def _prepare_run_folder(config: TrainConfig) -> tuple[TrainConfig, Path | None]:
-    """Check the run folder against ``--resume``; return the config and checkpoint to resume."""
+def _prepare_run_folder(config: TrainConfig) -> Path | None:
+    """Check the run folder against ``--resume``; return the checkpoint to resume from."""
     out = config.out
     saved_path = out / RUN_CONFIG_FILE
     if not config.resume:
@@ -323,10 +327,13 @@ def _prepare_run_folder(config: TrainConfig) -> tuple[TrainConfig, Path | None]:
                 f"{out} already holds a training run; pass --resume to continue it "
                 "or choose another --out"
             )
-        return config, None
+        return None
     if not saved_path.is_file():
         raise TrainingError(f"{out}: nothing to resume ({RUN_CONFIG_FILE} is missing)")
-    saved = TrainConfig.from_json(json.loads(saved_path.read_text(encoding="utf-8")))
+    try:
+        saved = TrainConfig.from_json(json.loads(saved_path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as error:
+        raise TrainingError(f"{saved_path}: unreadable run configuration ({error})") from None
     changed = [
         f"{name} ({getattr(saved, name)!r} -> {getattr(config, name)!r})"
         for name in FIXED_ON_RESUME
@@ -335,7 +342,7 @@ def _prepare_run_folder(config: TrainConfig) -> tuple[TrainConfig, Path | None]:
     if changed:
         raise TrainingError(f"cannot resume {out} with changed settings: {', '.join(changed)}")
     checkpoints = _checkpoint_dirs(out)
-    return config, (checkpoints[-1] if checkpoints else None)
+    return checkpoints[-1] if checkpoints else None
 
 
 def _evaluate(
@@ -388,12 +395,15 @@ class _Run:
             self.precision = "no" if on_cpu else training_precision(torch.device("cuda"))
         else:
             self.precision = config.mixed_precision
-        self.accelerator = accelerator = Accelerator(
-            cpu=config.device == "cpu", mixed_precision=self.precision
-        )
+        try:
+            accelerator = Accelerator(cpu=config.device == "cpu", mixed_precision=self.precision)
+        except ValueError as error:  # e.g. fp16 requested where no device supports it
+            raise TrainingError(f"mixed precision {self.precision}: {error}") from None
+        self.accelerator = accelerator
         self.main = accelerator.is_main_process
         self.world = accelerator.num_processes
-        self.config, self.resume_from = _prepare_run_folder(config)
+        self.config = config
+        self.resume_from = _prepare_run_folder(config)
         accelerator.wait_for_everyone()  # every process has checked the folder before writes
         set_seed(config.seed)
 
