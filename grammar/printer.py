@@ -3,8 +3,9 @@
 Printing then parsing gives back the same tree (spans aside) in both styles.  The two
 styles share everything but spelling and one rule of LaTeX: a base takes at most one
 superscript and one subscript, so LaTeX indices that alternate in height are separated by
-an empty group (``X^{a}_{i}{}^{b}``) and a power that would share a superscript wraps
-its base in braces (``{H^{\\dagger}}^{2}``).  A tree that cannot be written so that it
+an empty group (``X^{a}_{i}{}^{b}``), a power that would share a superscript wraps its
+base in braces (``{H^{\\dagger}}^{2}``), and so does a primed name that takes one
+(``{Q'}^{a}``: a prime is a superscript).  A tree that cannot be written so that it
 reads back the same (an index named ``ij``, a symbol named ``eps``) raises ``ValueError``.
 """
 
@@ -200,6 +201,8 @@ def _latex_scripted(
     wrap = power != 1 and any(m == "^" for m, _ in slots[-1])
     if power != 1 and not wrap:
         slots[-1].append(("^", [str(power)]))
+    if base.endswith("'") and any(m == "^" for m, _ in slots[0]):
+        base = f"{{{base}}}"  # a prime is a superscript already: Q'^{a} is a double one
     out = base + "{}".join(
         "".join(f"{mark}{{{_join(items, 'latex')}}}" for mark, items in slot) for slot in slots
     )

@@ -39,6 +39,7 @@ EXAMPLES = [
     ("W^a_{mu nu} W^{a mu nu}", r"W^{a}_{\mu\nu} W^{a\mu\nu}"),
     ("x_{m u} x_{a mu} x^{P Q}", r"x_{m u} x_{a\mu} x^{P Q}"),
     ("2 i D S", r"2 i D S"),
+    ("Q'^a Q'_i lambda'^2", r"{Q'}^{a} Q'_{i} {\lambda'}^{2}"),
 ]  # fmt: skip
 
 
