@@ -213,9 +213,11 @@ class ModelServer:
     def health(self) -> dict[str, Any]:
         """The ``/v1/health`` body: model info plus queue and batching counters."""
         settings = self.settings
+        model = self.info()
         return {
             "status": "shutting_down" if self._closing.is_set() else "ok",
-            "model": self.info(),
+            "model": model,
+            "device": model.get("device"),
             "routes": sorted(self.routes),
             "queue_depth": self._queue.qsize(),
             "queue_size": settings.queue_size,

@@ -264,7 +264,7 @@ def test_generate_tokens_with_a_real_model(loaded_random) -> None:
     with ModelServer([route], settings, info=loaded_random.describe) as server:
         client = ModelClient(server.url, retries=0)
         health = client.health()
-        assert health["model"]["preset"] == "tiny" and health["model"]["device"] == "cpu"
+        assert health["model"]["preset"] == "tiny" and health["device"] == "cpu"
         assert health["routes"] == ["/v1/generate_tokens"]
 
         def ask(index: int) -> list[list[dict[str, Any]]]:
