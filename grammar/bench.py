@@ -41,18 +41,22 @@ def lag_document(n: int, broken_every: int = 0) -> str:
     """``n`` terms cycling through typical ones; every ``broken_every``-th has a stray ')'."""
     lines = []
     for k in range(n):
-        term = _TERMS[k % len(_TERMS)][0]
+        term = _signed(_TERMS[k % len(_TERMS)][0])
         if broken_every and k % broken_every == broken_every - 1:
             term += " )"
-        lines.append(("L = " + term.lstrip("+ ")) if k == 0 else "  " + term)
+        lines.append(f"L = {term}" if k == 0 else f"  {term}")
     return _HEADER + "\n".join(lines) + "\n"
 
 
 def tex_document(n: int) -> str:
-    body = "\n  ".join(_TERMS[k % len(_TERMS)][1] for k in range(n))
+    body = "\n  ".join(_signed(_TERMS[k % len(_TERMS)][1]) for k in range(n))
     directive = "% lagrangian: " + _HEADER.strip().replace("\n", "; ")
-    math = "\\mathcal{L} = " + body.lstrip("+ ")
+    math = "\\mathcal{L} = " + body
     return f"{directive}\n\\begin{{equation}}\n{math}\n\\end{{equation}}\n"
+
+
+def _signed(term: str) -> str:
+    return term if term.startswith(("+", "-")) else "+ " + term
 
 
 def _time(action: Callable[[], object], repeat: int) -> dict[str, float]:

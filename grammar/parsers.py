@@ -71,7 +71,10 @@ def parse_with(
 
 def _cache_file(syntax: Syntax) -> str | bool:
     """A per-user file for Lark's table cache; Lark rebuilds it when the grammar changes."""
-    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    home = os.path.expanduser("~")
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
+    if not os.path.isabs(root):
+        return False  # no home folder: build the table in memory every time
     folder = Path(root) / "lagrangian"
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -187,3 +187,15 @@ def test_five_thousand_terms_and_a_very_long_line_parse() -> None:
 
 def test_parsing_is_repeatable() -> None:
     assert strip_spans(parse_document(SEESAW)) == strip_spans(parse_document(SEESAW))
+
+
+def test_benchmark_documents_are_what_they_claim() -> None:
+    from lagrangian.grammar.bench import lag_document, tex_document
+    from lagrangian.grammar.tex import parse_tex
+
+    clean = parse_document(lag_document(20))
+    assert clean.errors == [] and len(clean.terms) == 20
+    broken = parse_document(lag_document(20, broken_every=10))
+    assert len(broken.errors) == 2 and len(broken.terms) == 18
+    tex = parse_tex(tex_document(20))
+    assert tex.errors == [] and len(tex.terms) == 20 and len(tex.fields) == 3

@@ -219,3 +219,18 @@ def test_number_too_long() -> None:
     with pytest.raises(ParseError, match="number too long"):
         parse_term("1" * 1001 + " H")
     assert parse_term("1" * 900 + " H").numbers[0].value == int("1" * 900)
+
+
+def test_latex_greek_terminal_matches_the_greek_names() -> None:
+    """latex.lark spells the Greek commands out; they must be names.GREEK_COMMANDS."""
+    from lagrangian.grammar.names import GREEK_COMMANDS
+    from lagrangian.grammar.parsers import lark_parser
+
+    pattern = lark_parser("latex").get_terminal("GREEK").pattern.value
+    listed = set(pattern.split("(?:", 1)[1].split(")", 1)[0].split("|"))
+    assert listed == GREEK_COMMANDS - {"epsilon", "varepsilon", "sigma"}
+
+
+def test_unknown_syntax_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="syntax must be 'lag' or 'latex'"):
+        parse_term("H", "text")  # type: ignore[arg-type]
