@@ -59,87 +59,141 @@ class BasisError(RuntimeError):
 Pattern = tuple[GroupPattern, ...]
 
 
-def _slots(shapes: Sequence[Shape]) -> tuple[list[Slot], list[Slot], dict[Slot, int]]:
+Pool = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The slots of one SU(N) factor, and which of them are interchangeable.
+
+    Slots of a one-row diagram are symmetrised and those of a one-column diagram
+    antisymmetrised, so which of them a contraction uses does not matter: they form one
+    *pool*, consumed in order.  Slots of other diagrams are pools of their own.
+    """
+
+    upper: list[Slot]
+    lower: list[Slot]
+    row_of: dict[Slot, int]
+    pool_of: dict[Slot, Pool]
+
+
+def _layout(shapes: Sequence[Shape]) -> _Layout:
     upper: list[Slot] = []
     lower: list[Slot] = []
     row_of: dict[Slot, int] = {}
+    pool_of: dict[Slot, Pool] = {}
     for occ, shape in enumerate(shapes):
-        up, down = shape.upper, shape.lower
-        for pos, row in enumerate(tableau_rows(up)):
-            upper.append((occ, True, pos))
-            row_of[(occ, True, pos)] = row
-        for pos, row in enumerate(tableau_rows(down)):
-            lower.append((occ, False, pos))
-            row_of[(occ, False, pos)] = row
-    return upper, lower, row_of
+        for is_upper, partition, target in (
+            (True, shape.upper, upper),
+            (False, shape.lower, lower),
+        ):
+            shared = len(partition) == 1 or all(r == 1 for r in partition)
+            for pos, row in enumerate(tableau_rows(partition)):
+                slot = (occ, is_upper, pos)
+                target.append(slot)
+                row_of[slot] = row
+                pool_of[slot] = (occ, is_upper) if shared else slot
+    return _Layout(upper, lower, row_of, pool_of)
 
 
 def group_patterns(shapes: Sequence[Shape]) -> Iterator[GroupPattern]:
-    """All contraction patterns of one SU(N) factor that are not trivially zero.
+    """The contraction patterns of one SU(N) factor, each up to slot relabelling once.
 
     Epsilons of one kind only (a product of an upper and a lower epsilon is a sum of
     deltas); two slots of one occurrence in the same tableau row never share an epsilon
-    (symmetric against antisymmetric) and an occurrence is never traced with itself.
+    (symmetric against antisymmetric); an occurrence is never traced with itself; and
+    interchangeable slots are used in order, so equal patterns are not repeated.
     """
     if not shapes:
         yield ()
         return
     n = shapes[0].n
-    upper, lower, row_of = _slots(shapes)
-    excess = len(upper) - len(lower)
+    lay = _layout(shapes)
+    excess = len(lay.upper) - len(lay.lower)
     if excess % n:
         return
     eps_lower = excess >= 0
-    pool, others = (upper, lower) if eps_lower else (lower, upper)
-    n_eps = abs(excess) // n
-
-    def compatible(chosen: Sequence[Slot], slot: Slot) -> bool:
-        return all(not (c[0] == slot[0] and row_of[c] == row_of[slot]) for c in chosen)
-
-    def epsilons(
-        available: list[Slot], count: int
-    ) -> Iterator[tuple[tuple[Epsilon, ...], list[Slot]]]:
-        if count == 0:
-            yield (), available
-            return
-        first, rest = available[0], available[1:]
-        # Either the first available slot opens an epsilon, or it is left for a delta.
-        for partners in itertools.combinations(range(len(rest)), n - 1):
-            block = [first]
-            ok = True
-            for p in partners:
-                if not compatible(block, rest[p]):
-                    ok = False
-                    break
-                block.append(rest[p])
-            if not ok:
-                continue
-            remaining = [s for i, s in enumerate(rest) if i not in partners]
-            for more, left in epsilons(remaining, count - 1):
-                yield (Epsilon(eps_lower, tuple(block)), *more), left
-        if len(rest) >= n * count:
-            for more, left in epsilons(rest, count):
-                yield more, [first, *left]
-
-    for eps_blocks, left in epsilons(list(pool), n_eps):
-        for matching in _matchings(left, list(others)):
+    eps_side, others = (lay.upper, lay.lower) if eps_lower else (lay.lower, lay.upper)
+    for eps_blocks, left in _epsilons(lay, n, list(eps_side), abs(excess) // n, frozenset()):
+        for matching in _matchings(lay, left, list(others), None):
             if eps_lower:
                 deltas = tuple(Delta(u, d) for u, d in matching)
             else:
                 deltas = tuple(Delta(d, u) for u, d in matching)
-            yield eps_blocks + deltas
+            yield (*(Epsilon(eps_lower, b) for b in eps_blocks), *deltas)
 
 
-def _matchings(left: list[Slot], right: list[Slot]) -> Iterator[list[tuple[Slot, Slot]]]:
-    """Perfect matchings of ``left`` with ``right`` that never pair an occurrence with itself."""
+def _epsilons(
+    lay: _Layout, n: int, available: list[Slot], count: int, banned: frozenset[Pool]
+) -> Iterator[tuple[tuple[tuple[Slot, ...], ...], list[Slot]]]:
+    """Choose ``count`` epsilon blocks; ``banned`` pools keep their slots for deltas."""
+    if count == 0:
+        yield (), available
+        return
+    eligible = [s for s in available if lay.pool_of[s] not in banned]
+    if len(eligible) < n * count:
+        return
+    first = eligible[0]
+    for partners in _pool_picks(lay, [first], eligible[1:], n - 1):
+        block = (first, *partners)
+        remaining = [s for s in available if s not in block]
+        for more, left in _epsilons(lay, n, remaining, count - 1, banned):
+            yield (block, *more), left
+    # Or the first eligible slot is left for a delta, and with it the rest of its pool.
+    yield from _epsilons(lay, n, available, count, banned | {lay.pool_of[first]})
+
+
+def _pool_picks(
+    lay: _Layout, chosen: list[Slot], candidates: list[Slot], k: int
+) -> Iterator[list[Slot]]:
+    """``k`` more slots for an epsilon: a prefix of each pool, never two slots of one
+    occurrence from the same tableau row (a symmetrised pair dies in an epsilon)."""
+    if k == 0:
+        yield []
+        return
+    if not candidates:
+        return
+    pool = lay.pool_of[candidates[0]]
+    members = [s for s in candidates if lay.pool_of[s] == pool]
+    rest = [s for s in candidates if lay.pool_of[s] != pool]
+    for take in range(min(len(members), k), -1, -1):
+        picked = members[:take]
+        group = chosen + picked
+        if any(
+            a[0] == b[0] and lay.row_of[a] == lay.row_of[b]
+            for i, a in enumerate(group)
+            for b in group[i + 1 :]
+        ):
+            continue
+        for more in _pool_picks(lay, group, rest, k - take):
+            yield picked + more
+
+
+def _matchings(
+    lay: _Layout, left: list[Slot], right: list[Slot], floor: tuple[Pool, Pool] | None
+) -> Iterator[list[tuple[Slot, Slot]]]:
+    """Perfect matchings of ``left`` with ``right``, never tracing an occurrence with itself.
+
+    Partners are whole pools (their next free slot), and consecutive slots of one left pool
+    take partner pools in non-decreasing order, so each matching comes out once.
+    """
     if not left:
         yield []
         return
     first = left[0]
-    for i, partner in enumerate(right):
+    own = lay.pool_of[first]
+    seen: set[Pool] = set()
+    for partner in right:
+        pool = lay.pool_of[partner]
+        if pool in seen:
+            continue
+        seen.add(pool)
+        if floor is not None and floor[0] == own and pool < floor[1]:  # type: ignore[operator]
+            continue
         if partner[0] == first[0]:
             continue
-        for rest in _matchings(left[1:], right[:i] + right[i + 1 :]):
+        remaining = [s for s in right if s != partner]
+        for rest in _matchings(lay, left[1:], remaining, (own, pool)):
             yield [(first, partner), *rest]
 
 
@@ -176,21 +230,34 @@ def evaluate(
     operands: list[np.ndarray] = list(tensors)
     extra: list[str] = []
 
-    def place(factor: int, slot: Slot, letter: str) -> None:
+    def axis(factor: int, slot: Slot) -> int:
         occ, is_upper, pos = slot
         up_start, low_start = layout[occ][factor]
-        subscripts[occ][(up_start if is_upper else low_start) + pos] = letter
+        return (up_start if is_upper else low_start) + pos
 
     for factor, blocks in enumerate(pattern):
         for block in blocks:
             if isinstance(block, Delta):
                 letter = next(letters)
-                place(factor, block.upper, letter)
-                place(factor, block.lower, letter)
+                subscripts[block.upper[0]][axis(factor, block.upper)] = letter
+                subscripts[block.lower[0]][axis(factor, block.lower)] = letter
+            elif len(block.slots) == 2:
+                # An SU(2) epsilon is a delta once it has turned one index around: apply it
+                # to the second slot's axis, which keeps the einsum free of epsilon operands.
+                first, second = block.slots
+                letter = next(letters)
+                subscripts[first[0]][axis(factor, first)] = letter
+                subscripts[second[0]][axis(factor, second)] = letter
+                turned = 1 + axis(factor, second)
+                operands[second[0]] = np.moveaxis(
+                    np.tensordot(operands[second[0]], levi_civita(2), axes=([turned], [0])),
+                    -1,
+                    turned,
+                )
             else:
                 eps_letters = "".join(next(letters) for _ in block.slots)
                 for slot, letter in zip(block.slots, eps_letters):
-                    place(factor, slot, letter)
+                    subscripts[slot[0]][axis(factor, slot)] = letter
                 operands.append(levi_civita(len(block.slots)))
                 extra.append(eps_letters)
     if any("" in s for s in subscripts):

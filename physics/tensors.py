@@ -102,36 +102,20 @@ def _tableau_groups(partition: Partition, offset: int) -> tuple[list[list[int]],
     return rows, columns
 
 
-def _permutation_sign(perm: tuple[int, ...]) -> int:
-    sign = 1
-    seen = [False] * len(perm)
-    for start in range(len(perm)):
-        if seen[start]:
-            continue
-        length = 0
-        j = start
-        while not seen[j]:
-            seen[j] = True
-            j = perm[j]
-            length += 1
-        if length % 2 == 0:
-            sign = -sign
-    return sign
-
-
 def _symmetrize(x: np.ndarray, groups: list[list[int]], antisymmetric: bool) -> np.ndarray:
-    """Sum ``x`` over permutations of the axes inside each group (absolute axis numbers)."""
+    """Sum ``x`` over permutations of the axes inside each group (absolute axis numbers).
+
+    The sum over S_k factorises as (sum over S_{k-1}) times the k coset representatives
+    {1, (1 k), …, (k-1 k)}, so it costs O(k^2) transposes instead of k!.
+    """
+    sign = -1.0 if antisymmetric else 1.0
     for group in groups:
-        if len(group) < 2:
-            continue
-        total = np.zeros_like(x)
-        for perm in itertools.permutations(range(len(group))):
-            axes = list(range(x.ndim))
-            for source, target in zip(group, perm):
-                axes[source] = group[target]
-            sign = _permutation_sign(perm) if antisymmetric else 1
-            total += sign * np.transpose(x, axes)
-        x = total
+        for size in range(2, len(group) + 1):
+            last = group[size - 1]
+            total = x.copy()
+            for other in group[: size - 1]:
+                total += sign * np.swapaxes(x, other, last)
+            x = total
     return x
 
 
