@@ -44,39 +44,13 @@ from lagrangian.grammar.ast import (
     Symbol,
     Term,
 )
-from lagrangian.grammar.errors import SyntaxProblem, found_at
-from lagrangian.grammar.names import GREEK_COMMANDS, RESERVED, TERM_KEYWORDS, split_index_word
+from lagrangian.grammar.errors import SyntaxProblem
+from lagrangian.grammar.names import RESERVED, TERM_KEYWORDS
 from lagrangian.grammar.positions import LineIndex
+from lagrangian.grammar.scripts import MAX_DIGITS, TOO_LONG, Script, read_script
 
 MAX_DEPTH = 64  # nested groups and derivatives in one factor
-MAX_POWER = 100  # S^100 is the largest power accepted
-MAX_DIGITS = 1000  # longest number literal
 
-_TOO_LONG = f"number too long (more than {MAX_DIGITS} digits)"
-_GREEK_COMMAND = "|".join(sorted(GREEK_COMMANDS, key=len, reverse=True))
-_TEXT_COMMAND = r"\\(?:text|mathrm|textrm|rm|mathit|mathsf|operatorname)\s*\{\s*"
-
-# The atoms inside a script token, per syntax: skipped spacing, conjugation, transpose,
-# names (indices) and numbers (powers above, indices below).
-_ATOMS = {
-    "lag": re.compile(
-        r"(?P<skip>[\s,]+)"
-        r"|(?P<conjugate>dagger(?![A-Za-z0-9'])|\*)"
-        r"|(?P<transpose>T(?![A-Za-z0-9']))"
-        r"|(?P<name>[A-Za-z][A-Za-z0-9]*'*)"
-        r"|(?P<number>\d+(?:\.\d+)?)"
-    ),
-    "latex": re.compile(
-        r"(?P<skip>[\s,;.~&]+|\\[,;:! ]|\\q?quad(?![A-Za-z])|\{\s*\})"
-        r"|(?P<conjugate>\\dagger(?![A-Za-z])|\\ast(?![A-Za-z])|\*)"
-        r"|(?P<transpose>T(?![A-Za-z0-9'])|\\(?:top|intercal)(?![A-Za-z])|"
-        + _TEXT_COMMAND
-        + r"T\s*\})"
-        r"|(?P<name>[A-Za-z][A-Za-z0-9]*'*|\\(?:" + _GREEK_COMMAND + r")(?![A-Za-z])'*"
-        r"|" + _TEXT_COMMAND + r"[A-Za-z][A-Za-z0-9]*'*\s*\})"
-        r"|(?P<number>\d+(?:\.\d+)?)"
-    ),
-}
 _GROUP = re.compile(r"(SU|U)\(?\s*(\d+)\s*\)?")
 _TEXT_ARGUMENT = re.compile(r"\{\s*([^}]*?)\s*\}")
 _FRAC_DIGITS = re.compile(r"(\d)\s*(\d)$")
@@ -101,17 +75,6 @@ class LagrangianItems:
     items: list[Term | HcMark]
     start: int
     end: int
-
-
-@dataclass(frozen=True)
-class _Script:
-    """One decoration: ``^dagger``, ``^T``, ``^2`` or one index."""
-
-    kind: str  # "conjugate" | "transpose" | "power" | "index"
-    start: int
-    end: int
-    power: int = 1
-    index: Index | None = None
 
 
 @dataclass(frozen=True)
@@ -168,7 +131,7 @@ class AstBuilder:
 
     def __init__(self, syntax: str) -> None:
         self._local = threading.local()
-        self._atoms = _ATOMS[syntax]
+        self._syntax = syntax
 
     @contextmanager
     def context(self, lines: LineIndex, base: int) -> Iterator[_Context]:
@@ -213,7 +176,7 @@ class AstBuilder:
     def _digits(self, text: str, *where: Any) -> str:
         """``text`` unless it is too long a number for ``int`` to read quickly."""
         if len(text) > MAX_DIGITS:
-            raise self._fail(_TOO_LONG, *where)
+            raise self._fail(TOO_LONG, *where)
         return text
 
     # -- declarations ---------------------------------------------------------------------
@@ -227,7 +190,7 @@ class AstBuilder:
         match = _GROUP.fullmatch(str(name))
         assert match is not None  # the GROUP_NAME terminal has this shape
         if len(match.group(2)) > MAX_DIGITS:
-            raise self._fail(_TOO_LONG, name)
+            raise self._fail(TOO_LONG, name)
         n = int(match.group(2)) if match.group(1) == "SU" else 1
         if n < 2 and match.group(1) == "SU":
             raise self._fail(f"SU({n}) is not a gauge group; use SU(N) with N >= 2", name)
@@ -427,7 +390,7 @@ class AstBuilder:
             self._ctx.depth[id(new)] = (self._ctx.depth[id(old)][0], new)
         return new
 
-    def _decorate(self, node: Any, scripts: list[_Script]) -> Any:
+    def _decorate(self, node: Any, scripts: list[Script]) -> Any:
         """``node`` with its scripts applied, each checked against what the node can take."""
         if isinstance(node, Symbol):
             allowed, what = {"conjugate", "transpose", "power", "index"}, "a symbol"
@@ -456,77 +419,15 @@ class AstBuilder:
 
     # -- scripts --------------------------------------------------------------------------
 
-    def _scripts(self, tokens: list[Token]) -> list[_Script]:
+    def _scripts(self, tokens: list[Token]) -> list[Script]:
         """What the ``SUP``/``SUB`` tokens say, in order (``EMPTY_GROUP`` only separates)."""
-        out: list[_Script] = []
+        out: list[Script] = []
         for token in tokens:
             if token.type in ("SUP", "SUB"):
-                out.extend(self._read_script(token, upper=token.type == "SUP"))
+                out.extend(
+                    read_script(str(token), self._start(token), self._syntax, self._ctx.lines)
+                )
         return out
-
-    def _read_script(self, token: Token, upper: bool) -> list[_Script]:
-        """``^{dagger a}`` into a conjugation and an index, each with its own span."""
-        text, base = str(token), self._start(token)
-        what = "superscript" if upper else "subscript"
-        pos, end = 1, len(text)
-        while pos < end and text[pos].isspace():
-            pos += 1
-        if pos < end and text[pos] == "{":
-            if text.count("{") != text.count("}"):
-                raise SyntaxProblem(f"missing '}}' to close this {what}", base, base + end)
-            pos, end = pos + 1, end - 1
-        out: list[_Script] = []
-        while pos < end:
-            atom = self._atoms.match(text, pos, end)
-            if atom is None:
-                shown = found_at(text, pos)
-                message = f"unexpected '{shown}' in a {what}"
-                raise SyntaxProblem(message, base + pos, base + pos + len(shown))
-            pos = atom.end()
-            if atom.lastgroup != "skip":
-                out.extend(self._atom(atom, base, upper, what))
-        if not out:
-            wanted = "a name, a number, 'dagger', '*' or 'T'" if upper else "a name or a number"
-            raise SyntaxProblem(f"empty {what}; expected {wanted}", base, base + len(text))
-        return out
-
-    def _atom(self, atom: re.Match[str], base: int, upper: bool, what: str) -> list[_Script]:
-        kind, value = atom.lastgroup, atom.group()
-        start, end = base + atom.start(), base + atom.end()
-        if kind in ("conjugate", "transpose"):
-            if upper:
-                return [_Script(kind, start, end)]
-            if not value.isalpha():  # `_dagger` and `_T` are names, `_*` is not
-                raise SyntaxProblem(f"a {what} cannot hold '{value}'", start, end)
-            kind = "name"
-        if kind == "number":
-            if len(value) > MAX_DIGITS:
-                raise SyntaxProblem(_TOO_LONG, start, end)
-            digits = value
-            if not digits.isdigit():
-                raise SyntaxProblem(f"a {what} holds whole numbers only", start, end)
-            if upper:
-                power = int(digits)
-                if not 1 <= power <= MAX_POWER:
-                    message = f"a power must be between 1 and {MAX_POWER}"
-                    raise SyntaxProblem(message, start, end)
-                return [_Script("power", start, end, power=power)]
-            return [
-                _Script("index", start, end, index=Index(digits, upper, self._span(start, end)))
-            ]
-        word = _script_word(value)
-        letters = split_index_word(word)
-        if len(letters) == 1:
-            return [_Script("index", start, end, index=Index(word, upper, self._span(start, end)))]
-        return [  # ``ij``: each letter its own index with its own span
-            _Script(
-                "index",
-                start + k,
-                start + k + 1,
-                index=Index(x, upper, self._span(start + k, start + k + 1)),
-            )
-            for k, x in enumerate(letters)
-        ]
 
 
 def _word(token: Token) -> str:
@@ -538,14 +439,6 @@ def _word(token: Token) -> str:
     if token.type in ("GREEK", "EPS", "SIGMA"):
         return str(token)[1:]
     return str(token)
-
-
-def _script_word(atom: str) -> str:
-    """An index name from a script atom: ``\\mu'`` is ``mu'``, ``\\text{top}`` is ``top``."""
-    if not atom.startswith("\\"):
-        return atom
-    argument = _TEXT_ARGUMENT.search(atom)
-    return argument.group(1) if argument else atom[1:]
 
 
 def _closing(children: list[Any], kind: str) -> int:
