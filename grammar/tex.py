@@ -102,7 +102,11 @@ def add_sidecar(builder: DocumentBuilder, sidecar: str) -> None:
 
 
 def parse_tex(text: str, sidecar: str | None = None) -> Document:
-    """The Lagrangians and declarations of a ``.tex`` file (``Document.syntax == "latex"``)."""
+    """The Lagrangians and declarations of a ``.tex`` file (``Document.syntax == "latex"``).
+
+    Declarations come from the file's ``% lagrangian:`` directives; the ``.lag`` sidecar is
+    read only when the file has none, so the same fields are never declared twice.
+    """
     return _parse_latex(text, math_regions(text), sidecar)
 
 
@@ -113,7 +117,7 @@ def parse_latex_text(text: str) -> Document:
 
 def _parse_latex(text: str, regions: list[tuple[int, int]], sidecar: str | None) -> Document:
     builder = DocumentBuilder(text, "latex")
-    if sidecar is not None:
+    if sidecar is not None and _DIRECTIVE.search(text) is None:
         add_sidecar(builder, sidecar)
     add_directives(builder)
     add_tex_lagrangians(builder, regions)

@@ -93,18 +93,27 @@ def test_errors_in_tex_math_are_located_in_the_file() -> None:
     assert [print_term(t) for t in doc.terms] == ["a", "c"]
 
 
-def test_gauge_directive_and_sidecar() -> None:
+def test_sidecar_declares_the_fields_of_a_file_without_directives() -> None:
     sidecar = "gauge SU2 x U1\nscalar H (2, 1/2)\nL = ignored terms\nscalar Bad (1 1)\n"
-    text = "% lagrangian: fermion E (1, 1) right\n\\[\\mathcal{L} = y E^\\dagger H\\]"
+    text = "\\[\\mathcal{L} = y H^\\dagger H\\]"
     doc = parse_tex(text, sidecar=sidecar)
-    assert [f.name for f in doc.fields] == ["H", "E"]
-    assert doc.fields[0].span is None and doc.fields[1].span is not None
+    assert [f.name for f in doc.fields] == ["H"]
+    assert doc.fields[0].span is None
     assert doc.gauge is not None and doc.gauge.span is None
+    assert [f.n for f in doc.gauge.factors] == [2, 1]
     assert [d.message for d in doc.errors] == [
         "in the sidecar file, line 4, column 15: unexpected '1'; expected ')' or ','"
     ]
     assert doc.errors[0].span.start.offset == 0
     assert len(doc.terms) == 1
+
+
+def test_directives_take_precedence_over_a_sidecar() -> None:
+    sidecar = "scalar H (1, 2, 1/2)\nscalar S (1, 1, 0)\n"
+    text = "% lagrangian: gauge SU2 x U1; scalar H (2, 1/2)\n$$\\mathcal{L} = H^\\dagger H$$"
+    doc = parse_tex(text, sidecar=sidecar)
+    assert doc.errors == []
+    assert [(f.name, f.span is not None) for f in doc.fields] == [("H", True)]
 
 
 def test_bare_latex_math_for_parse_document() -> None:
