@@ -105,6 +105,10 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
     d = info.diagnostics
     for name, span in r.unknown:
         d.append(_diag(term, "error", "unknown-field", f"'{name}' is not a declared field", span))
+    if r.unknown:
+        # Charges and singlets without the unknown field would only add noise.
+        info.valid = False
+        return info
     if not occs and not r.strengths:
         return info
     if dimension > 4:
@@ -133,7 +137,7 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
     _check_charges(model, info)
     _check_groups(model, info)
     _check_lorentz(model, info)
-    if sum(x.severity == "error" for x in d) > errors_before or r.unknown:
+    if sum(x.severity == "error" for x in d) > errors_before:
         info.valid = False
         return info
     if not r.derivatives and not r.strengths and _fermions(model, occs) <= 2:
@@ -155,8 +159,10 @@ def _classify(model: Model, r: ResolvedTerm) -> str:
     if r.strengths and not occs:
         return "gauge_kinetic"
     if r.derivatives or r.strengths:
-        same = len({o.index for o in occs}) == 1 and len(occs) == 2
-        return "kinetic" if same and r.derivatives == 2 and not r.strengths else "operator"
+        same = len({o.index for o in occs}) == 1 and len(occs) == 2 and not r.strengths
+        fermion = same and model.fields[occs[0].index].is_fermion
+        shape = (1, 1) if fermion else (2, 0)  # i psi^dagger sigma D psi, or (D phi)^dagger D phi
+        return "kinetic" if same and (r.derivatives, len(r.sigmas)) == shape else "operator"
     kind = monomial_kind(model, occs)
     return kind or "operator"
 

@@ -116,17 +116,22 @@ def _candidate_monomials(model: Model) -> Iterator[tuple[Occurrence, ...]]:
 
 def canonical_monomial(model: Model, occs: tuple[Occurrence, ...]) -> tuple[Occurrence, ...]:
     """Of a monomial and its conjugate, the one written without ``^dagger`` on left-handed
-    fermions, then with fewer daggers, then the lexicographically smaller."""
+    fermions, then with fewer daggers, then the one conjugating the first declared field."""
     other = mono.conjugate(model, occs)
 
-    def key(m: tuple[Occurrence, ...]) -> tuple[int, int, tuple[Occurrence, ...]]:
+    def key(m: tuple[Occurrence, ...]) -> tuple[int, int, tuple[tuple[int, bool], ...]]:
         spinor_daggers = sum(
             1
             for o in m
             if model.fields[o.index].is_fermion
             and (o.conjugate == (model.fields[o.index].helicity == "left"))
         )
-        return (spinor_daggers, sum(o.conjugate for o in m), m)
+        # ties: the first declared field conjugated, as in (H1^dagger H2)^2
+        return (
+            spinor_daggers,
+            sum(o.conjugate for o in m),
+            tuple((o.index, not o.conjugate) for o in m),
+        )
 
     return min(occs, other, key=key)
 

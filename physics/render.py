@@ -26,14 +26,14 @@ from lagrangian.physics.monomials import Occurrence
 _ALPHABETS = {3: "abcdefgh", 2: "ijklmn"}
 _GENERIC = "pqrstuvw"
 
-# Coupling symbol and sign of each kind (the potential enters with a minus sign).
+# Coupling symbol, its power and the sign of each kind (the potential enters with a minus).
 COUPLINGS = {
-    "linear": ("t", -1),
-    "scalar_mass": ("m2", -1),
-    "trilinear": ("kappa", -1),
-    "quartic": ("lambda", -1),
-    "fermion_mass": ("M", -1),
-    "yukawa": ("y", -1),
+    "linear": ("t", 1, -1),
+    "scalar_mass": ("m", 2, -1),
+    "trilinear": ("kappa", 1, -1),
+    "quartic": ("lambda", 1, -1),
+    "fermion_mass": ("M", 1, -1),
+    "yukawa": ("y", 1, -1),
 }
 
 
@@ -52,10 +52,10 @@ def coupling_names(terms: list[LagrangianTerm]) -> list[str | None]:
     return names
 
 
-def _coupling_symbol(name: str) -> ast.Symbol:
+def _coupling_symbol(name: str, power: int) -> ast.Symbol:
     base, _, sub = name.partition("_")
     indices = (ast.Index(sub, upper=False),) if sub else ()
-    return ast.Symbol(base, indices=indices)
+    return ast.Symbol(base, indices=indices, power=power)
 
 
 def to_ast(model: Model, term: LagrangianTerm, coupling: str | None) -> ast.Term:
@@ -73,11 +73,11 @@ def to_ast(model: Model, term: LagrangianTerm, coupling: str | None) -> ast.Term
             factors=(ast.Symbol(name, indices=(mu, nu)), ast.Symbol(name, indices=up)),
         )
     assert term.pattern is not None and coupling is not None
-    _, sign = COUPLINGS[term.kind]
+    _, power, sign = COUPLINGS[term.kind]
     numbers: tuple[ast.Number, ...] = ()
     if term.kind in ("scalar_mass", "fermion_mass") and len(set(term.occurrences)) == 1:
         numbers = (ast.Number(Fraction(1, 2)),)  # real or Majorana mass: 1/2 m^2 S^2
-    factors = (_coupling_symbol(coupling), *contraction_factors(model, term))
+    factors = (_coupling_symbol(coupling, power), *contraction_factors(model, term))
     return ast.Term(sign=sign, numbers=numbers, factors=factors, hc=term.hc)
 
 
@@ -116,7 +116,11 @@ def contraction_factors(model: Model, term: LagrangianTerm) -> tuple[ast.Factor,
     assert term.pattern is not None
     pieces = _components(model, occs, term.pattern)
     if len(pieces) > 1 and all(_is_lone_singlet(model, tuple(occs[i] for i in p)) for p in pieces):
-        groups = [tuple(_symbol(model, occs[i]) for i in _ordered(model, occs, p)) for p in pieces]
+        ordered = sorted(
+            (display_order(model, occs, p) for p in pieces),
+            key=lambda members: _display_key(model, occs, members[0]),
+        )
+        groups = [tuple(_symbol(model, occs[i]) for i in members) for members in ordered]
         counted = Counter(groups)
         out: list[ast.Factor] = []
         for group in dict.fromkeys(groups):
@@ -127,7 +131,7 @@ def contraction_factors(model: Model, term: LagrangianTerm) -> tuple[ast.Factor,
                 out.append(ast.Group(group, power=power))
         return tuple(out)
     if term.multiplicity == 1:
-        ordered = _ordered(model, occs, list(range(len(occs))))
+        ordered = display_order(model, occs, list(range(len(occs))))
         return _powers([_symbol(model, occs[i]) for i in ordered], model)
     return explicit_factors(model, occs, term.pattern)
 
@@ -153,16 +157,14 @@ def _symbol(model: Model, occ: Occurrence) -> ast.Symbol:
     return ast.Symbol(model.fields[occ.index].name, conjugate=occ.conjugate)
 
 
-def _ordered(model: Model, occs: tuple[Occurrence, ...], members: list[int]) -> list[int]:
+def display_order(model: Model, occs: tuple[Occurrence, ...], members: list[int]) -> list[int]:
     """Conjugates first (``H^dagger H``), fermions before scalars, then declaration order."""
-    return sorted(
-        members,
-        key=lambda i: (
-            not model.fields[occs[i].index].is_fermion and not occs[i].conjugate,
-            not model.fields[occs[i].index].is_fermion,
-            occs[i].index,
-        ),
-    )
+    return sorted(members, key=lambda i: _display_key(model, occs, i))
+
+
+def _display_key(model: Model, occs: tuple[Occurrence, ...], i: int) -> tuple[bool, bool, int]:
+    fermion = model.fields[occs[i].index].is_fermion
+    return (not fermion and not occs[i].conjugate, not fermion, occs[i].index)
 
 
 def _components(model: Model, occs: tuple[Occurrence, ...], pattern: Pattern) -> list[list[int]]:
@@ -230,7 +232,7 @@ def explicit_factors(
                 slot_names[(position, i, False, p)] for p in range(shape.slots - shape.n_upper)
             )
     symbols = []
-    for i in _ordered(model, occs, list(range(len(occs)))):
+    for i in display_order(model, occs, list(range(len(occs)))):
         indices = tuple(ast.Index(x, True) for x in upper[i]) + tuple(
             ast.Index(x, False) for x in lower[i]
         )

@@ -114,7 +114,10 @@ def _walk(
             for _ in range(max(factor.power, 1)):
                 _symbol(model, factor, conjugate, unit, derivative, out)
         elif isinstance(factor, ast.Epsilon):
-            out.epsilons.append(tuple((i.name, i.upper) for i in factor.indices))
+            # An epsilon without indices (``H^T eps Delta^dagger H``) only decorates an
+            # implicit contraction; with indices it is part of an explicit one.
+            if factor.indices:
+                out.epsilons.append(tuple((i.name, i.upper) for i in factor.indices))
         elif isinstance(factor, ast.Sigma):
             out.sigmas.append(factor.bar)
             out.vector_indices.extend((i.name, i.span) for i in factor.indices)

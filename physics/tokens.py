@@ -23,6 +23,7 @@ from lagrangian.physics.fields import Field, Model
 from lagrangian.physics.groups import SUIrrep
 from lagrangian.physics.lagrangian import LagrangianTerm
 from lagrangian.physics.monomials import Occurrence
+from lagrangian.physics.render import display_order
 
 
 def number_tokens(value: Fraction | int | str) -> list[str]:
@@ -74,15 +75,16 @@ def term_tokens(model: Model, term: LagrangianTerm) -> list[str]:
         ]  # fmt: skip
     if term.kind == "kinetic":
         return _kinetic_tokens(model, term)
-    sign = ["-"]
-    out: list[str] = list(sign)
-    for i, occ in enumerate(term.occurrences):
-        out += _object_tokens(model, occ)
-        out.append(f"ID{i}")
+    occs = term.occurrences
+    order = display_order(model, occs, list(range(len(occs))))  # as the text form reads
+    label = {occ: position for position, occ in enumerate(order)}
+    out = ["-"]
+    for position, i in enumerate(order):
+        out += [*_object_tokens(model, occs[i]), f"ID{position}"]
     out.append("CONTRACTIONS")
     assert term.pattern is not None
-    out += _gauge_contractions(model, term.pattern, list(range(len(term.occurrences))))
-    fermions = [i for i, o in enumerate(term.occurrences) if model.fields[o.index].is_fermion]
+    out += _gauge_contractions(model, term.pattern, [label[i] for i in range(len(occs))])
+    fermions = [label[i] for i in order if model.fields[occs[i].index].is_fermion]
     if len(fermions) == 2:
         out += ["LORENTZ", *(f"ID{i}" for i in fermions)]
     return out

@@ -29,7 +29,7 @@ def render_generated(model: Model, terms: list[EngineTerm], fmt: str) -> str:
         directive = "% lagrangian: " + "; ".join(([gauge] if gauge else []) + declarations)
         body = [_signed(t.tree, "latex") for t in terms]
         first = body[0].removeprefix("+ ")
-        lines = [directive, "\\begin{align}", f"\\mathcal{{L}} = {first}"]
+        lines = [directive, "\\begin{align}", f"\\mathcal{{L}} = & {first}"]
         lines += [f"  &{line}" for line in body[1:]]
         return "\n".join(_latex_lines(lines)) + "\n\\end{align}\n"
     body = [_signed(t.tree, "text") for t in terms]
