@@ -12,7 +12,9 @@ explicit index notation is made here, where the invariant is known:
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
+from collections.abc import Iterator
 from fractions import Fraction
 
 from lagrangian.grammar import ast
@@ -24,7 +26,17 @@ from lagrangian.physics.monomials import Occurrence
 
 # Index alphabets per SU(N): colour a b c…, weak isospin i j k…, anything else p q r….
 _ALPHABETS = {3: "abcdefgh", 2: "ijklmn"}
-_GENERIC = "pqrstuvw"
+_GENERIC = "pqrsuvw"
+
+
+def _index_names(n: int) -> Iterator[str]:
+    """``i j k l m n``, then ``i1 j1 …``, ``i2 …``: as many single indices as needed."""
+    letters = _ALPHABETS.get(n, _GENERIC)
+    yield from letters
+    for round_ in itertools.count(1):
+        for letter in letters:
+            yield f"{letter}{round_}"
+
 
 # Coupling symbol, its power and the sign of each kind (the potential enters with a minus).
 COUPLINGS = {
@@ -211,7 +223,7 @@ def explicit_factors(
     epsilons: list[ast.Epsilon] = []
     for position, blocks in enumerate(pattern):
         n = model.group.ns[su[position]]
-        alphabet = iter(_ALPHABETS.get(n, _GENERIC) + _GENERIC.upper())
+        alphabet = _index_names(n)
         for block in blocks:
             if isinstance(block, Delta):
                 name = next(alphabet)

@@ -12,38 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lagrangian.grammar import ast
+from lagrangian.grammar import GREEK, ast
 from lagrangian.physics.fields import Model
 from lagrangian.physics.monomials import Occurrence
-
-GREEK = frozenset(
-    [
-        "alpha",
-        "beta",
-        "gamma",
-        "delta",
-        "epsilon",
-        "zeta",
-        "eta",
-        "theta",
-        "iota",
-        "kappa",
-        "lambda",
-        "mu",
-        "nu",
-        "xi",
-        "omicron",
-        "pi",
-        "rho",
-        "sigma",
-        "tau",
-        "upsilon",
-        "phi",
-        "chi",
-        "psi",
-        "omega",
-    ]
-)
 
 
 def is_lorentz_index(index: ast.Index) -> bool:
@@ -200,8 +171,7 @@ def _symbol(
 
 
 def coupling_name(symbol: ast.Symbol) -> str:
-    """``y_Delta`` back from Symbol("y", indices=(Delta,)): couplings keep their subscripts."""
-    name = symbol.name
-    for index in symbol.indices:
-        name += ("^" if index.upper else "_") + index.name
-    return name
+    """``y_top`` back from Symbol("y", indices=(t, o, p)): couplings keep their scripts."""
+    lower = "".join(i.name for i in symbol.indices if not i.upper)
+    upper = "".join(i.name for i in symbol.indices if i.upper)
+    return symbol.name + (f"_{lower}" if lower else "") + (f"^{upper}" if upper else "")

@@ -17,6 +17,9 @@ from importlib import import_module
 from typing import NoReturn
 
 from lagrangian import __version__
+from lagrangian.server.errors import CliError
+
+__all__ = ["CliError", "build_parser", "main"]
 
 # Subcommand modules, in the order ``--help`` lists them.
 _COMMAND_MODULES = (
@@ -28,10 +31,6 @@ _COMMAND_MODULES = (
     "cli_model_server",
     "cli_fit",
 )
-
-
-class CliError(Exception):
-    """A user-facing error: printed as one line on stderr, exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):

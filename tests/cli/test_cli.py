@@ -1,0 +1,144 @@
+"""The ``lagrangian`` command-line contract, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lagrangian.server.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_generate_json_contract():
+    result = run(
+        "generate",
+        "--fields",
+        "scalar H (1,2,1/2); fermion L (1,2,-1/2) left; scalar S (1,1,0) real",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"fields", "terms"}
+    assert [f["name"] for f in payload["fields"]] == ["H", "L", "S"]
+    kinds = {
+        "kinetic", "gauge_kinetic", "linear", "scalar_mass",
+        "trilinear", "quartic", "fermion_mass", "yukawa",
+    }  # fmt: skip
+    for term in payload["terms"]:
+        assert set(term) == {"kind", "fields", "hc", "text", "latex", "tokens", "source"}
+        assert term["kind"] in kinds
+        assert term["source"] == "engine"
+        assert all(set(f) == {"name", "conjugate"} for f in term["fields"])
+    linear = [t for t in payload["terms"] if t["kind"] == "linear"]
+    assert len(linear) == 1 and linear[0]["fields"] == [{"name": "S", "conjugate": False}]
+    assert not linear[0]["hc"]
+    gauge = [t for t in payload["terms"] if t["kind"] == "gauge_kinetic"]
+    assert gauge and all(t["fields"] == [] for t in gauge)
+
+
+def test_generate_standard_model_text_is_a_checkable_document(tmp_path):
+    result = run("generate", str(EXAMPLES / "standard_model.lag"))
+    assert result.returncode == 0, result.stderr
+    assert "+ h.c." in result.stdout
+    out = tmp_path / "sm.lag"
+    out.write_text(result.stdout)
+    check = run("check", str(out), "--format", "json")
+    assert check.returncode == 0, check.stdout
+    assert json.loads(check.stdout) == {"diagnostics": []}
+
+
+@pytest.mark.parametrize("fmt", ["latex", "tokens"])
+def test_generate_other_formats(fmt):
+    result = run("generate", "--fields", "scalar H (1,2,1/2)", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    if fmt == "latex":
+        assert "\\mathcal{L}" in result.stdout and "H^{\\dagger}" in result.stdout
+    else:
+        assert result.stdout.startswith("[SOS] FIELD SPIN 0 SU2 2 U1 1 / 2 [EOS]")
+
+
+def test_check_json_and_exit_status():
+    bad = EXAMPLES / "errors" / "zee_babu_h_L_L.lag"
+    result = run("check", str(bad), "--format", "json")
+    assert result.returncode == 1
+    diagnostics = json.loads(result.stdout)["diagnostics"]
+    codes = {d["code"] for d in diagnostics}
+    assert {"vanishes-by-symmetry", "hypercharge", "lorentz", "unknown-field"} <= codes
+    assert {"nonrenormalizable", "duplicate-term"} <= codes
+    first = diagnostics[0]
+    assert set(first) == {
+        "line", "column", "end_line", "end_column", "severity", "code", "message",
+    }  # fmt: skip
+    assert first["line"] == 9 and first["code"] == "vanishes-by-symmetry"
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.lag")) + sorted(EXAMPLES.glob("*.tex")))
+def test_examples_are_clean(example):
+    result = run("check", str(example))
+    assert result.returncode == 0, result.stdout
+
+
+def test_check_warnings_only_exit_zero(tmp_path):
+    doc = tmp_path / "w.lag"
+    doc.write_text("scalar H (1,2,1/2)\nL = - c (H^dagger H)^3\n")
+    result = run("check", str(doc), "--format", "json")
+    assert result.returncode == 0
+    (d,) = json.loads(result.stdout)["diagnostics"]
+    assert d["severity"] == "warning" and d["code"] == "nonrenormalizable"
+    assert "6" in d["message"]
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["check", "no/such/file.lag"], "no such file"),
+        (["generate", "--fields", "scalar H (7,2,1/2)"], "SU3"),
+        (["generate", "--fields", "scalar H (1,2)"], "quantum numbers"),
+        (["generate", "--fields", "scalar H (1,2,1/2) ; fermion"], "--fields"),
+        (["generate"], "exactly one"),
+        (["generate", "--bogus"], "unrecognized arguments"),
+        (["check", str(EXAMPLES)], "directory"),
+    ],
+)
+def test_bad_input_is_one_line_exit_two(args, fragment):
+    result = run(*args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert fragment in lines[0]
+
+
+def test_binary_file_is_a_clean_error(tmp_path):
+    blob = tmp_path / "x.lag"
+    blob.write_bytes(b"\xff\xfe\x00garbage")
+    result = run("check", str(blob))
+    assert result.returncode == 2 and "UTF-8" in result.stderr
+
+
+def test_help_and_import_do_not_load_heavy_modules():
+    code = (
+        "import sys, lagrangian, lagrangian.server.cli as c\n"
+        "try:\n    c.main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('torch', 'transformers', 'sympy') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert "HEAVY []" in result.stdout, result.stdout + result.stderr
