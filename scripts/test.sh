@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 VENV="${VENV:-.venv}"
 
+# The playground's end-to-end test drives Debian's Chromium (never a downloaded browser).
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
 
@@ -20,6 +25,11 @@ if [ "$status" -eq 5 ]; then
 fi
 [ "$status" -eq 0 ] || exit "$status"
 
-if [ -d vscode-client ] && [ -f vscode-client/package.json ]; then
-    (cd vscode-client && npm ci --no-audit --no-fund --silent && npm test && npm run package)
-fi
+# The VS Code extension: unit tests and a .vsix; the playground page: tests, and a build
+# that must reproduce the committed bundle byte for byte.
+(cd vscode-client && npm ci --no-audit --no-fund --silent && npm test && npm run package)
+(cd playground && npm ci --no-audit --no-fund --silent && npm test && npm run build)
+git diff --exit-code --stat -- server/playground_static || {
+    echo "error: server/playground_static is stale: run (cd playground && npm run build)" >&2
+    exit 1
+}
