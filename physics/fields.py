@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from lagrangian.grammar import RESERVED
 from lagrangian.grammar.ast import Diagnostic, FieldDecl, GaugeDecl, Position, Span
 from lagrangian.physics.counting import Rep
 from lagrangian.physics.groups import (
@@ -21,28 +22,6 @@ from lagrangian.physics.groups import (
     SUIrrep,
     parse_charge,
     parse_su_irrep,
-)
-
-RESERVED_NAMES = frozenset(
-    [
-        "D",
-        "partial",
-        "eps",
-        "epsilon",
-        "sigma",
-        "sigmabar",
-        "delta",
-        "i",
-        "dagger",
-        "gauge",
-        "scalar",
-        "fermion",
-        "fit",
-        "left",
-        "right",
-        "real",
-        "x",
-    ]
 )
 
 
@@ -132,7 +111,7 @@ def build_model(
     seen: dict[str, FieldDecl] = {}
     for decl in decls:
         span = decl.name_span or decl.span
-        if decl.name in RESERVED_NAMES or decl.name in strengths:
+        if decl.name in RESERVED or decl.name in strengths:
             diagnostics.append(
                 _error(span, "syntax", f"'{decl.name}' is reserved and cannot name a field")
             )
