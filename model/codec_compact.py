@@ -221,7 +221,9 @@ class CompactCodec:
         for offset, piece in pieces:
             try:
                 if piece[0] not in _HEADS:
-                    raise DecodeError(f"token {offset + 1}: a term starts with TERM, KINETIC or GAUGE")
+                    raise DecodeError(
+                        f"token {offset + 1}: a term starts with TERM, KINETIC or GAUGE"
+                    )
                 terms.append(_term(piece, offset, fields))
             except DecodeError as error:
                 errors.append(str(error))
