@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urlparse
@@ -26,8 +28,11 @@ from lagrangian.grammar.positions import LineIndex
 if TYPE_CHECKING:
     from lagrangian.physics.api import EngineTerm
     from lagrangian.physics.checks import Analysis
+    from lagrangian.physics.fields import Model
 
 Syntax = Literal["lag", "latex"]
+
+MAX_TERM_FIELDS = 12
 
 _TEX_SUFFIXES = (".tex", ".latex", ".ltx")
 # A ``% lagrangian:`` directive line: what makes a LaTeX file one of ours.
@@ -78,21 +83,30 @@ class Snapshot:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def missing(self) -> list[EngineTerm]:
-        """The engine terms the document lacks, computed once per snapshot."""
+        """The engine terms the document lacks (shared by snapshots that agree on them)."""
         from lagrangian.physics.missing import missing_terms
 
         with self._lock:
             if self._missing is None:
-                self._missing = missing_terms(self.analysis) if self.usable_model else []
+                if not self.usable_model:
+                    self._missing = []
+                else:
+                    key = (_model_key(self.analysis.model), _written_key(self.analysis))
+                    self._missing = _MISSING.get(key, lambda: missing_terms(self.analysis))
             return self._missing
 
     def complete(self) -> list[EngineTerm]:
-        """The complete Lagrangian of the declared fields, computed once per snapshot."""
+        """The complete Lagrangian of the declared fields (shared by equal field contents)."""
         from lagrangian.physics.api import engine_terms
 
         with self._lock:
             if self._complete is None:
-                self._complete = engine_terms(self.analysis.model) if self.usable_model else []
+                model = self.analysis.model
+                self._complete = (
+                    _COMPLETE.get(_model_key(model), lambda: engine_terms(model))
+                    if self.usable_model
+                    else []
+                )
             return self._complete
 
     @property
@@ -107,6 +121,103 @@ class Snapshot:
         return self.lines.position(offset)
 
 
+class _Memo:
+    """A small thread-safe LRU memo: typing inside a Lagrangian changes the text at every
+    keystroke but rarely the fields or the set of valid terms, so the engine's answers
+    (40 ms for a 20-field model) are reused across versions."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.values: OrderedDict[object, list[EngineTerm]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: object, compute: Callable[[], list[EngineTerm]]) -> list[EngineTerm]:
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                return self.values[key]
+        value = compute()
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+        return value
+
+
+_MISSING = _Memo(32)
+_COMPLETE = _Memo(8)
+
+
+def _model_key(model: Model) -> object:
+    """What the engine's terms depend on in a model (declaration spans left out)."""
+    fields = tuple((f.name, f.kind, f.rep, f.real, f.helicity) for f in model.fields)
+    return (model.group.names, model.group.ns, model.strengths, fields)
+
+
+def _written_key(analysis: Analysis) -> object:
+    """Everything the engine knows about the valid written terms (spans left out)."""
+    return tuple(
+        (
+            info.kind,
+            info.resolved.occurrences,
+            tuple(sorted(s.factor for s in info.resolved.strengths)),
+            info.monomial,
+            info.multiplicity,
+            None
+            if info.coefficients is None
+            else tuple(round(float(c), 9) for c in info.coefficients),
+        )
+        for info in analysis.terms
+        if info.valid
+    )
+
+
+def checkable(document: ast.Document) -> tuple[ast.Document, list[ast.Diagnostic]]:
+    """The document without terms too large to check, and a warning for each of those.
+
+    The engine's invariant count grows exponentially with the number of fields in a term
+    (12 doublets take a second, 14 take twenty), so an editor must not hand it a term
+    with hundreds of fields or a power like ``H^1000000``: one such keystroke would pin a
+    worker thread for good.  Such a term has mass dimension far above 4, which is what
+    the warning says.
+    """
+    names = {decl.name for decl in document.fields}
+    kept: list[ast.Term] = []
+    warnings: list[ast.Diagnostic] = []
+    for term in document.terms:
+        if _field_count(term.factors, names) <= MAX_TERM_FIELDS:
+            kept.append(term)
+        elif term.span is not None:
+            warnings.append(
+                ast.Diagnostic(
+                    span=term.span,
+                    severity="warning",
+                    code="nonrenormalizable",
+                    message=f"more than {MAX_TERM_FIELDS} fields: mass dimension above "
+                    f"{MAX_TERM_FIELDS}, not renormalizable (too large to check further)",
+                )
+            )
+    if not warnings:
+        return document, []
+    return replace(document, terms=kept), warnings
+
+
+def _field_count(factors: tuple[ast.Factor, ...], names: set[str]) -> int:
+    """Declared-field factors in a product, powers included, without expanding powers;
+    counting stops once past the limit."""
+    total = 0
+    for factor in factors:
+        if isinstance(factor, ast.Symbol):
+            total += max(factor.power, 1) if factor.name in names else 0
+        elif isinstance(factor, ast.Derivative):
+            total += _field_count((factor.operand,), names)
+        elif isinstance(factor, ast.Group):
+            total += _field_count(factor.factors, names) * max(factor.power, 1)
+        if total > MAX_TERM_FIELDS:
+            return total
+    return total
+
+
 def build_snapshot(
     uri: str,
     version: int | None,
@@ -114,9 +225,9 @@ def build_snapshot(
     syntax: Syntax,
     sidecar: str | None = None,
 ) -> Snapshot:
-    """Parse and analyse ``text``; never raises for any text."""
+    """Parse and analyse ``text``, reusing the checks of unchanged terms."""
     from lagrangian.grammar import parse_document, parse_tex
-    from lagrangian.physics.checks import analyze
+    from lagrangian.server.incremental import analyze_reusing
 
     if syntax == "latex":
         document = parse_tex(text, sidecar)
@@ -124,13 +235,20 @@ def build_snapshot(
     else:
         document = parse_document(text, "lag")
         active = True
+    lines = LineIndex(text)
+    checked, warnings = checkable(document)
+    analysis = analyze_reusing(checked, text, lines, _model_key)
+    if warnings:
+        analysis.diagnostics = sorted(
+            analysis.diagnostics + warnings, key=lambda d: (d.span.start.offset, d.span.end.offset)
+        )
     return Snapshot(
         uri=uri,
         version=version,
         text=text,
         syntax=syntax,
         document=document,
-        analysis=analyze(document),
-        lines=LineIndex(text),
+        analysis=analysis,
+        lines=lines,
         active=active,
     )

@@ -134,6 +134,7 @@ class LagrangianServer(LanguageServer):
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="lagrangian")
         self.snapshots: dict[str, tuple[object, asyncio.Future[Snapshot]]] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
+        self.build_locks: dict[str, asyncio.Lock] = {}
         self.proposals: dict[str, tuple[int | None, list[ProposalLike]]] = {}
         self.model_provider: CompletionProvider | None = None
         self.provider_note = "exact engine"
@@ -188,12 +189,37 @@ class LagrangianServer(LanguageServer):
         key = (document.version, len(text), hash(text), side_key)
         cached = self.snapshots.get(uri)
         if cached is None or cached[0] != key:
-            future = asyncio.ensure_future(
-                self.run(_build, uri, document.version, text, syntax, side_text, side_path)
-            )
-            self.snapshots[uri] = (key, future)
-            cached = (key, future)
+            future: asyncio.Future[Snapshot] = asyncio.get_running_loop().create_future()
+            self.snapshots[uri] = cached = (key, future)
+            args = (uri, document.version, text, syntax, side_text, side_path)
+            self.spawn(self._build_in_turn(uri, key, future, args))
         return await asyncio.shield(cached[1])
+
+    async def _build_in_turn(
+        self, uri: str, key: object, future: asyncio.Future[Snapshot], args: tuple[Any, ...]
+    ) -> None:
+        """One build per document at a time; a build overtaken while it waited is skipped.
+
+        Typing into a huge document must not queue one analysis per keystroke: while one
+        runs, later versions wait, and only the newest of them is built.  Whoever waited
+        for a skipped version gets the newest snapshot instead.
+        """
+        lock = self.build_locks.setdefault(uri, asyncio.Lock())
+        newer: asyncio.Future[Snapshot] | None = None
+        async with lock:
+            latest = self.snapshots.get(uri)
+            if latest is not None and latest[0] != key:
+                newer = latest[1]
+            else:
+                try:
+                    future.set_result(await self.run(_build, *args))
+                except Exception as error:
+                    future.set_exception(error)
+        if newer is not None:
+            try:
+                future.set_result(await asyncio.shield(newer))
+            except Exception as error:
+                future.set_exception(error)
 
     # -- diagnostics --------------------------------------------------------------------------
 
@@ -235,6 +261,7 @@ class LagrangianServer(LanguageServer):
         if pending is not None:
             pending.cancel()
         self.snapshots.pop(uri, None)
+        self.build_locks.pop(uri, None)
         self.proposals.pop(uri, None)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
@@ -384,7 +411,12 @@ def _build(
     if side_text is None and side_path is not None and side_path.is_file():
         with contextlib.suppress(OSError, UnicodeDecodeError):
             side_text = side_path.read_text(encoding="utf-8")
-    return build_snapshot(uri, version, text, syntax, side_text)
+    started = time.perf_counter()
+    snapshot = build_snapshot(uri, version, text, syntax, side_text)
+    logger.debug(
+        "checked %s version %s in %.1f ms", uri, version, (time.perf_counter() - started) * 1000
+    )
+    return snapshot
 
 
 def _warm_engine() -> None:
