@@ -1,0 +1,138 @@
+"""Settings: the shapes clients send, bad values, and changes while the server runs."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+
+import pytest
+from lsp_client import capabilities, end_position, open_document, start, stop
+from lsprotocol import types
+
+from lagrangian.server.lsp_providers import MODEL_PROVIDER_MODULE
+from lagrangian.server.lsp_settings import Settings, as_json, read_settings
+
+
+def test_defaults_match_the_vscode_extension() -> None:
+    assert as_json(Settings()) == {
+        "completionSource": "model",
+        "modelServerUrl": "",
+        "device": "auto",
+        "inlayHints": {"enabled": True},
+        "fit": {"llm": "builtin"},
+    }
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"completionSource": "exact", "inlayHints": {"enabled": False}},
+        {"lagrangian": {"completionSource": "exact", "inlayHints": {"enabled": False}}},
+        {"completionSource": "exact", "inlayHints.enabled": False},
+    ],
+)
+def test_every_client_shape_is_read(raw: dict) -> None:
+    settings, problems = read_settings(raw)
+    assert problems == []
+    assert settings.completion_source == "exact"
+    assert settings.inlay_hints is False
+
+
+def test_bad_values_keep_the_current_ones_and_say_why() -> None:
+    base = Settings(completion_source="exact", device="cpu")
+    settings, problems = read_settings(
+        {
+            "completionSource": "bart",
+            "device": "tpu",
+            "modelServerUrl": "ftp://x",
+            "inlayHints": {"enabled": "yes"},
+            "fit": {"llm": 3},
+        },
+        base,
+    )
+    assert settings == base
+    assert len(problems) == 5
+    assert 'expected one of "model", "exact"' in problems[0]
+    assert "not an http(s) URL" in problems[1]
+
+
+def test_unset_keys_and_junk_keep_the_base() -> None:
+    base = Settings(model_server_url="http://127.0.0.1:8765")
+    assert read_settings(None, base) == (base, [])
+    assert read_settings([1, 2], base) == (base, [])
+    settings, _ = read_settings({"modelServerUrl": " http://gpu:9000 "}, base)
+    assert settings.model_server_url == "http://gpu:9000"
+
+
+@pytest.mark.asyncio
+async def test_initialization_options_then_configuration_changes() -> None:
+    caps = capabilities()
+    assert caps.text_document and caps.text_document.completion
+    item = caps.text_document.completion.completion_item
+    assert item is not None
+    item.snippet_support = False
+    client, _ = await start(
+        {"completionSource": "exact", "inlayHints": {"enabled": False}, "device": "tpu"},
+        caps=caps,
+        configuration={"": {}},
+    )
+    try:
+        uri = "file:///settings/sm.lag"
+        text = "scalar H (1, 2, 1/2)\nL = - m2 H^dagger H\n  "
+        open_document(client, uri, text)
+        whole = types.Range(start=types.Position(line=0, character=0), end=end_position(text))
+        hint_params = types.InlayHintParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=whole
+        )
+        hints = await client.text_document_inlay_hint_async(hint_params)
+        assert hints is not None and list(hints) == []
+        assert any("device" in m.message for m in client.log_messages)
+        result = await client.text_document_completion_async(
+            types.CompletionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri), position=end_position(text)
+            )
+        )
+        assert isinstance(result, types.CompletionList)
+        quartic = next(i for i in result.items if i.label.endswith("(H^dagger H)^2"))
+        assert quartic.insert_text_format == types.InsertTextFormat.PlainText
+        assert isinstance(quartic.text_edit, types.TextEdit)
+        assert "$" not in quartic.text_edit.new_text
+
+        client.set_configuration(
+            {"completionSource": "exact", "inlayHints": {"enabled": True}}, section="lagrangian"
+        )
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+        for _ in range(100):
+            status = await client.workspace_execute_command_async(
+                types.ExecuteCommandParams(command="lagrangian.serverStatus")
+            )
+            if status["settings"]["inlayHints"]["enabled"]:
+                break
+            await asyncio.sleep(0.05)
+        assert status["settings"]["inlayHints"] == {"enabled": True}
+        assert status["settings"]["device"] == "auto"
+        hints = await client.text_document_inlay_hint_async(hint_params)
+        assert hints is not None and [h.label for h in hints] == ["Y = 0 · dim 2"]
+    finally:
+        await stop(client)
+
+
+@pytest.mark.asyncio
+async def test_model_source_falls_back_to_the_exact_engine_without_torch() -> None:
+    client, _ = await start({"completionSource": "model"})
+    try:
+        for _ in range(100):
+            status = await client.workspace_execute_command_async(
+                types.ExecuteCommandParams(command="lagrangian.serverStatus")
+            )
+            if status["providerNote"] != "exact engine":
+                break
+            await asyncio.sleep(0.05)
+        if importlib.util.find_spec(MODEL_PROVIDER_MODULE) is None:
+            assert status["completionProviders"] == ["engine"]
+            assert "not available" in status["providerNote"]
+        else:
+            loaded = status["providerNote"] == "model provider loaded"
+            assert status["completionProviders"] == (["model", "engine"] if loaded else ["engine"])
+    finally:
+        await stop(client)
