@@ -91,7 +91,7 @@ class Snapshot:
                 if not self.usable_model:
                     self._missing = []
                 else:
-                    key = (_model_key(self.analysis.model), _written_key(self.analysis))
+                    key = (model_key(self.analysis.model), _written_key(self.analysis))
                     self._missing = _MISSING.get(key, lambda: missing_terms(self.analysis))
             return self._missing
 
@@ -103,7 +103,7 @@ class Snapshot:
             if self._complete is None:
                 model = self.analysis.model
                 self._complete = (
-                    _COMPLETE.get(_model_key(model), lambda: engine_terms(model))
+                    _COMPLETE.get(model_key(model), lambda: engine_terms(model))
                     if self.usable_model
                     else []
                 )
@@ -148,7 +148,7 @@ _MISSING = _Memo(32)
 _COMPLETE = _Memo(8)
 
 
-def _model_key(model: Model) -> object:
+def model_key(model: Model) -> object:
     """What the engine's terms depend on in a model (declaration spans left out)."""
     fields = tuple((f.name, f.kind, f.rep, f.real, f.helicity) for f in model.fields)
     return (model.group.names, model.group.ns, model.strengths, fields)
@@ -237,7 +237,7 @@ def build_snapshot(
         active = True
     lines = LineIndex(text)
     checked, warnings = checkable(document)
-    analysis = analyze_reusing(checked, text, lines, _model_key)
+    analysis = analyze_reusing(checked, text, lines, model_key)
     if warnings:
         analysis.diagnostics = sorted(
             analysis.diagnostics + warnings, key=lambda d: (d.span.start.offset, d.span.end.offset)

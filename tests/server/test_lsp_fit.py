@@ -1,0 +1,92 @@
+"""``lagrangian.fitEquation`` through the server: LLM-SR on a fit block, with progress and
+both ways of cancelling (the request, and the progress bar's cancel button)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import time
+
+import pytest
+from lsp_client import RecordingClient, open_document
+from lsprotocol import types
+from pygls.exceptions import JsonRpcRequestCancelled
+
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        importlib.util.find_spec("lagrangian.llmsr.api") is None, reason="LLM-SR not installed"
+    ),
+]
+
+TITLE = "Fitting an equation (LLM-SR)"
+
+
+def fit_document(budget: int) -> str:
+    return f"# Drell-Yan toy benchmark\nfit qed {{\n  benchmark = qed\n  budget = {budget}\n}}\n"
+
+
+def fit_params(uri: str) -> types.ExecuteCommandParams:
+    return types.ExecuteCommandParams(command="lagrangian.fitEquation", arguments=[{"uri": uri}])
+
+
+async def fit_token(client: RecordingClient, known: set, timeout: float = 60) -> str:
+    """The progress token of the fit that started after ``known`` tokens existed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for token, reports in client.progress_reports.items():
+            if token in known or not reports:
+                continue
+            begin = reports[0]
+            started = isinstance(begin, types.WorkDoneProgressBegin) and begin.title == TITLE
+            if started and len(reports) > 1:  # the search has reported at least once
+                return str(token)
+        await asyncio.sleep(0.05)
+    raise AssertionError("the fit never reported progress")
+
+
+async def test_fit_block_runs_with_progress(lsp: RecordingClient) -> None:
+    uri = "file:///fits/small.lag"
+    open_document(lsp, uri, fit_document(4))
+    known = set(lsp.progress_reports)
+    result = await lsp.workspace_execute_command_async(fit_params(uri))
+    assert result["name"] == "qed"
+    assert result["candidates"] == 4 and result["cancelled"] is False
+    assert result["best"]["expression"]
+    token = await fit_token(lsp, known, timeout=1)
+    messages = [r.message for r in lsp.progress_reports[token][1:-1]]
+    assert any(m and "programs" in m for m in messages)
+
+
+async def test_cancel_button_stops_the_search_and_keeps_the_best_so_far(
+    lsp: RecordingClient,
+) -> None:
+    uri = "file:///fits/cancel-progress.lag"
+    open_document(lsp, uri, fit_document(400))
+    known = set(lsp.progress_reports)
+    running = asyncio.ensure_future(lsp.workspace_execute_command_async(fit_params(uri)))
+    token = await fit_token(lsp, known)
+    lsp.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
+    result = await asyncio.wait_for(running, 60)
+    assert result["cancelled"] is True
+    assert 0 < result["candidates"] < 400
+
+
+async def test_cancel_request_answers_at_once(lsp: RecordingClient) -> None:
+    uri = "file:///fits/cancel-request.lag"
+    open_document(lsp, uri, fit_document(400))
+    known = set(lsp.progress_reports)
+    request = lsp.protocol.send_request(
+        types.WORKSPACE_EXECUTE_COMMAND, fit_params(uri), msg_id="fit-to-cancel"
+    )
+    token = await fit_token(lsp, known)
+    lsp.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="fit-to-cancel"))
+    with pytest.raises(JsonRpcRequestCancelled):
+        await asyncio.wait_for(asyncio.wrap_future(request), 10)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the search itself stops: its progress ends
+        if isinstance(lsp.progress_reports[token][-1], types.WorkDoneProgressEnd):
+            break
+        await asyncio.sleep(0.1)
+    assert isinstance(lsp.progress_reports[token][-1], types.WorkDoneProgressEnd)
