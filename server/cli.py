@@ -30,6 +30,8 @@ _COMMAND_MODULES = (
     "cli_train",
     "cli_model_server",
     "cli_fit",
+    "cli_dataset",
+    "cli_evaluate",
 )
 
 

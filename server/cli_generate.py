@@ -26,7 +26,18 @@ def register(subparsers: Any) -> None:
         metavar="DECLS",
         help='declarations separated by ";", e.g. "scalar H (1,2,1/2); fermion L (1,2,-1/2) left"',
     )
-    parser.add_argument("--engine", choices=["exact"], default="exact")
+    parser.add_argument(
+        "--engine",
+        choices=["exact", "model"],
+        default="exact",
+        help="exact: the group-theory engine (default); model: the Lagrangian model, "
+        "verified and completed by the engine",
+    )
+    parser.add_argument(
+        "--model", type=Path, metavar="PATH", help="checkpoint folder (default: shipped model)"
+    )
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda or mps (default auto)")
+    parser.add_argument("--num-beams", type=int, default=1, help="beam width (default 1)")
     parser.add_argument("--format", choices=["text", "latex", "tokens", "json"], default="text")
     parser.set_defaults(func=run)
 
@@ -58,5 +69,42 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{label}: {where}: {problem.message}")
     if not model.fields:
         raise CliError(f"{label}: no fields declared")
-    sys.stdout.write(render_generated(model, engine_terms(model), args.format))
+    if args.engine == "exact":
+        sys.stdout.write(render_generated(model, engine_terms(model), args.format))
+        return 0
+    sys.stdout.write(_model_output(model, args))
     return 0
+
+
+def _model_output(model: Any, args: argparse.Namespace) -> str:
+    """The model's Lagrangian, verified; JSON carries sources and the model block, other
+    formats print the terms and a one-line summary on stderr."""
+    import json
+
+    from lagrangian.model.checkpoint import DEFAULT_CHECKPOINT_DIR, CheckpointError, load_checkpoint
+    from lagrangian.model.codec import TokenError
+    from lagrangian.model.device import DeviceError
+    from lagrangian.model.generate import GenerationSettings
+    from lagrangian.model.pipeline import generate
+    from lagrangian.server.cli import CliError
+    from lagrangian.server.output import render_generated
+
+    path = args.model or DEFAULT_CHECKPOINT_DIR
+    if args.model is None and not path.exists():
+        raise CliError(f"no default checkpoint is installed at {path}; pass --model PATH")
+    try:
+        loaded = load_checkpoint(path, device=args.device)
+        settings = GenerationSettings(num_beams=args.num_beams)
+        (result,) = generate([model], loaded, settings)
+    except (CheckpointError, DeviceError, TokenError, ValueError) as error:
+        raise CliError(str(error)) from None
+    if args.format == "json":
+        return json.dumps(result.payload(), indent=2, ensure_ascii=False) + "\n"
+    info = result.info
+    print(
+        f"lagrangian generate: model proposed {info['generated']} terms, "
+        f"{info['verified']} verified, {info['dropped']} dropped; the engine filled in "
+        f"{sum(s == 'engine' for _, s in result.verification.terms)}",
+        file=sys.stderr,
+    )
+    return render_generated(model, [t for t, _ in result.engine_terms()], args.format)

@@ -20,7 +20,8 @@ def register(subparsers: Any) -> None:
         "model-server",
         help="serve the model over HTTP (dynamic batching, bounded queue)",
         description=(
-            "Serve a checkpoint over HTTP: GET /v1/health, POST /v1/generate_tokens. "
+            "Serve a checkpoint over HTTP: GET /v1/health, POST /v1/generate_tokens, and for "
+            "physics codecs POST /v1/generate and /v1/complete (verified Lagrangians). "
             "Concurrent requests are batched into one model call."
         ),
     )
@@ -68,9 +69,11 @@ def run(args: argparse.Namespace) -> int:
         CheckpointError,
         load_checkpoint,
     )
+    from lagrangian.model.codec import codec_by_name
     from lagrangian.model.device import DeviceError, set_cpu_threads
     from lagrangian.model.generate import GenerationSettings
     from lagrangian.model.model_server import ModelServer, ServerSettings, tokens_route
+    from lagrangian.model.pipeline import physics_routes
     from lagrangian.server.cli import CliError
 
     token = _token(args.token_env)
@@ -98,7 +101,10 @@ def run(args: argparse.Namespace) -> int:
     except (CheckpointError, DeviceError) as error:
         raise CliError(str(error)) from None
     try:
-        server = ModelServer([tokens_route(loaded, defaults)], settings, info=loaded.describe)
+        routes = [tokens_route(loaded, defaults)]
+        if hasattr(codec_by_name(loaded.metadata.codec), "encode_fields"):
+            routes += physics_routes(loaded, defaults)
+        server = ModelServer(routes, settings, info=loaded.describe)
     except OSError as error:
         raise CliError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
     if not _is_loopback(args.host) and token is None:
