@@ -110,12 +110,14 @@ def test_bartl_uses_the_paper_normalisation_by_default() -> None:
 
 
 def test_malformed_terms_are_reported_with_positions_and_skipped() -> None:
-    good = "- FIELD SPIN 0 ID0 CONTRACTIONS".split()
-    broken = "- FIELD SPIN ID0 CONTRACTIONS".split()
+    good = ["-", "FIELD", "SPIN", "0", "ID0", "CONTRACTIONS"]
+    broken = ["-", "FIELD", "SPIN", "ID0", "CONTRACTIONS"]
     decoded = decode_terms([*good, *broken, *good])
     assert len(decoded.terms) == 2 and len(decoded.errors) == 1
     assert decoded.errors[0].startswith("token 10: expected a number")
-    compact = CompactCodec().decode("TERM F 1 TERM F 3 KINETIC F 0 GAUGE SU5".split(), 2)
+    compact = CompactCodec().decode(
+        ["TERM", "F", "1", "TERM", "F", "3", "KINETIC", "F", "0", "GAUGE", "SU5"], 2
+    )
     assert len(compact.terms) == 1 and len(compact.errors) == 3
     assert "does not exist" in compact.errors[0]
 
