@@ -34,9 +34,9 @@ def test_terms_match_up_to_order_and_label_renaming() -> None:
     relabelled = mass.replace("ID0", "ID7").replace("ID1", "ID3")
     swapped = relabelled.replace("SU2 ID7 ID3", "SU2 ID3 ID7")
     singlet = "- FIELD SPIN 0 ID0 CONTRACTIONS"
-    true = canonical_terms(codec, fsplit_tokens("{mass} {singlet}"))
-    assert canonical_terms(codec, fsplit_tokens("{singlet} {swapped}")) == true
-    broken = canonical_terms(codec, fsplit_tokens("{mass} - FIELD SPIN ID0 CONTRACTIONS"))
+    true = canonical_terms(codec, split_tokens(f"{mass} {singlet}"))
+    assert canonical_terms(codec, split_tokens(f"{singlet} {swapped}")) == true
+    broken = canonical_terms(codec, split_tokens(f"{mass} - FIELD SPIN ID0 CONTRACTIONS"))
     assert sum(broken.values()) == 2 and paper_score(true, broken) == 0.0
 
 
