@@ -152,3 +152,19 @@ def test_model_server_generate_and_complete_over_http(overfit_run: Path) -> None
         assert status == 422 and "column" in error["error"]["message"]
         status, error = _post(f"{server.url}/v1/generate", {"fields": FIELD_SETS[1], "x": 1})
         assert status == 422 and "unknown field" in error["error"]["message"]
+
+
+@pytest.mark.slow
+def test_model_completer_offers_the_missing_terms_with_sources(overfit_run: Path) -> None:
+    from lagrangian.model.pipeline import ModelCompleter, document_analysis
+
+    completer = ModelCompleter(overfit_run, device="cpu")
+    analysis = document_analysis(FIELD_SETS[1], ["(D_mu S1)^dagger (D^mu S1)", "- m2 S1^dagger S1"])
+    offered = completer.complete(analysis)
+    assert [(r["kind"], s) for r, s in offered] == [
+        ("gauge_kinetic", "model"),
+        ("gauge_kinetic", "model"),
+        ("quartic", "model"),
+    ]
+    with pytest.raises(ValueError, match="column"):
+        document_analysis("scalar S1 (1, 2", [])
