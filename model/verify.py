@@ -92,6 +92,10 @@ class Evaluator:
         from lagrangian.physics.basis import Epsilon
         from lagrangian.physics.tensors import tableau_rows
 
+        names = {self.model.group.names[f] for f in self.model.group.su_factors}
+        for group, _ in term.contractions:
+            if group not in names:
+                raise Rejected(f"{group} is not an SU(N) factor of the gauge group")
         pattern = []
         for position, factor in enumerate(self.model.group.su_factors):
             name, n = self.model.group.names[factor], self.model.group.ns[factor]

@@ -108,3 +108,9 @@ def test_structural_errors_are_rejected_with_reasons() -> None:
         "duplicate gauge kinetic term",
     ]
     assert result.verified == 1 and result.dropped == 6
+
+
+def test_contractions_over_a_group_without_epsilons_are_rejected() -> None:
+    model = _model("scalar H (1, 2, 1/2)")
+    term = PositionalTerm("potential", ((0, True), (0, False)), (("U1", (0, 1)),))
+    assert verify(model, [term]).reasons == ["U1 is not an SU(N) factor of the gauge group"]
