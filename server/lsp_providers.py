@@ -15,6 +15,7 @@ exact engine, and the status says so.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from importlib import import_module
@@ -63,11 +64,25 @@ class ExactProvider:
         return [Proposal(term, self.name) for term in snapshot.missing()]
 
 
+_LOADED: dict[tuple[str, str], tuple[CompletionProvider | None, str]] = {}
+_LOADING = threading.Lock()
+
+
 def load_model_provider(settings: Settings) -> tuple[CompletionProvider | None, str]:
     """The model's provider, or None and why not (a readable reason for the log).
 
-    May import torch: call it on a worker thread, after ``initialized``.
+    One per process and model location: every playground connection has its own server,
+    but they must not each load a model.  May import torch: call it on a worker thread,
+    after ``initialized``.
     """
+    key = (settings.model_server_url, settings.device)
+    with _LOADING:
+        if key not in _LOADED:
+            _LOADED[key] = _load(settings)
+        return _LOADED[key]
+
+
+def _load(settings: Settings) -> tuple[CompletionProvider | None, str]:
     try:
         module = import_module(MODEL_PROVIDER_MODULE)
     except ImportError as error:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import mimetypes
-import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,23 +78,44 @@ async def serve(
         await server.serve_forever()
 
 
+class TextFrameWriter:
+    """pygls' writer interface over a WebSocket, one JSON-RPC message per *text* frame.
+
+    (pygls' own WebSocket writer sends bytes, which browsers receive as binary ``Blob``
+    frames; the playground and other browser clients expect text.)
+    """
+
+    def __init__(self, connection: ServerConnection) -> None:
+        self.connection = connection
+
+    def write(self, data: bytes) -> Awaitable[None]:
+        return self.connection.send(data.decode("utf-8"))
+
+    def close(self) -> Awaitable[None]:
+        return self.connection.close()
+
+
 async def lsp_connection(connection: ServerConnection) -> None:
     """One browser connection: a fresh language server speaking over this socket."""
-    from pygls.io_ import run_websocket
+    from pygls.exceptions import JsonRpcException
+    from websockets.exceptions import ConnectionClosed
 
     from lagrangian.server.lsp_features import create_server
 
     server = create_server()
     server.exit_ends_process = False
+    protocol = server.protocol
+    protocol.set_writer(TextFrameWriter(connection), include_headers=False)
     logger.info("LSP connection from %s", connection.remote_address)
     try:
-        await run_websocket(
-            websocket=connection,
-            stop_event=threading.Event(),
-            protocol=server.protocol,
-            logger=logging.getLogger("lagrangian.lsp"),
-            error_handler=server.report_server_error,
-        )
+        async for frame in connection:
+            try:
+                protocol.handle_message(json.loads(frame, object_hook=protocol.structure_message))
+            except Exception as error:  # one bad message must not end the session
+                logger.exception("cannot handle a message from %s", connection.remote_address)
+                server.report_server_error(error, JsonRpcException)
+    except ConnectionClosed:
+        pass
     finally:
         server.shutdown_work()
         logger.info("LSP connection from %s closed", connection.remote_address)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import pytest_asyncio
@@ -26,3 +30,24 @@ async def lsp(request: pytest.FixtureRequest) -> AsyncIterator[RecordingClient]:
     record_initialize(seconds, request.module.__name__)
     yield client
     await stop(client)
+
+
+@pytest.fixture
+def playground() -> Iterator[str]:
+    """A running ``lagrangian playground`` on a free port; yields its URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lagrangian.server", "playground", "--port", "0", "--no-browser"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = re.search(r"http://[^ ]+/", line)
+    assert match, f"the playground did not start: {line!r}"
+    yield match.group()
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

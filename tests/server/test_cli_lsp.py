@@ -4,16 +4,17 @@ exit on a dead client, usage errors, and the playground's HTTP and WebSocket end
 from __future__ import annotations
 
 import json
+import os
 import re
-import signal
+import select
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -36,6 +37,26 @@ def unframe(data: bytes) -> list[dict]:
         messages.append(json.loads(data[match.end() : end]))
         data = data[end:]
     return messages
+
+
+def read_until(stream: IO[bytes], marker: bytes, timeout: float) -> bytes:
+    """Bytes from a pipe up to and including the complete message that holds ``marker``."""
+    data = b""
+    deadline = time.monotonic() + timeout
+    descriptor = stream.fileno()
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([descriptor], [], [], 0.1)
+        if ready:
+            chunk = os.read(descriptor, 65536)
+            assert chunk, "the server closed its output"
+            data += chunk
+            if marker in data:
+                try:
+                    unframe(data)
+                    return data
+                except (AssertionError, json.JSONDecodeError):
+                    continue  # the message is not complete yet
+    raise AssertionError(f"{marker!r} not seen within {timeout} s")
 
 
 INITIALIZE = {
@@ -101,15 +122,15 @@ def test_stdio_speaks_only_protocol_on_stdout() -> None:
     process = subprocess.Popen(
         [*LAGRANGIAN, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    assert process.stdin is not None
+    assert process.stdin is not None and process.stdout is not None
     process.stdin.write(b"".join(frame(m) for m in messages))
     process.stdin.flush()
-    time.sleep(1.5)
+    early = read_until(process.stdout, b"textDocument/publishDiagnostics", timeout=60)
     process.stdin.write(frame(SHUTDOWN) + frame(EXIT))
     process.stdin.flush()
     out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err.decode()
-    received = unframe(out)
+    received = unframe(early + out)
     assert received[0]["id"] == 1 and "capabilities" in received[0]["result"]
     published = [m for m in received if m.get("method") == "textDocument/publishDiagnostics"]
     assert published and published[0]["params"]["version"] == 1
@@ -180,27 +201,6 @@ def _connect(port: int) -> socket.socket:
             time.sleep(0.1)
 
 
-@pytest.fixture
-def playground() -> Iterator[str]:
-    process = subprocess.Popen(
-        [*LAGRANGIAN, "playground", "--port", "0", "--no-browser"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = re.search(r"http://[^ ]+/", line)
-    assert match, line + (process.stderr.read() if process.stderr else "")
-    yield match.group()
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.mark.skipif(not (STATIC / "index.html").is_file(), reason="playground bundle not built")
 def test_playground_serves_the_page_and_nothing_else(playground: str) -> None:
     with urllib.request.urlopen(playground, timeout=10) as page:
@@ -221,7 +221,9 @@ def test_playground_lsp_over_websocket(playground: str) -> None:
     url = playground.replace("http://", "ws://") + "lsp"
     with connect(url) as first, connect(url) as second:
         first.send(json.dumps(INITIALIZE))
-        answer = json.loads(first.recv(timeout=20))
+        raw = first.recv(timeout=20)
+        assert isinstance(raw, str)  # a text frame, as browsers expect
+        answer = json.loads(raw)
         assert answer["id"] == 1 and answer["result"]["serverInfo"]["name"] == "lagrangian"
         first.send(json.dumps(SHUTDOWN))
         assert json.loads(first.recv(timeout=20))["id"] == 2
