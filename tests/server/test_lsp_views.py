@@ -1,0 +1,92 @@
+"""Semantic tokens, symbols, hover and inlay hints on snapshots, without a server."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from lagrangian.server.documents import build_snapshot
+from lagrangian.server.lsp_hover import hover
+from lagrangian.server.lsp_semantic import TOKEN_MODIFIERS, TOKEN_TYPES, semantic_tokens
+from lagrangian.server.lsp_symbols import document_symbols, inlay_hints
+
+TEXT = """scalar H (1, 2, 1/2)
+fermion L (1, 2, -1/2) left
+fermion e (1, 1, 1) left
+L = - 1/4 W_{mu nu} W^{mu nu} - lambda (H^dagger H)^2
+  - y L e H^dagger + h.c.
+"""
+
+
+def decoded(text: str) -> list[tuple[str, str, list[str]]]:
+    """``(token text, type, modifiers)`` for each semantic token of ``text``."""
+    snapshot = build_snapshot("file:///v.lag", 1, text, "lag")
+    data = semantic_tokens(snapshot).data
+    lines = text.split("\n")
+    out, line, column = [], 0, 0
+    for i in range(0, len(data), 5):
+        delta_line, delta_start, length, kind, modifiers = data[i : i + 5]
+        line += delta_line
+        column = column + delta_start if delta_line == 0 else delta_start
+        names = [m for bit, m in enumerate(TOKEN_MODIFIERS) if modifiers & (1 << bit)]
+        out.append((lines[line][column : column + length], TOKEN_TYPES[kind], names))
+    return out
+
+
+def test_semantic_tokens_tell_fields_couplings_and_strengths_apart() -> None:
+    tokens = decoded(TEXT)
+    assert ("scalar", "keyword", []) in tokens
+    assert ("H", "variable", ["declaration"]) in tokens
+    assert ("1/2", "number", []) in tokens
+    assert ("2", "type", []) in tokens
+    assert ("left", "keyword", []) in tokens
+    assert ("L", "keyword", []) in tokens  # the head of the Lagrangian
+    assert ("W", "variable", ["readonly"]) in tokens
+    assert ("lambda", "parameter", []) in tokens
+    assert ("y", "parameter", []) in tokens
+    assert ("h.c.", "keyword", []) in tokens
+    assert ("1/4", "number", []) in tokens
+
+
+def test_semantic_tokens_in_latex() -> None:
+    text = (
+        "% lagrangian: scalar H (1,2,1/2)\n\\begin{equation}\n"
+        "\\mathcal{L} = - \\lambda (H^\\dagger H)^2 + \\text{h.c.}\n\\end{equation}\n"
+    )
+    snapshot = build_snapshot("file:///v.tex", 1, text, "latex")
+    data = semantic_tokens(snapshot).data
+    assert len(data) % 5 == 0 and data
+    plain = build_snapshot("file:///w.tex", 1, "$\\mathcal{L} = x$", "latex")
+    assert semantic_tokens(plain).data == []
+
+
+def test_symbols_group_terms_by_kind() -> None:
+    snapshot = build_snapshot("file:///v.lag", 1, TEXT, "lag")
+    symbols = document_symbols(snapshot)
+    assert [(s.name, s.kind) for s in symbols] == [
+        ("H", types.SymbolKind.Field),
+        ("L", types.SymbolKind.Field),
+        ("e", types.SymbolKind.Field),
+        ("L", types.SymbolKind.Namespace),
+    ]
+    groups = symbols[-1].children or []
+    assert [g.name for g in groups] == ["gauge kinetic term", "Yukawa coupling", "quartic coupling"]
+    assert groups[1].children and groups[1].children[0].name == "- y L e H^dagger + h.c."
+
+
+def test_hover_on_a_conjugated_occurrence_leads_with_the_conjugate() -> None:
+    snapshot = build_snapshot("file:///v.lag", 1, TEXT, "lag")
+    offset = TEXT.index("H^dagger + h.c.")
+    result = hover(snapshot, offset)
+    assert result is not None and isinstance(result.contents, types.MarkupContent)
+    text = result.contents.value
+    assert text.startswith("**H^†** — the conjugate of H")
+    assert "| 1 | 2 | -1/2 |" in text
+    assert "Its conjugate is H (1, 2, 1/2)." in text
+    assert hover(snapshot, TEXT.index("W_{mu")) is not None
+
+
+def test_inlay_hints_show_charge_sums_and_dimensions() -> None:
+    text = TEXT + "  - c H H\n"
+    snapshot = build_snapshot("file:///v.lag", 1, text, "lag")
+    labels = [h.label for h in inlay_hints(snapshot, 0, len(text))]
+    assert labels == ["Y = 0 · dim 4", "Y = 0 · dim 4", "Y = 0 · dim 4", "Y = 1 · dim 2"]
