@@ -6,8 +6,13 @@ the recovered form and the wall time.  PySR is not included: it needs a Julia to
 which cannot be installed on these machines.  pyoperon and gplearn are optional benchmark
 dependencies (``pip install pyoperon gplearn``); a missing one is reported and skipped.
 
-    python benchmarks/llmsr_baselines.py [--benchmarks qed,a0,a4] [--budget 300]
-        [--out benchmarks/results/llmsr_baselines.json] [--compare OLD.json]
+    python benchmarks/llmsr_baselines.py [--benchmarks qed,a0,a4] [--budget 300] [--seed 0]
+        [--selection bic|aicc|aic|loss] [--out benchmarks/results/llmsr_baselines.json]
+        [--compare OLD.json]
+
+``--selection`` is the engine's final model selection (``SearchConfig.selection``); the
+baselines are unaffected.  On the ``-mc`` benchmarks (Monte Carlo, with statistical
+errors) compare ``bic`` with ``loss`` to see what choosing by lowest χ² costs out of domain.
 """
 
 from __future__ import annotations
@@ -22,13 +27,16 @@ from typing import Any
 import numpy as np
 
 from lagrangian.llmsr.api import FitRequest, fit_equation
+from lagrangian.llmsr.config import SearchConfig
 from lagrangian.llmsr.fitting import nmse
 from lagrangian.llmsr.hep import load_benchmark
+from lagrangian.llmsr.selection import SELECTIONS
 
 
-def run_llmsr(name: str, budget: int, seed: int) -> dict[str, Any]:
+def run_llmsr(name: str, budget: int, seed: int, selection: str) -> dict[str, Any]:
     start = time.perf_counter()
-    result = fit_equation(FitRequest(benchmark=name, budget=budget, seed=seed))
+    config = SearchConfig(selection=selection)  # type: ignore[arg-type]
+    result = fit_equation(FitRequest(benchmark=name, budget=budget, seed=seed, config=config))
     best = result.best
     return {
         "nmse_in": best.nmse_train,
@@ -94,6 +102,7 @@ def main() -> None:
     parser.add_argument("--benchmarks", default="qed,a0,a4")
     parser.add_argument("--budget", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--selection", default="bic", choices=SELECTIONS)
     parser.add_argument("--out", default="benchmarks/results/llmsr_baselines.json")
     parser.add_argument("--compare", help="a previous JSON output to compare NMSE and time with")
     args = parser.parse_args()
@@ -102,7 +111,7 @@ def main() -> None:
         bench = load_benchmark(name, args.seed)
         x, y, xt, yt = bench.train.x, bench.train.y, bench.test.x, bench.test.y
         methods = {
-            "llmsr-builtin": partial(run_llmsr, name, args.budget, args.seed),
+            "llmsr-builtin": partial(run_llmsr, name, args.budget, args.seed, args.selection),
             "pyoperon": partial(run_operon, x, y, xt, yt, args.seed),
             "gplearn": partial(run_gplearn, x, y, xt, yt, args.seed),
         }
@@ -116,7 +125,10 @@ def main() -> None:
     print("PySR: not run (needs Julia, which cannot be installed here)")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(
-        json.dumps({"budget": args.budget, "seed": args.seed, "rows": rows}, indent=1)
+        json.dumps(
+            {"budget": args.budget, "seed": args.seed, "selection": args.selection, "rows": rows},
+            indent=1,
+        )
     )
     if args.compare:
         old = {

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 ClusterLogits = Literal["score", "log_loss"]
 LossKind = Literal["auto", "mse", "chi2"]
+Selection = Literal["bic", "aicc", "aic", "loss"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,12 @@ class SearchConfig:
 
     ``budget`` counts candidate programs (every reply sample the backend produced, including
     the ones rejected), like LLM-SR's ``max_sample_nums``.
+
+    ``selection`` is how the reported program is chosen after the search (the search itself
+    always scores by −loss): ``"bic"`` (default), ``"aicc"`` or ``"aic"`` minimise that
+    information criterion over every fitted candidate, so an extra constant must pay for
+    itself, and pruning uses the same criterion; ``"loss"`` is LLM-SR's lowest loss, with
+    pruning by AIC.  See ``selection.py`` for the formulas and why BIC.
     """
 
     budget: int = 400
@@ -81,6 +88,7 @@ class SearchConfig:
     seed: int = 0
     test_fraction: float = 0.2
     top_k: int = 5
+    selection: Selection = "bic"
     checkpoint_every: int = 40
     max_consecutive_backend_failures: int = 8
     buffer: BufferConfig = field(default_factory=BufferConfig)

@@ -32,6 +32,7 @@ from .prompts import ParentProgram, build_prompt
 from .results import FORMAT, VERSION, ProgramRecord
 from .safety import check_program
 from .sandbox import Evaluation, FitJob, SandboxPool
+from .selection import SELECTIONS, Criterion, constants_of
 from .spec import Specification
 
 
@@ -68,6 +69,10 @@ class Search:
     ) -> None:
         if config.fit.loss == "chi2" and train.sigma is None:
             raise LlmsrError("loss 'chi2' needs data uncertainties (a sigma column)")
+        if config.selection not in SELECTIONS:
+            raise LlmsrError(
+                f"unknown selection {config.selection!r}; choose one of {', '.join(SELECTIONS)}"
+            )
         self.spec = spec
         self.train = train
         self.test = test
@@ -142,6 +147,14 @@ class Search:
 
     def _uses_sigma(self) -> bool:
         return self.train.sigma is not None and self.config.fit.loss in ("auto", "chi2")
+
+    def criterion(self) -> Criterion:
+        """The information criterion of the final selection (AIC for pruning under "loss")."""
+        kind = "aic" if self.config.selection == "loss" else self.config.selection
+        return Criterion.for_data(kind, self.train.y, self._uses_sigma())
+
+    def _constants(self, record: ProgramRecord) -> int:
+        return constants_of(record, self.spec.max_nparams)
 
     # -- the loop --------------------------------------------------------------------------
 
@@ -303,10 +316,11 @@ class Search:
         Searches leave dead weight: a term with a vanishing coefficient, a shift that does
         nothing, a sub-expression that is constant over the data.  Each round refits the
         simpler variants from ``expressions.simplifications`` in parallel and keeps the
-        smallest that is still exact (NMSE below 1e-12) or loses less than the Akaike
-        criterion allows for the constants removed (Δχ² < 2 per constant; N·ln(MSE ratio)
-        < 2 per constant without uncertainties).  These evaluations are recorded in the
-        history with ``stage: prune`` and are not part of the candidate budget.
+        smallest that is still exact (NMSE below 1e-12) or does not raise the selection's
+        information criterion (``Criterion.simpler_is_as_good``: with BIC, Δχ² < ln N per
+        constant removed; AIC, 2 per constant, under ``selection="loss"``).  These
+        evaluations are recorded in the history with ``stage: prune`` and are not part of
+        the candidate budget.
         """
         best = self.best_record()
         expression = None if best is None else as_expression(best.body)
@@ -338,35 +352,44 @@ class Search:
         return evaluations
 
     def _simpler_is_as_good(self, current: ProgramRecord, simpler: ProgramRecord) -> bool:
-        old, new = float(current.loss or 0.0), float(simpler.loss or 0.0)
         if simpler.nmse_train is not None and simpler.nmse_train < 1e-12:
             return True
-        removed = max(1, len(current.fitted_params) - len(simpler.fitted_params))
-        n = len(self.train)
-        if self._uses_sigma():
-            return n * (new - old) < 2 * removed
-        return old > 0 and n * math.log(max(new, 1e-300) / old) < 2 * removed
+        return self.criterion().simpler_is_as_good(
+            float(current.loss or 0.0),
+            self._constants(current),
+            float(simpler.loss or 0.0),
+            self._constants(simpler),
+        )
 
     # -- results ---------------------------------------------------------------------------
 
     def ranked(self) -> list[ProgramRecord]:
-        """Distinct fitted programs, best first; near-ties go to the program with fewer constants.
+        """Distinct fitted programs, best first by the configured ``selection``.
 
-        The program chosen by ``prune_best`` (if any) comes first.
-
-        Two losses tie when they differ by less than 1e-9 of the target's variance (or of
-        chi²/N = 1): an extra term with a zero coefficient fits as well and must not win.
+        The program chosen by ``prune_best`` (if any) comes first.  Under an information
+        criterion the order is by its value, then fewer constants, then shorter text.  Under
+        ``"loss"`` two losses tie when they differ by less than 1e-9 of the target's variance
+        (or of chi²/N = 1): an extra term with a zero coefficient fits as well and must not
+        win, so near-ties go to the program with fewer constants.
         """
         fitted = [r for r in self.records if r.ok and r.duplicate_of is None and r.loss is not None]
         if not fitted:
             return []
-        scale = 1.0 if self._uses_sigma() else float(np.var(self.train.y)) or 1.0
-        tolerance = 1e-9 * scale
+        if self.config.selection == "loss":
+            scale = 1.0 if self._uses_sigma() else float(np.var(self.train.y)) or 1.0
+            tolerance = 1e-9 * scale
 
-        def key(record: ProgramRecord) -> tuple[float, int, int]:
-            loss = float(record.loss if record.loss is not None else math.inf)
-            band = math.floor(loss / tolerance) if loss / tolerance < 1e15 else loss
-            return (band, len(record.fitted_params), len(record.body))
+            def key(record: ProgramRecord) -> tuple[float, int, int]:
+                loss = float(record.loss if record.loss is not None else math.inf)
+                band = math.floor(loss / tolerance) if loss / tolerance < 1e15 else loss
+                return (band, self._constants(record), len(record.body))
+
+        else:
+            criterion = self.criterion()
+
+            def key(record: ProgramRecord) -> tuple[float, int, int]:
+                k = self._constants(record)
+                return (criterion.value(float(record.loss or 0.0), k), k, len(record.body))
 
         ranked = sorted(fitted, key=key)
         if self.chosen is not None:
