@@ -71,6 +71,7 @@ async def serve(
         process_request=process_request,
         max_size=64 * 2**20,
         compression=None,
+        close_timeout=1,
     ) as server:
         if ready is not None:
             address = next(iter(server.sockets)).getsockname()

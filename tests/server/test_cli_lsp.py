@@ -211,6 +211,7 @@ def test_playground_serves_the_page_and_nothing_else(playground: str) -> None:
     for path, status in (("../pyproject.toml", 404), ("%2e%2e/cli.py", 404), ("lsp", 426)):
         with pytest.raises(urllib.error.HTTPError) as error:
             urllib.request.urlopen(playground + path, timeout=10)
+        error.value.close()
         assert error.value.code == status, path
 
 
