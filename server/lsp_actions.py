@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from lagrangian.grammar import ast
+from lagrangian.grammar import ast, print_term
 from lagrangian.server import lsp_edits
 from lagrangian.server.lsp_diagnostics import lsp_diagnostic
 
@@ -50,8 +50,6 @@ def code_actions(
 
 
 def add_missing_action(snapshot: Snapshot) -> types.CodeAction | None:
-    from lagrangian.grammar import print_term
-
     missing = snapshot.missing()
     style = "latex" if snapshot.syntax == "latex" else "text"
     edit = lsp_edits.append_terms(snapshot, [print_term(t.tree, style) for t in missing])

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from lagrangian.grammar import print_term
 from lagrangian.server import lsp_edits
 from lagrangian.server.lsp_terms import signed, written_text
 
@@ -78,8 +79,6 @@ def generated(snapshot: Snapshot, source: str) -> dict[str, Any]:
 
 def generate_edit(snapshot: Snapshot, style: str | None) -> types.TextEdit | None:
     """The document's last Lagrangian replaced by the complete one."""
-    from lagrangian.grammar import print_term
-
     terms = snapshot.complete()
     if not terms:
         raise CommandError("no fields are declared, so there is no Lagrangian to generate")
@@ -89,8 +88,6 @@ def generate_edit(snapshot: Snapshot, style: str | None) -> types.TextEdit | Non
 
 def complete_edit(snapshot: Snapshot) -> tuple[types.TextEdit | None, list[dict[str, Any]]]:
     """The missing terms appended, and their records."""
-    from lagrangian.grammar import print_term
-
     if not snapshot.usable_model:
         raise CommandError("no fields are declared, so there is nothing to complete")
     missing = snapshot.missing()

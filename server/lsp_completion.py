@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from lagrangian.grammar import GREEK
+from lagrangian.grammar import GREEK, print_term
 from lagrangian.server.lsp_context import Context
 from lagrangian.server.lsp_terms import (
     KIND_LABELS,
@@ -125,8 +125,6 @@ def completion_items(
 
 def proposal_documentation(snapshot: Snapshot, proposal: ProposalLike, full: bool) -> str:
     """Markdown: the LaTeX form, what the term is, and (``full``) tokens and counting."""
-    from lagrangian.grammar import print_term
-
     term = proposal.term
     model = snapshot.analysis.model
     kind = KIND_LABELS.get(term.term.kind, term.term.kind)
@@ -229,8 +227,6 @@ class _Items:
     # -- terms ------------------------------------------------------------------------------
 
     def proposals(self, proposals: list[ProposalLike]) -> None:
-        from lagrangian.grammar import print_term
-
         model = self.snapshot.analysis.model
         for index, proposal in enumerate(proposals):
             term = proposal.term

@@ -16,7 +16,13 @@ from lsprotocol import types
 
 from lagrangian.grammar import ast, print_term
 from lagrangian.server.lsp_diagnostics import to_range
-from lagrangian.server.lsp_terms import KIND_LABELS, field_label, quantum_numbers, written_text
+from lagrangian.server.lsp_terms import (
+    KIND_LABELS,
+    charge_name,
+    field_label,
+    quantum_numbers,
+    written_text,
+)
 
 if TYPE_CHECKING:
     from lagrangian.physics.checks import TermInfo
@@ -80,7 +86,7 @@ def term_markdown(snapshot: Snapshot, info: TermInfo) -> str:
     facts = [f"**{KIND_LABELS.get(info.kind, info.kind)}**"]
     if info.resolved.fields or info.resolved.strengths:
         facts.append(f"mass dimension {info.dimension!s}")
-    facts += [f"{_charge_name(name)} sum {total!s}" for name, total in info.charges.items()]
+    facts += [f"{charge_name(name)} sum {total!s}" for name, total in info.charges.items()]
     lines = [
         " · ".join(facts),
         "",
@@ -153,10 +159,6 @@ def _spin(field: Field, conjugate: bool) -> str:
         return "Scalar field" + (", real" if field.real else ", complex")
     left = (field.helicity == "left") != conjugate
     return f"{'Left' if left else 'Right'}-handed Weyl spinor (helicity {'-' if left else '+'}1/2)"
-
-
-def _charge_name(factor: str) -> str:
-    return "hypercharge" if factor in ("U1", "U(1)", "U1Y") else f"{factor} charge"
 
 
 def _contains(span: ast.Span | None, offset: int) -> bool:

@@ -15,7 +15,7 @@ from lsprotocol import types
 
 from lagrangian.grammar import ast
 from lagrangian.server.lsp_diagnostics import to_position, to_range
-from lagrangian.server.lsp_terms import KIND_LABELS, KIND_RANK, written_text
+from lagrangian.server.lsp_terms import KIND_LABELS, KIND_RANK, charge_symbol, written_text
 
 if TYPE_CHECKING:
     from lagrangian.physics.checks import TermInfo
@@ -106,12 +106,8 @@ def inlay_hints(snapshot: Snapshot, start: int, end: int) -> list[types.InlayHin
 
 
 def _facts(info: TermInfo) -> str:
-    charges = [f"{_charge_symbol(name)} = {total}" for name, total in info.charges.items()]
+    charges = [f"{charge_symbol(name)} = {total}" for name, total in info.charges.items()]
     return " · ".join([*charges, f"dim {info.dimension}"])
-
-
-def _charge_symbol(factor: str) -> str:
-    return "Y" if factor in ("U1", "U(1)", "U1Y") else f"Q({factor})"
 
 
 def _full_span(term: ast.Term) -> ast.Span:

@@ -35,6 +35,20 @@ KIND_LABELS = {
 KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_LABELS)}
 
 
+# How a U(1) factor is written when it is the hypercharge (as physics.checks reads it).
+HYPERCHARGE_NAMES = frozenset({"U1", "U(1)", "U1Y"})
+
+
+def charge_name(factor: str) -> str:
+    """``hypercharge`` for the hypercharge factor, ``U1' charge`` for any other U(1)."""
+    return "hypercharge" if factor in HYPERCHARGE_NAMES else f"{factor} charge"
+
+
+def charge_symbol(factor: str) -> str:
+    """``Y`` for the hypercharge factor, ``Q(U1')`` for any other U(1)."""
+    return "Y" if factor in HYPERCHARGE_NAMES else f"Q({factor})"
+
+
 def signed(text: str) -> str:
     """A printed term with an explicit leading sign, to follow another term."""
     return text if text.startswith(("-", "+")) else f"+ {text}"
