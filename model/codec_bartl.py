@@ -341,7 +341,5 @@ class BartLCodec:
         return replace(term, objects=objects)
 
     def _declared_object(self, obj: FieldObject) -> FieldObject:
-        reps = tuple(
-            (g, str(Fraction(v) / self.u1_scale) if g == "U1" else v) for g, v in obj.reps
-        )
+        reps = tuple((g, str(Fraction(v) / self.u1_scale) if g == "U1" else v) for g, v in obj.reps)
         return replace(obj, reps=reps)
