@@ -16,6 +16,9 @@ quartics, so completion has something to propose), with the exact engine.
 
     python benchmarks/lsp_performance.py [--rounds 100] [--json out.json]
                                          [--compare previous.json]
+
+``LSP_LOG=debug`` passes ``--log-level debug`` to the server, whose stderr is shown: it
+logs how long each check of the document took.
 """
 
 from __future__ import annotations
