@@ -91,9 +91,14 @@ class Snapshot:
                 if not self.usable_model:
                     self._missing = []
                 else:
-                    key = (model_key(self.analysis.model), _written_key(self.analysis))
-                    self._missing = _MISSING.get(key, lambda: missing_terms(self.analysis))
+                    self._missing = _MISSING.get(
+                        self.engine_key(), lambda: missing_terms(self.analysis)
+                    )
             return self._missing
+
+    def engine_key(self) -> object:
+        """What the missing terms depend on: the fields and the valid written terms."""
+        return (model_key(self.analysis.model), _written_key(self.analysis))
 
     def complete(self) -> list[EngineTerm]:
         """The complete Lagrangian of the declared fields (shared by equal field contents)."""

@@ -3,23 +3,24 @@
 A provider looks at a checked document and proposes terms it lacks.  The exact engine
 (``physics.missing``) is always one of them, and always the last: it is complete and
 cannot be wrong, so whatever another provider misses it fills in.  The BART model
-(issue 5) plugs in as a provider in front of it.  The model package cannot import the
-server (dependencies point down), so the contract is structural: a provider is any object
-with ``name`` and ``propose(snapshot, cancel)`` returning objects with ``term`` (a
-``physics.api.EngineTerm``, already verified), ``source`` and ``score``.
+(issue 5) plugs in as a provider in front of it, through the model package's entry point
+for the server, ``lagrangian.model.pipeline.ModelCompleter`` (a checkpoint folder loaded
+in-process, or a ``lagrangian model-server`` URL), whose terms are verified by the engine
+before they get here.  A provider is any object with ``name`` and ``propose(snapshot,
+cancel)`` returning objects with ``term`` (a ``physics.api.EngineTerm``), ``source`` and
+``score``; the protocol is structural, so other providers need not import the server.
 
-The model side is looked up lazily as ``lagrangian.model.lsp_provider.make_provider(
-settings)``; until that module exists, ``completionSource: "model"`` quietly means the
-exact engine, and the status says so.
+When the model cannot be loaded (no checkpoint yet, an unreachable server, no torch),
+``completionSource: "model"`` means the exact engine, and the status says why.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lagrangian.server.lsp_settings import Settings
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from lagrangian.server.documents import Snapshot
     from lagrangian.server.lsp_tasks import Cancellation
 
-MODEL_PROVIDER_MODULE = "lagrangian.model.lsp_provider"
+MODEL_PIPELINE = "lagrangian.model.pipeline"
 
 
 class ProposalLike(Protocol):
@@ -64,6 +65,49 @@ class ExactProvider:
         return [Proposal(term, self.name) for term in snapshot.missing()]
 
 
+class ModelProvider:
+    """Terms from the BART model, verified by the engine (``lagrangian.model.pipeline``).
+
+    The model's answer depends only on the fields and the valid written terms, so it is
+    kept per ``Snapshot.engine_key()``: generating runs once per change that matters, not
+    once per completion request.
+    """
+
+    name = "model"
+
+    def __init__(self, completer: Any, cache_size: int = 16) -> None:
+        self.completer = completer
+        self.cache_size = cache_size
+        self.answers: OrderedDict[object, list[ProposalLike]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def propose(self, snapshot: Snapshot, cancel: Cancellation) -> list[ProposalLike]:
+        cancel.check()
+        key = snapshot.engine_key()
+        with self.lock:
+            if key in self.answers:
+                return self.answers[key]
+        proposals = self._ask(snapshot)
+        with self.lock:
+            self.answers[key] = proposals
+            while len(self.answers) > self.cache_size:
+                self.answers.popitem(last=False)
+        return proposals
+
+    def _ask(self, snapshot: Snapshot) -> list[ProposalLike]:
+        from lagrangian.grammar import print_term
+
+        if not self.completer.remote:
+            from lagrangian.model.pipeline import complete
+
+            _, pairs = complete(snapshot.analysis, self.completer.loaded())
+            return [Proposal(term, source) for term, source in pairs]
+        # A model server answers with records; the same engine prints the same text.
+        local = {print_term(t.tree, "text"): t for t in snapshot.missing()}
+        records = self.completer.complete(snapshot.analysis)
+        return [Proposal(local[r["text"]], source) for r, source in records if r["text"] in local]
+
+
 _LOADED: dict[tuple[str, str], tuple[CompletionProvider | None, str]] = {}
 _LOADING = threading.Lock()
 
@@ -84,16 +128,22 @@ def load_model_provider(settings: Settings) -> tuple[CompletionProvider | None, 
 
 def _load(settings: Settings) -> tuple[CompletionProvider | None, str]:
     try:
-        module = import_module(MODEL_PROVIDER_MODULE)
+        pipeline = import_module(MODEL_PIPELINE)
     except ImportError as error:
-        return None, f"the model provider is not available ({error}); using the exact engine"
-    make = getattr(module, "make_provider", None)
-    if make is None:
-        return None, f"{MODEL_PROVIDER_MODULE} has no make_provider(); using the exact engine"
+        return None, f"the model package is not available ({error}); using the exact engine"
+    where = settings.model_server_url or None
+    completer = pipeline.ModelCompleter(where, device=settings.device)
+    if not completer.remote:
+        from lagrangian.model.checkpoint import DEFAULT_CHECKPOINT_DIR
+
+        if not DEFAULT_CHECKPOINT_DIR.is_dir():  # say so without importing torch first
+            return None, f"no model checkpoint at {DEFAULT_CHECKPOINT_DIR}; using the exact engine"
     try:
-        return make(settings), "model provider loaded"
-    except Exception as error:  # a broken checkpoint must not take the server down
+        if not completer.remote:
+            completer.loaded()  # load the checkpoint now, on this worker thread
+    except Exception as error:  # a missing or broken checkpoint must not stop the server
         return None, f"the model could not be loaded ({error}); using the exact engine"
+    return ModelProvider(completer), f"model ready ({where or 'in-process'})"
 
 
 def merge(proposals: list[list[ProposalLike]]) -> list[ProposalLike]:
