@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal, Union
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ class Group:
     span: Span | None = None
 
 
-Factor = Union[Symbol, Epsilon, Sigma, Derivative, Group]
+Factor = Symbol | Epsilon | Sigma | Derivative | Group
 
 
 @dataclass(frozen=True)
