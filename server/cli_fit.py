@@ -58,6 +58,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--benchmark", metavar="NAME", help="run a built-in HEP benchmark")
     parser.add_argument("--resume", metavar="RUN.json", help="continue a saved run")
     parser.add_argument("--workers", type=int, metavar="N", help="sandbox processes (default 2)")
+    parser.add_argument(
+        "--selection",
+        choices=("bic", "aicc", "aic", "loss"),
+        help="how the final equation is chosen among all fitted ones (default bic)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -79,6 +84,8 @@ def _request(args: argparse.Namespace) -> Any:
         if args.workers < 1:
             raise CliError("--workers must be at least 1")
         config = config.replace(sandbox=config.sandbox.__class__(workers=args.workers))
+    if args.selection is not None:
+        config = config.replace(selection=args.selection)
     return FitRequest(
         data=args.data,
         target=args.target,
