@@ -12,7 +12,7 @@ sum is, which identical fields make a contraction vanish) at the span of the ter
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -56,13 +56,21 @@ class Analysis:
     diagnostics: list[ast.Diagnostic]
 
 
-def analyze(document: ast.Document) -> Analysis:
-    """Check a parsed document: declarations, then every term, then the terms together."""
+TermChecker = Callable[[Model, ast.Term, Sampler], TermInfo]
+
+
+def analyze(document: ast.Document, check: TermChecker | None = None) -> Analysis:
+    """Check a parsed document: declarations, then every term, then the terms together.
+
+    ``check`` replaces ``check_term`` for the per-term step (the language server passes one
+    that reuses the results for terms whose text did not change).
+    """
     model, diagnostics = build_model(document.gauge, document.fields)
     diagnostics = list(document.errors) + diagnostics
     sampler = Sampler(model)
-    infos = [check_term(model, term, sampler) for term in document.terms]
-    _document_checks(model, infos)
+    check = check or check_term
+    infos = [check(model, term, sampler) for term in document.terms]
+    document_checks(model, infos)
     for info in infos:
         diagnostics.extend(info.diagnostics)
     diagnostics.sort(key=lambda d: (d.span.start.offset, d.span.end.offset))
@@ -446,7 +454,7 @@ def explicit_pattern(model: Model, r: ResolvedTerm) -> Pattern:
     return tuple(tuple(b) for b in blocks)
 
 
-def _document_checks(model: Model, infos: list[TermInfo]) -> None:
+def document_checks(model: Model, infos: list[TermInfo]) -> None:
     """Duplicates, and conjugate pairs written out by hand (which need no ``+ h.c.``)."""
     seen: dict[object, TermInfo] = {}
     occurrence_sets = {tuple(sorted(i.resolved.occurrences)) for i in infos if i.valid}

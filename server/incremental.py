@@ -8,9 +8,8 @@ term now is.  The cross-term checks (duplicates, hand-written conjugate pairs) a
 sorting of diagnostics run afresh on every version, exactly as ``physics.checks.analyze``
 does them, so the result is the same as a full analysis.
 
-The cross-term step is ``physics.checks._document_checks``; it is private to physics,
-which should make it public (or offer an incremental ``analyze``) so this module needs
-nothing private.
+``physics.checks.analyze`` takes the per-term step as a parameter, so this module only
+supplies a caching one.
 """
 
 from __future__ import annotations
@@ -25,6 +24,8 @@ from lagrangian.grammar.positions import LineIndex
 
 if TYPE_CHECKING:
     from lagrangian.physics.checks import Analysis, TermInfo
+    from lagrangian.physics.fields import Model
+    from lagrangian.physics.monomials import Sampler
 
 CACHE_SIZE = 6000
 
@@ -68,34 +69,26 @@ def analyze_reusing(
     document: ast.Document, text: str, lines: LineIndex, model_key: Any, cache: TermCache = SHARED
 ) -> Analysis:
     """``physics.checks.analyze(document)``, with unchanged terms taken from ``cache``."""
-    from lagrangian.physics.checks import Analysis, _document_checks, check_term
-    from lagrangian.physics.fields import build_model
-    from lagrangian.physics.monomials import Sampler
+    from lagrangian.physics.checks import analyze, check_term
 
-    model, diagnostics = build_model(document.gauge, document.fields)
-    diagnostics = list(document.errors) + diagnostics
-    key = model_key(model)
-    sampler = Sampler(model)
-    infos: list[TermInfo] = []
-    for term in document.terms:
+    keys: dict[int, Any] = {}
+
+    def check_cached(model: Model, term: ast.Term, sampler: Sampler) -> TermInfo:
         if term.span is None:
-            infos.append(check_term(model, term, sampler))
-            continue
+            return check_term(model, term, sampler)
+        if id(model) not in keys:
+            keys[id(model)] = model_key(model)
         start = term.span.start.offset
         end = (term.hc_span or term.span).end.offset
-        source_key = (key, text[start:end])
+        source_key = (keys[id(model)], text[start:end])
         entry = cache.get(source_key)
         if entry is None:
             info = check_term(model, term, sampler)
             cache.put(source_key, _Entry(_copy(info), start))
-        else:
-            info = _moved(entry.info, term, start - entry.start, lines)
-        infos.append(info)
-    _document_checks(model, infos)
-    for info in infos:
-        diagnostics.extend(info.diagnostics)
-    diagnostics.sort(key=lambda d: (d.span.start.offset, d.span.end.offset))
-    return Analysis(document, model, infos, diagnostics)
+            return info
+        return _moved(entry.info, term, start - entry.start, lines)
+
+    return analyze(document, check_cached)
 
 
 def _copy(info: TermInfo) -> TermInfo:
