@@ -148,13 +148,20 @@ def _completion(server: LagrangianServer) -> None:
 
 
 def _views(server: LagrangianServer) -> None:
-    from lagrangian.server import lsp_actions, lsp_hover, lsp_semantic, lsp_symbols
+    from lagrangian.server import lsp_actions, lsp_fit, lsp_hover, lsp_semantic, lsp_symbols
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(params: types.HoverParams) -> types.Hover | None:
         snapshot = await server.snapshot(params.text_document.uri)
         offset = snapshot.offset(params.position.line, params.position.character)
-        return await server.run(lsp_hover.hover, snapshot, offset)
+        results = server.fit_results.get(snapshot.uri, {})
+        fitted = lsp_fit.fit_hover(snapshot, offset, results)
+        return fitted or await server.run(lsp_hover.hover, snapshot, offset)
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+    async def code_lens(params: types.CodeLensParams) -> list[types.CodeLens]:
+        snapshot = await server.snapshot(params.text_document.uri)
+        return lsp_fit.code_lenses(snapshot, server.fit_results.get(snapshot.uri, {}))
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -250,9 +257,22 @@ def _commands(server: LagrangianServer) -> None:
             options = args[0] if args and isinstance(args[0], dict) else {}
             name = options.get("name")
             snapshot = await server.snapshot(uri)
-            return await server.run(
+            result = await server.run(
                 lsp_fit.run_fit, snapshot, name, server.settings, progress.report, cancel
             )
+            server.fit_results.setdefault(uri, {})[result["name"]] = result
+            position = options.get("position")
+            if isinstance(position, dict) and options.get("insert", True):
+                at = types.Position(
+                    line=int(position["line"]), character=int(position["character"])
+                )
+                text = lsp_fit.result_text(result, snapshot.syntax)
+                edit = types.TextEdit(range=types.Range(start=at, end=at), new_text=text)
+                await server.apply(lsp_edits.workspace_edit(snapshot, [edit]), "Insert the fit")
+            workspace = server.client_capabilities.workspace
+            if workspace and workspace.code_lens and workspace.code_lens.refresh_support:
+                server.spawn(server.workspace_code_lens_refresh_async(None))
+            return result
 
         return await server.run_command("Fitting an equation (LLM-SR)", body)
 

@@ -4,8 +4,8 @@ The search itself belongs to ``lagrangian.llmsr`` (issue 6); this module is the 
 reads a ``fit NAME { data = ...; target = ...; inputs = ... }`` block, resolves relative
 paths against the document's folder, and calls ``llmsr.api.fit_equation`` with a progress
 callback and a cancellation check, on a worker thread.  Without the LLM-SR package the
-command still exists and answers with a clear error.  Code lenses and hovers on fit blocks
-are LLM-SR's to add; ``fit_block`` is the lookup they can share.
+command still exists and answers with a clear error.  Each block gets a "Fit with LLM-SR"
+code lens, and its hover shows the block and the last result.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from urllib.parse import unquote, urlparse
 from lagrangian.server.lsp_commands import CommandError
 
 if TYPE_CHECKING:
+    from lsprotocol import types
+
     from lagrangian.grammar import ast
     from lagrangian.server.documents import Snapshot
     from lagrangian.server.lsp_settings import Settings
@@ -107,3 +109,81 @@ def run_fit(
 def _folder(uri: str) -> Path | None:
     parsed = urlparse(uri)
     return Path(unquote(parsed.path)).parent if parsed.scheme == "file" else None
+
+
+def _span_range(span: ast.Span) -> types.Range:
+    from lsprotocol import types
+
+    return types.Range(
+        start=types.Position(line=span.start.line, character=span.start.character),
+        end=types.Position(line=span.end.line, character=span.end.character),
+    )
+
+
+def code_lenses(snapshot: Snapshot, results: dict[str, dict[str, Any]]) -> list[types.CodeLens]:
+    """ "Fit with LLM-SR" above every fit block, and the last result's formula beside it."""
+    from lsprotocol import types
+
+    lenses = []
+    for block in snapshot.document.fits:
+        if block.span is None:
+            continue
+        where = _span_range(block.span)
+        argument = {"uri": snapshot.uri, "name": block.name}
+        command = types.Command(
+            title="Fit with LLM-SR", command="lagrangian.fitEquation", arguments=[argument]
+        )
+        lenses.append(types.CodeLens(range=where, command=command))
+        last = results.get(block.name)
+        if last is not None:
+            title = f"last fit: {last['best']['expression']}"
+            if len(title) > 80:
+                title = title[:77] + "…"
+            lenses.append(
+                types.CodeLens(range=where, command=types.Command(title=title, command=""))
+            )
+    return lenses
+
+
+def fit_hover(
+    snapshot: Snapshot, offset: int, results: dict[str, dict[str, Any]]
+) -> types.Hover | None:
+    """On a fit block: its settings, and the last result with its formula in LaTeX."""
+    from lsprotocol import types
+
+    for block in snapshot.document.fits:
+        span = block.span
+        if span is None or not span.start.offset <= offset <= span.end.offset:
+            continue
+        lines = [f"**fit {block.name}** (LLM-SR)", ""]
+        lines += [f"- `{key}` = {value}" for key, value in block.settings]
+        last = results.get(block.name)
+        if last is None:
+            lines += ["", "Not fitted yet: use the code lens or `lagrangian.fitEquation`."]
+        else:
+            best = last["best"]
+            test = best.get("nmse_test")
+            lines += [
+                "",
+                "**Last result**",
+                "",
+                f"$${best['latex']}$$",
+                "",
+                f"`{best['expression']}`",
+                "",
+                f"NMSE train {best['nmse_train']:.3g}"
+                + (f", held out {test:.3g}" if isinstance(test, float) else ""),
+                f"; {last['candidates']} programs in {last['seconds']:.1f} s"
+                + (" (cancelled)" if last.get("cancelled") else ""),
+            ]
+        markdown = types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n".join(lines))
+        return types.Hover(contents=markdown, range=_span_range(span))
+    return None
+
+
+def result_text(result: dict[str, Any], syntax: str) -> str:
+    """The fitted formula to insert at the cursor: LaTeX math, or a ``.lag`` comment."""
+    best = result["best"]
+    if syntax == "latex":
+        return best["latex"]
+    return f"# fit {result['name']}: {best['expression']}  (NMSE {best['nmse_train']:.3g})\n"

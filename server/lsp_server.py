@@ -143,6 +143,7 @@ class LagrangianServer(LanguageServer):
         self.setting_problems: list[str] = []
         self.background: set[asyncio.Task[Any]] = set()
         self.exit_ends_process = True
+        self.fit_results: dict[str, dict[str, dict[str, Any]]] = {}  # uri -> block -> result
 
     # -- plumbing -----------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ class RecordingClient(LanguageClient):
         self.accept_edits = True
         self.server_capabilities: types.ServerCapabilities | None = None
         self.registrations: list[types.Registration] = []
+        self.code_lens_refreshes = 0
 
 
 def _publish(client: RecordingClient, params: types.PublishDiagnosticsParams) -> None:
@@ -54,12 +55,17 @@ def _register(client: RecordingClient, params: types.RegistrationParams) -> None
     client.registrations += params.registrations
 
 
+def _refresh_code_lenses(client: RecordingClient, params: None) -> None:
+    client.code_lens_refreshes += 1
+
+
 def make_client() -> RecordingClient:
     client = RecordingClient(converter_factory=default_converter)
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _publish
     features[types.WORKSPACE_APPLY_EDIT] = _apply
     features[types.CLIENT_REGISTER_CAPABILITY] = _register
+    features[types.WORKSPACE_CODE_LENS_REFRESH] = _refresh_code_lenses
     register_lsp_features(client, features)
     return client
 

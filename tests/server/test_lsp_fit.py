@@ -90,3 +90,38 @@ async def test_cancel_request_answers_at_once(lsp: RecordingClient) -> None:
             break
         await asyncio.sleep(0.1)
     assert isinstance(lsp.progress_reports[token][-1], types.WorkDoneProgressEnd)
+
+
+async def test_code_lens_hover_and_insertion(lsp: RecordingClient) -> None:
+    uri = "file:///fits/lens.lag"
+    text = fit_document(4) + "\n"
+    open_document(lsp, uri, text)
+    ident = types.TextDocumentIdentifier(uri=uri)
+    (lens,) = await lsp.text_document_code_lens_async(types.CodeLensParams(text_document=ident))
+    assert lens.command.title == "Fit with LLM-SR"
+    assert lens.command.command == "lagrangian.fitEquation"
+    assert list(lens.command.arguments) == [{"uri": uri, "name": "qed"}]
+    hover_params = types.HoverParams(
+        text_document=ident, position=types.Position(line=1, character=2)
+    )
+    before = await lsp.text_document_hover_async(hover_params)
+    assert "Not fitted yet" in before.contents.value
+    end = types.Position(line=text.count("\n"), character=0)
+    arguments = [{"uri": uri, "name": "qed", "position": {"line": end.line, "character": 0}}]
+    result = await lsp.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="lagrangian.fitEquation", arguments=arguments)
+    )
+    after = await lsp.text_document_hover_async(hover_params)
+    assert result["best"]["expression"] in after.contents.value
+    assert "$$" in after.contents.value  # the formula in LaTeX
+    lenses = await lsp.text_document_code_lens_async(types.CodeLensParams(text_document=ident))
+    assert any(x.command.title.startswith("last fit:") for x in lenses)
+    assert lsp.code_lens_refreshes >= 1
+    inserted = [
+        text_edit.new_text
+        for applied in lsp.applied
+        for change in applied.edit.document_changes or []
+        for text_edit in change.edits
+        if change.text_document.uri == uri
+    ]
+    assert inserted and inserted[-1].startswith("# fit qed: "), inserted
