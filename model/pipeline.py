@@ -69,8 +69,12 @@ def generate(
     models: Sequence[Model], loaded: LoadedModel, settings: GenerationSettings | None = None
 ) -> list[ModelResult]:
     """Model output for each field set, verified and completed by the engine."""
+    from lagrangian.model.generate import GenerationSettings
     from lagrangian.model.generate import generate as generate_tokens
 
+    # Greedy by default: interactive callers (the editor) want the fast answer, and the
+    # engine verifies and completes whatever the model gets wrong.
+    settings = settings or GenerationSettings(num_beams=1)
     codec = codec_by_name(loaded.metadata.codec)
     if not hasattr(codec, "encode_fields"):
         raise ValueError(f"codec {loaded.metadata.codec!r} has no physics encoding")
