@@ -23,7 +23,7 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 class Settings:
     """What the server does; the defaults match the VS Code extension's."""
 
-    completion_source: str = "model"
+    completion_source: str = "exact"
     model_server_url: str = ""
     device: str = "auto"
     inlay_hints: bool = True

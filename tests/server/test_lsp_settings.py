@@ -15,7 +15,7 @@ from lagrangian.server.lsp_settings import Settings, as_json, read_settings
 
 def test_defaults_match_the_vscode_extension() -> None:
     assert as_json(Settings()) == {
-        "completionSource": "model",
+        "completionSource": "exact",
         "modelServerUrl": "",
         "device": "auto",
         "inlayHints": {"enabled": True},

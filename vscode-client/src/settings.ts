@@ -30,7 +30,7 @@ export interface ServerSettings {
 }
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
-  completionSource: "model",
+  completionSource: "exact",
   modelServerUrl: "",
   device: "auto",
   inlayHints: { enabled: true },

@@ -45,7 +45,7 @@ describe("readServerSettings", () => {
     );
     assert.deepStrictEqual(settings, DEFAULT_SERVER_SETTINGS);
     assert.strictEqual(problems.length, 4);
-    assert.match(problems[0], /`lagrangian\.completionSource` is "bart"; expected one of "model", "exact"\. Using "model"\./);
+    assert.match(problems[0], /`lagrangian\.completionSource` is "bart"; expected one of "model", "exact"\. Using "exact"\./);
     assert.match(problems[1], /not an http\(s\) URL/);
     assert.match(problems[2], /`lagrangian\.device` is "tpu"/);
     assert.match(problems[3], /`lagrangian\.inlayHints\.enabled` must be a boolean/);
