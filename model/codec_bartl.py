@@ -120,7 +120,7 @@ def object_tokens(obj: FieldObject | OperatorObject) -> list[str]:
     return [*out, "DAGGER"] if obj.dagger else out
 
 
-class _Reader:
+class TermReader:
     """A cursor over one term's tokens with error messages that give the position."""
 
     def __init__(self, tokens: Sequence[str], offset: int) -> None:
@@ -162,7 +162,7 @@ class _Reader:
         return int(token[2:])
 
 
-def _field_object(reader: _Reader) -> FieldObject:
+def _field_object(reader: TermReader) -> FieldObject:
     if reader.take() != "SPIN":
         raise reader.error("FIELD must be followed by SPIN")
     spin = reader.number()
@@ -183,7 +183,7 @@ def _field_object(reader: _Reader) -> FieldObject:
 
 
 def _term(tokens: Sequence[str], offset: int) -> BartLTerm:
-    reader = _Reader(tokens, offset)
+    reader = TermReader(tokens, offset)
     sign = reader.take()
     if sign == "+" and reader.peek() == "i":
         sign += " " + reader.take()
@@ -265,7 +265,7 @@ def decode_terms(tokens: Sequence[str]) -> Decoded:
 
 def decode_fields(tokens: Sequence[str]) -> list[FieldObject]:
     """Parse a source (``FIELD …`` repeated); raises :class:`DecodeError` where it fails."""
-    reader = _Reader(tokens, 0)
+    reader = TermReader(tokens, 0)
     fields = []
     while reader.peek() is not None:
         if reader.take() != "FIELD":
@@ -277,7 +277,7 @@ def decode_fields(tokens: Sequence[str]) -> list[FieldObject]:
 def scale_u1(tokens: Sequence[str], factor: Fraction) -> list[str]:
     """Multiply every ``U1`` value in a token list by ``factor``."""
     out: list[str] = []
-    reader = _Reader(tokens, 0)
+    reader = TermReader(tokens, 0)
     while reader.peek() is not None:
         token = reader.take()
         out.append(token)

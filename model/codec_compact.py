@@ -30,6 +30,7 @@ from lagrangian.model.codec import DEFAULT_SPECIAL_TOKENS, DIGITS, SpecialTokens
 from lagrangian.model.codec_bartl import (
     GROUPS,
     DecodeError,
+    TermReader,
     check_group,
     decode_terms,
     number_tokens,
@@ -98,22 +99,8 @@ def positional_term(model: Model, term: LagrangianTerm) -> PositionalTerm:
     return PositionalTerm("potential", objects, entries)
 
 
-class _Cursor:
-    def __init__(self, tokens: Sequence[str], offset: int) -> None:
-        self.tokens, self.position, self.offset = tokens, 0, offset
-
-    def peek(self) -> str | None:
-        return self.tokens[self.position] if self.position < len(self.tokens) else None
-
-    def take(self) -> str:
-        token = self.peek()
-        if token is None:
-            raise self.error("the term ends too early")
-        self.position += 1
-        return token
-
-    def error(self, message: str) -> DecodeError:
-        return DecodeError(f"token {self.offset + self.position + 1}: {message}")
+class _Cursor(TermReader):
+    """BART-L's term reader, plus the positional references of the compact format."""
 
     def field_index(self, count: int | None) -> int:
         digits = ""

@@ -8,11 +8,12 @@ in ``ps``).  Endpoints and error codes: see lagrangian.model.model_server.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 from pathlib import Path
 from typing import Any
+
+from lagrangian.server.addresses import is_loopback
 
 
 def register(subparsers: Any) -> None:
@@ -41,15 +42,6 @@ def register(subparsers: Any) -> None:
     add("--max-new-tokens", type=int, help="default output length limit (default: context)")
     add("--cpu-threads", type=int, help="torch threads on CPU (default: torch's choice)")
     parser.set_defaults(func=run)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _token(variable: str | None) -> str | None:
@@ -107,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         server = ModelServer(routes, settings, info=loaded.describe)
     except OSError as error:
         raise CliError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
-    if not _is_loopback(args.host) and token is None:
+    if not is_loopback(args.host) and token is None:
         print(
             f"lagrangian model-server: warning: listening on {args.host} without a token; "
             "anyone who can reach this port can use the model (see --token-env)",

@@ -8,9 +8,10 @@ disk for the page, but there is no authentication, so it is not for open network
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import sys
 from typing import Any
+
+from lagrangian.server.addresses import is_loopback
 
 
 def register(subparsers: Any) -> None:
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port < 65536:
         raise CliError(f"--port must be between 0 and 65535, not {args.port}")
     configure_logging(args.log_level)
-    if not _is_loopback(args.host):
+    if not is_loopback(args.host):
         print(
             f"warning: listening on {args.host}: anyone who can reach it can use this server",
             file=sys.stderr,
@@ -71,12 +72,3 @@ def run(args: argparse.Namespace) -> int:
             f"cannot listen on {args.host}:{args.port}: {error.strerror or error}"
         ) from None
     return 0
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
