@@ -53,7 +53,13 @@ describe("activation against a real server process", function () {
     // The client registered the server's command; run it as the palette would: no arguments.
     const command = await waitFor(() => recorded.commands.get("lagrangian.checkDocument"), "the server command");
     window.activeTextEditor = { document: { uri: { toString: () => "file:///work/seesaw.lag" } } };
-    const echo = (await command()) as Record<string, unknown>;
+    // The server asks for workspace/configuration after `initialized`; on a busy machine the
+    // command can overtake that exchange, so ask again until the answer has arrived.
+    let echo = (await command()) as Record<string, unknown>;
+    for (let attempt = 0; attempt < 100 && echo.configuration === null; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      echo = (await command()) as Record<string, unknown>;
+    }
     assert.deepStrictEqual(echo.arguments, [{ uri: "file:///work/seesaw.lag" }]);
     assert.deepStrictEqual(echo.initializationOptions, {
       completionSource: "exact",
