@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Literal
 
 import numpy as np
 
@@ -28,7 +29,7 @@ from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
 from lagrangian.physics.monomials import Occurrence, Sampler
 from lagrangian.physics.resolve import ResolvedTerm, resolve
 
-Severity = str
+Severity = Literal["error", "warning", "hint"]
 
 
 @dataclass
@@ -82,7 +83,7 @@ def _diag(
 ) -> ast.Diagnostic:
     return ast.Diagnostic(
         span=span or term.span or _ORIGIN,
-        severity=severity,  # type: ignore[arg-type]
+        severity=severity,
         code=code,
         message=message,
     )
@@ -186,15 +187,6 @@ def _check_charges(model: Model, info: TermInfo) -> None:
             info.diagnostics.append(
                 _diag(info.term, "error", "hypercharge", f"{what} sum is {total}, not 0")
             )
-
-
-def _irrep_names(model: Model, uses: Sequence[Occurrence], factor: int) -> str:
-    names = []
-    for o in uses:
-        r = mono.rep_of(model, o).gauge[factor]
-        assert isinstance(r, SUIrrep)
-        names.append(r.name())
-    return " x ".join(names)
 
 
 def _su_reps(model: Model, r: ResolvedTerm, factor: int, unit: int | None) -> list[SUIrrep]:

@@ -207,9 +207,8 @@ def _components(model: Model, occs: tuple[Occurrence, ...], pattern: Pattern) ->
 
 
 def _is_lone_singlet(model: Model, occs: tuple[Occurrence, ...]) -> bool:
-    return mono.count(model, tuple(sorted(occs))) == 1 and all(
-        v == 0 for v in mono.charge_sums(model, occs).values()
-    )
+    # the count is 0 unless every charge sums to zero, so it decides singlet-ness alone
+    return mono.count(model, tuple(sorted(occs))) == 1
 
 
 def explicit_factors(
