@@ -125,6 +125,7 @@ def check_vocabulary(codec: Codec) -> list[str]:
 _CODEC_PATHS: dict[str, str] = {
     "compact": "lagrangian.model.codec_compact:CompactCodec",
     "bartl": "lagrangian.model.codec_bartl:BartLCodec",
+    "operators": "lagrangian.model.codec_operators:OperatorsCodec",
 }
 _REGISTERED: dict[str, Callable[[], Codec]] = {}
 

@@ -22,9 +22,9 @@ invariant name the same contraction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from lagrangian.model.codec import DEFAULT_SPECIAL_TOKENS, DIGITS, SpecialTokens, TokenError
 from lagrangian.model.codec_bartl import (
@@ -99,8 +99,8 @@ def positional_term(model: Model, term: LagrangianTerm) -> PositionalTerm:
     return PositionalTerm("potential", objects, entries)
 
 
-class _Cursor(TermReader):
-    """BART-L's term reader, plus the positional references of the compact format."""
+class PositionCursor(TermReader):
+    """BART-L's term reader, plus the positional references of the compact formats."""
 
     def field_index(self, count: int | None) -> int:
         digits = ""
@@ -113,30 +113,44 @@ class _Cursor(TermReader):
             raise self.error(f"field F{index + 1} does not exist (there are {count} fields)")
         return index
 
-
-def _term(tokens: Sequence[str], offset: int, fields: int | None) -> PositionalTerm:
-    cursor = _Cursor(tokens, offset)
-    kind = _HEADS[cursor.take()]
-    if kind == "gauge_kinetic":
-        group = cursor.take()
-        if group not in GROUPS:
-            raise cursor.error(f"GAUGE must name a group, not {group!r}")
-        term = PositionalTerm("gauge_kinetic", group=group)
-    elif kind == "kinetic":
-        if cursor.take() != "F":
-            raise cursor.error("KINETIC must be followed by F and a field position")
-        term = PositionalTerm("kinetic", ((cursor.field_index(fields), False),))
-    else:
+    def objects(self, count: int | None) -> tuple[tuple[int, bool], ...]:
+        """``F k [DAGGER]`` repeated, at least once."""
         objects: list[tuple[int, bool]] = []
-        while cursor.peek() == "F":
-            cursor.take()
-            index = cursor.field_index(fields)
-            dagger = cursor.peek() == "DAGGER"
+        while self.peek() == "F":
+            self.take()
+            index = self.field_index(count)
+            dagger = self.peek() == "DAGGER"
             if dagger:
-                cursor.take()
+                self.take()
             objects.append((index, dagger))
         if not objects:
-            raise cursor.error("TERM must be followed by at least one F")
+            raise self.error("TERM must be followed by at least one F")
+        return tuple(objects)
+
+    def head(self, count: int | None) -> PositionalTerm | None:
+        """A gauge or field kinetic term (``None`` after ``TERM``, which the codec reads)."""
+        kind = _HEADS[self.take()]
+        if kind == "gauge_kinetic":
+            group = self.take()
+            if group not in GROUPS:
+                raise self.error(f"GAUGE must name a group, not {group!r}")
+            return PositionalTerm("gauge_kinetic", group=group)
+        if kind == "kinetic":
+            if self.take() != "F":
+                raise self.error("KINETIC must be followed by F and a field position")
+            return PositionalTerm("kinetic", ((self.field_index(count), False),))
+        return None
+
+    def end(self) -> None:
+        if self.peek() is not None:
+            raise self.error(f"unexpected {self.peek()!r}")
+
+
+def _term(tokens: Sequence[str], offset: int, fields: int | None) -> list[PositionalTerm]:
+    cursor = PositionCursor(tokens, offset)
+    term = cursor.head(fields)
+    if term is None:
+        objects = cursor.objects(fields)
         entries: list[tuple[str, tuple[int, ...]]] = []
         while cursor.peek() is not None:
             group = cursor.take()
@@ -151,10 +165,36 @@ def _term(tokens: Sequence[str], offset: int, fields: int | None) -> PositionalT
             if not ids:
                 raise cursor.error(f"{group} joins no objects")
             entries.append((group, tuple(ids)))
-        term = PositionalTerm("potential", tuple(objects), tuple(entries))
-    if cursor.peek() is not None:
-        raise cursor.error(f"unexpected {cursor.peek()!r}")
-    return term
+        term = PositionalTerm("potential", objects, tuple(entries))
+    cursor.end()
+    return [term]
+
+
+T = TypeVar("T")
+
+
+def decode_pieces(
+    tokens: Sequence[str],
+    read: Callable[[Sequence[str], int, int | None], list[T]],
+    fields: int | None,
+) -> tuple[list[T], list[str]]:
+    """Split a target at its term heads and read each piece; a malformed piece is reported
+    (with its token position) and skipped, so one bad term never loses the others."""
+    terms: list[T] = []
+    errors: list[str] = []
+    pieces: list[tuple[int, list[str]]] = []
+    for position, token in enumerate(tokens):
+        if token in _HEADS or not pieces:
+            pieces.append((position, []))
+        pieces[-1][1].append(token)
+    for offset, piece in pieces:
+        try:
+            if piece[0] not in _HEADS:
+                raise DecodeError(f"token {offset + 1}: a term starts with TERM, KINETIC or GAUGE")
+            terms.extend(read(piece, offset, fields))
+        except DecodeError as error:
+            errors.append(str(error))
+    return terms, errors
 
 
 @dataclass(frozen=True)
@@ -198,20 +238,4 @@ class CompactCodec:
     def decode(self, tokens: Sequence[str], fields: int | None = None) -> CompactDecoded:
         """Parse a target; ``fields`` (the number of input fields) bounds positions.
         A malformed term is reported and skipped."""
-        terms: list[PositionalTerm] = []
-        errors: list[str] = []
-        pieces: list[tuple[int, list[str]]] = []
-        for position, token in enumerate(tokens):
-            if token in _HEADS or not pieces:
-                pieces.append((position, []))
-            pieces[-1][1].append(token)
-        for offset, piece in pieces:
-            try:
-                if piece[0] not in _HEADS:
-                    raise DecodeError(
-                        f"token {offset + 1}: a term starts with TERM, KINETIC or GAUGE"
-                    )
-                terms.append(_term(piece, offset, fields))
-            except DecodeError as error:
-                errors.append(str(error))
-        return CompactDecoded(terms, errors)
+        return CompactDecoded(*decode_pieces(tokens, _term, fields))

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from lagrangian.physics.lagrangian import LagrangianTerm
     from lagrangian.physics.monomials import Occurrence
 
-_SAMPLES = 12
 _MAX_ASSIGNMENTS = 64
 
 
@@ -63,8 +62,9 @@ class Verification:
 class Evaluator:
     """Values of epsilon-only contractions of a model's field occurrences."""
 
-    def __init__(self, model: Model, seed: int = 20260514) -> None:
+    def __init__(self, model: Model, samples: int = 12, seed: int = 20260514) -> None:
         self.model = model
+        self.samples = samples  # the length of a value vector: must exceed any rank compared
         self.seed = seed
         self._tensors: dict[Occurrence, np.ndarray] = {}
 
@@ -83,14 +83,13 @@ class Evaluator:
 
         if occ not in self._tensors:
             rng = np.random.default_rng([self.seed, occ.index, int(occ.conjugate)])
-            self._tensors[occ] = random_tensor(tuple(self.shapes(occ)), _SAMPLES, rng)
+            self._tensors[occ] = random_tensor(tuple(self.shapes(occ)), self.samples, rng)
         return self._tensors[occ]
 
     def pattern(self, occs: Sequence[Occurrence], term: PositionalTerm) -> Pattern:
         """Epsilon blocks per SU factor; raises :class:`Rejected` if indices are left over
         or an epsilon has the wrong number of slots."""
         from lagrangian.physics.basis import Epsilon
-        from lagrangian.physics.tensors import tableau_rows
 
         names = {self.model.group.names[f] for f in self.model.group.su_factors}
         for group, _ in term.contractions:
@@ -99,7 +98,7 @@ class Evaluator:
         pattern = []
         for position, factor in enumerate(self.model.group.su_factors):
             name, n = self.model.group.names[factor], self.model.group.ns[factor]
-            rows = [tableau_rows(self.shapes(o)[position].upper) for o in occs]
+            tableaux = [_Tableau(self.shapes(o)[position].upper, n) for o in occs]
             used: list[set[int]] = [set() for _ in occs]
             blocks = []
             for group, ids in term.contractions:
@@ -107,17 +106,16 @@ class Evaluator:
                     continue
                 if len(ids) != n:
                     raise Rejected(f"an {name} epsilon joins {len(ids)} indices, not {n}")
-                slots = []
+                slots: list[tuple[int, bool, int]] = []
                 for k in ids:
-                    taken = {rows[k][s] for o, _, s in slots if o == k}
-                    free = [s for s in range(len(rows[k])) if s not in used[k]]
-                    choice = next((s for s in free if rows[k][s] not in taken), None)
+                    mine = [s for o, _, s in slots if o == k]
+                    choice = tableaux[k].slot(ids.count(k), mine, used[k])
                     if choice is None:
                         raise Rejected(f"object {k + 1} has no free {name} index for an epsilon")
                     used[k].add(choice)
                     slots.append((k, True, choice))
                 blocks.append(Epsilon(True, tuple(slots)))
-            if any(len(u) != len(r) for u, r in zip(used, rows)):
+            if any(len(u) != len(t.rows) for u, t in zip(used, tableaux)):
                 raise Rejected(f"not every {name} index is contracted")
             pattern.append(tuple(blocks))
         return tuple(pattern)
@@ -128,6 +126,60 @@ class Evaluator:
         pattern = self.pattern(occs, term)
         shapes = [self.shapes(o) for o in occs]
         return evaluate(shapes, [self.tensor(o) for o in occs], pattern).ravel()
+
+
+class _Tableau:
+    """The upper slots of one object under one SU(N), and which slot an epsilon takes.
+
+    Tokens name objects, not slots, so the slot is inferred the way the printer
+    (``physics.tokens``) writes contractions: an object named N-1 times in one epsilon is a
+    lower index, i.e. a whole column of N-1 slots; named once, it is an upper index (a box
+    outside the full columns) or, under an upper epsilon, one slot of a lower index, whose
+    column the next epsilons continue.  The printer writes upper epsilons last, when only
+    lower-index columns are left.
+    """
+
+    def __init__(self, partition: tuple[int, ...], n: int) -> None:
+        from lagrangian.physics.tensors import tableau_rows
+
+        self.rows = tableau_rows(partition)
+        self.columns = [c for length in partition for c in range(length)]
+        heights = [
+            sum(1 for length in partition if length > c) for c in range(max(partition, default=0))
+        ]
+        self.full = [n >= 3 and heights[c] == n - 1 for c in self.columns]
+        self.n = n
+
+    def slot(self, times: int, mine: list[int], used: set[int]) -> int | None:
+        """A free slot for this epsilon (``mine``: slots it already took from the object)."""
+        taken_rows = {self.rows[s] for s in mine}
+        free = [
+            s for s in range(len(self.rows)) if s not in used and self.rows[s] not in taken_rows
+        ]
+        begun = {self.columns[s] for s in used}
+        if times == self.n - 1 and self.n >= 3:
+            current = {self.columns[s] for s in mine}
+            return min(
+                free,
+                key=lambda s: (
+                    self.columns[s] not in current,
+                    not self.full[s],
+                    self.columns[s] in begun,
+                    self.columns[s],
+                    self.rows[s],
+                ),
+                default=None,
+            )
+        return min(
+            free,
+            key=lambda s: (
+                self.full[s],
+                self.columns[s] not in begun,
+                self.columns[s],
+                self.rows[s],
+            ),
+            default=None,
+        )
 
 
 def _rank(vectors: list[np.ndarray]) -> int:
@@ -178,7 +230,11 @@ def verify(
     from lagrangian.physics import monomials as mono
     from lagrangian.physics.lagrangian import canonical_monomial, complete_lagrangian
 
-    evaluator = Evaluator(model)
+    engine = complete_lagrangian(model)
+    # Values are vectors over random samples; with fewer samples than a monomial has
+    # invariants, independent terms would look dependent.
+    most = max((t.multiplicity for t in engine), default=1)
+    evaluator = Evaluator(model, samples=max(12, 2 * most + 8))
     kinetic: set[int] = set()
     gauge: set[str] = set()
     groups: dict[tuple[Occurrence, ...], _Monomial] = {}
@@ -235,7 +291,6 @@ def verify(
 
     terms: list[tuple[LagrangianTerm, str]] = []
     by_monomial: dict[tuple[Occurrence, ...], list[LagrangianTerm]] = {}
-    engine = complete_lagrangian(model)
     for term in engine:
         if term.kind not in ("kinetic", "gauge_kinetic"):
             by_monomial.setdefault(term.occurrences, []).append(term)
@@ -346,7 +401,7 @@ def proposals_from_tokens(
 ) -> tuple[list[PositionalTerm | list[PositionalTerm]], int]:
     """Decode a generated target for :func:`verify`: (proposals, pieces that did not parse).
 
-    ``codec`` is a :class:`BartLCodec` or a ``CompactCodec``."""
+    ``codec`` is a :class:`BartLCodec`, a ``CompactCodec`` or an ``OperatorsCodec``."""
     if isinstance(codec, BartLCodec):
         from lagrangian.model.codec_bartl import decode_terms
 
@@ -356,7 +411,18 @@ def proposals_from_tokens(
         ]
         return proposals, len(decoded.errors)
     from lagrangian.model.codec_compact import CompactCodec
+    from lagrangian.model.codec_operators import OperatorsCodec, positional_reading
 
+    if isinstance(codec, OperatorsCodec):
+        from lagrangian.physics.lagrangian import complete_lagrangian
+
+        engine: dict[tuple[object, ...], list[LagrangianTerm]] = {}
+        for term in complete_lagrangian(model):
+            if term.kind not in ("kinetic", "gauge_kinetic"):
+                engine.setdefault(term.occurrences, []).append(term)
+        operators = codec.decode(tokens, len(model.fields))
+        readings = [positional_reading(model, t, engine) for t in operators.terms]
+        return list(readings), len(operators.errors)
     if not isinstance(codec, CompactCodec):
         raise TypeError(f"no physics decoding for codec {getattr(codec, 'name', codec)!r}")
     compact = codec.decode(tokens, len(model.fields))

@@ -8,7 +8,8 @@ quantum numbers, and ``CONTRACTIONS`` lists, per group, the labels one epsilon j
 In that language every SU(N) index is an *upper* fundamental index: a lower index is N-1
 antisymmetric upper ones.  So our ``delta`` (upper with lower) is one epsilon joining the
 upper slot with the N-1 slots of the lower one, ``eps_{ij…}`` maps to itself, and an
-``eps^{ij…}`` on N lower indices is N-1 epsilons each taking one slot from every field.
+``eps^{ij…}`` on N lower indices is N-1 epsilons, the k-th joining one slot of the first
+field with the N-1 slots of field k.
 Charges are printed as declared (the paper's training data used Q = T3 + Y/2; a model
 trained on it needs the same normalisation, which the model's codec handles).
 """
@@ -97,10 +98,16 @@ def _gauge_contractions(model: Model, pattern: Pattern, labels: list[int]) -> li
         factor = model.group.su_factors[position]
         n = model.group.ns[factor]
         name = model.group.names[factor]
-        for block in blocks:
+        # Upper epsilons last: a reader assigning slots then has only lower-index columns
+        # left for them (see ``model.verify``).
+        for block in sorted(blocks, key=_is_upper_epsilon):
             for ids in _epsilon_ids(block, n):
                 out += [name, *(f"ID{labels[i]}" for i in ids)]
     return out
+
+
+def _is_upper_epsilon(block: object) -> bool:
+    return not isinstance(block, Delta) and not block.lower_indices  # type: ignore[attr-defined]
 
 
 def _epsilon_ids(block: object, n: int) -> list[list[int]]:
@@ -109,7 +116,11 @@ def _epsilon_ids(block: object, n: int) -> list[list[int]]:
     slots = [s[0] for s in block.slots]  # type: ignore[attr-defined]
     if block.lower_indices:  # type: ignore[attr-defined]
         return [slots]
-    return [list(slots) for _ in range(n - 1)]
+    # eps^{a1…aN} u_a1 … with u_a = eps_{a b…} x^{b…}: the upper epsilon against the first
+    # lower one leaves a generalized delta, so epsilon k joins one slot of the first field
+    # with all N-1 slots of field k.  (N-1 epsilons that each take one slot from every
+    # field vanish for N >= 3: the mixed discriminant of antisymmetric matrices is zero.)
+    return [[slots[0]] + [slots[k]] * (n - 1) for k in range(1, n)]
 
 
 def _object_tokens(model: Model, occ: Occurrence) -> list[str]:

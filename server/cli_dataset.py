@@ -30,6 +30,8 @@ def register(subparsers: Any) -> None:
     add("--max-fields", type=int, default=6, help="most fields per set (default 6)")
     add("--min-fields", type=int, default=1, help="fewest fields per set (default 1)")
     add("--sampling", choices=["uniform", "enriched"], default="enriched")
+    add("--profile", choices=["wide", "standard"], default="wide",
+        help="distribution of quantum numbers (default wide; see docs/model.md)")  # fmt: skip
     add("--seed", type=int, default=0, help="seed (the data depends on it only)")
     add("--out", type=Path, required=True, metavar="DIR", help="dataset folder")
     add("--workers", type=int, default=1, help="worker processes (default 1)")
@@ -51,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         max_fields=args.max_fields,
         min_fields=args.min_fields,
         sampling=args.sampling,
+        profile=args.profile,
         seed=args.seed,
         shard_size=args.shard_size,
     )
@@ -60,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(error)) from None
     if args.compare_sampling > 0:
         summary["sampling_comparison"] = compare_sampling(
-            args.compare_sampling, args.max_fields, args.seed
+            args.compare_sampling, args.max_fields, args.seed, args.profile
         )
         (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     json.dump(summary, sys.stdout, indent=2)

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from lagrangian.training.sampling import FieldSpec, SamplingConfig, Strategy
+from lagrangian.training.sampling import PROFILES, FieldSpec, Strategy, profile_config
 
 SPLITS = ("train", "validation", "test")
 FEATURES = ("trilinear", "yukawa", "fermion_mass", "linear")
@@ -37,6 +37,7 @@ class BuildSettings:
     max_fields: int = 6
     min_fields: int = 1
     sampling: Strategy = "enriched"
+    profile: str = "wide"
     seed: int = 0
     shard_size: int = 250
     validation_share: float = 0.05
@@ -47,6 +48,8 @@ class BuildSettings:
             raise ValueError("--n must be at least 1")
         if not 1 <= self.min_fields <= self.max_fields:
             raise ValueError("need 1 <= min fields <= max fields")
+        if self.profile not in PROFILES:
+            raise ValueError(f"unknown profile {self.profile!r}; choose {', '.join(PROFILES)}")
         if self.shard_size < 1:
             raise ValueError("the shard size must be at least 1")
         if not 0 <= self.validation_share + self.test_share < 1:
@@ -76,6 +79,7 @@ def example_record(fields: list[FieldSpec]) -> dict[str, Any]:
     from lagrangian.model.codec import join_tokens
     from lagrangian.model.codec_bartl import BartLCodec
     from lagrangian.model.codec_compact import CompactCodec
+    from lagrangian.model.codec_operators import OperatorsCodec
     from lagrangian.physics.lagrangian import complete_lagrangian
     from lagrangian.training.sampling import declarations, to_model
 
@@ -88,7 +92,7 @@ def example_record(fields: list[FieldSpec]) -> dict[str, Any]:
         "kinds": dict(Counter(t.kind for t in terms)),
         "singlet": any(f.is_gauge_singlet for f in model.fields),
     }
-    for codec in (BartLCodec(), CompactCodec()):
+    for codec in (BartLCodec(), CompactCodec(), OperatorsCodec()):
         record[f"src_{codec.name}"] = join_tokens(codec.encode_fields(model))
         record[f"tgt_{codec.name}"] = join_tokens(codec.encode_terms(model, terms))
     return record
@@ -107,7 +111,7 @@ def build_shard(task: tuple[BuildSettings, Path, int]) -> int:
     if path.exists():
         return index
     rng = random.Random(f"{settings.seed}:{index}")
-    config = SamplingConfig(min_fields=settings.min_fields, max_fields=settings.max_fields)
+    config = profile_config(settings.profile, settings.min_fields, settings.max_fields)
     count = min(settings.shard_size, settings.n - index * settings.shard_size)
     lines = [
         json.dumps(example_record(sample_fields(rng, config, settings.sampling)))
@@ -202,7 +206,8 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
     shares["singlet"] = round(sum(r["singlet"] for r in records) / total, 4)
     lengths = {
         key: _lengths([len(r[key].split()) for r in records])
-        for key in ("src_bartl", "tgt_bartl", "src_compact", "tgt_compact")
+        for key in ("src_bartl", "tgt_bartl", "src_compact", "tgt_compact", "tgt_operators")
+        if key in records[0]
     }
     return {
         "examples": total,
@@ -213,15 +218,24 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
         "compact_over_bartl_target": round(
             lengths["tgt_bartl"]["mean"] / lengths["tgt_compact"]["mean"], 2
         ),
+        **(
+            {
+                "operators_over_compact_target": round(
+                    lengths["tgt_operators"]["mean"] / lengths["tgt_compact"]["mean"], 3
+                )
+            }
+            if "tgt_operators" in lengths
+            else {}
+        ),
     }
 
 
-def compare_sampling(n: int, max_fields: int, seed: int) -> dict[str, Any]:
+def compare_sampling(n: int, max_fields: int, seed: int, profile: str = "wide") -> dict[str, Any]:
     """Feature shares of ``n`` uniform and ``n`` enriched field sets (same seed)."""
     from lagrangian.training.sampling import sample_fields
 
     result = {}
-    config = SamplingConfig(max_fields=max_fields)
+    config = profile_config(profile, 1, max_fields)
     for strategy in ("uniform", "enriched"):
         rng = random.Random(f"{seed}:compare")
         records = [example_record(sample_fields(rng, config, strategy)) for _ in range(n)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Literal
 
@@ -47,6 +47,27 @@ class SamplingConfig:
     def __post_init__(self) -> None:
         if not 1 <= self.min_fields <= self.max_fields:
             raise ValueError("need 1 <= min_fields <= max_fields")
+
+
+# Named distributions.  ``wide`` exercises the whole input language (sextets, hypercharge
+# denominators up to 13, multi-digit numerators); ``standard`` keeps to the quantum numbers
+# of most BSM model building (SU(3) 1, 3, 3bar, 8; SU(2) 1, 2, 3; hypercharges in sixths up
+# to 6), which is what the shipped default checkpoint is trained and tested on.
+PROFILES: dict[str, SamplingConfig] = {
+    "wide": SamplingConfig(),
+    "standard": SamplingConfig(
+        su3={"1": 6, "3": 2, "-3": 2, "8": 1},
+        denominators={1: 3, 2: 3, 3: 2, 6: 2},
+        large_charge_share=0.0,
+    ),
+}
+
+
+def profile_config(profile: str, min_fields: int, max_fields: int) -> SamplingConfig:
+    """The named distribution with the given field-count range."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown sampling profile {profile!r}; choose {', '.join(PROFILES)}")
+    return replace(PROFILES[profile], min_fields=min_fields, max_fields=max_fields)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from lagrangian.grammar import parse_declarations
 from lagrangian.model.codec_bartl import BartLCodec, decode_terms
 from lagrangian.model.codec_compact import CompactCodec, PositionalTerm
+from lagrangian.model.codec_operators import OperatorsCodec
 from lagrangian.model.verify import proposals_from_tokens, verify
 from lagrangian.physics.fields import build_model
 from lagrangian.physics.lagrangian import complete_lagrangian
@@ -35,6 +36,26 @@ def test_engine_output_verifies_completely_in_both_formats() -> None:
         assert result.counts() == {"generated": len(terms), "verified": len(terms), "dropped": 0}
         assert [t for t, _ in result.terms] == terms
         assert set(_sources(result)) == {"model"}
+
+
+def test_lower_index_epsilons_and_many_invariants_verify_in_every_format() -> None:
+    """eps^{abc} on three antitriplets (or antisextets) and a quartic of two octet doublets
+    with 16 invariants: the epsilon-only rewriting keeps every invariant nonzero and
+    independent."""
+    texts = (
+        "scalar A (3bar, 1, 1/3); scalar D (3bar, 1, 1/3); scalar C (3bar, 1, -2/3)",
+        "scalar A (6bar, 1, 1/3); scalar C (6bar, 1, -2/3)",
+        "scalar S (8, 2, 1/2); scalar T (8, 2, 3/2)",
+    )
+    for text in texts:
+        model = _model(text)
+        terms = complete_lagrangian(model)
+        for codec in (BartLCodec(), CompactCodec(), OperatorsCodec()):
+            tokens = codec.encode_terms(model, terms)
+            result = verify(model, *proposals_from_tokens(model, codec, tokens))
+            assert result.dropped == 0, (text, codec.name, result.reasons)
+            assert set(_sources(result)) == {"model"}
+    assert max(t.multiplicity for t in terms) == 16
 
 
 def test_corrupted_output_is_dropped_and_the_engine_fills_it_in() -> None:
