@@ -26,7 +26,7 @@ from lagrangian.training.train import METRICS_FILE, TrainConfig, train
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--preset", default="tiny", choices=["tiny", "base", "large"])
+    parser.add_argument("--preset", default="tiny", choices=["small", "tiny", "base", "large"])
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--log-every", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=32)

@@ -48,7 +48,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     add = parser.add_argument
-    add("--preset", choices=["tiny", "base", "large"], help="model size (default tiny)")
+    add("--preset", choices=["small", "tiny", "base", "large"], help="model size (default tiny)")
     add("--data", type=Path, metavar="DIR", help="dataset folder")
     add("--out", type=Path, metavar="RUN", required=True, help="run folder")
     add("--format", help="token format, e.g. compact or bartl (default compact)")

@@ -4,6 +4,8 @@ disjoint in field content, a summary with feature shares and lengths."""
 from __future__ import annotations
 
 import json
+import re
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,7 @@ def test_splits_are_disjoint_and_records_complete(tmp_path: Path) -> None:
     assert summary["examples"] + summary["duplicates_dropped"] == SETTINGS.n
     record = read_split(tmp_path, "train")[0]
     assert {"fields", "src_bartl", "tgt_bartl", "src_compact", "tgt_compact"} <= set(record)
+    assert record["src_operators"] == record["src_compact"] and record["tgt_operators"]
     assert set(summary["shares_with"]) == {
         "trilinear", "yukawa", "fermion_mass", "linear", "singlet"
     }  # fmt: skip
@@ -53,6 +56,19 @@ def test_splits_are_disjoint_and_records_complete(tmp_path: Path) -> None:
         summary["token_lengths"]["tgt_bartl"]["mean"]
         > summary["token_lengths"]["tgt_compact"]["mean"]
     )
+    assert 0 < summary["operators_over_compact_target"] < 1
+
+
+def test_the_standard_profile_keeps_to_its_quantum_numbers(tmp_path: Path) -> None:
+    settings = BuildSettings(n=60, max_fields=4, profile="standard", seed=5, shard_size=20)
+    build_dataset(tmp_path, settings, workers=1, progress=False)
+    records = [r for split in SPLITS for r in read_split(tmp_path, split)]
+    declared = " ".join(r["fields"] for r in records)
+    assert "6bar" not in declared and "(6," not in declared and "(-6," not in declared
+    for charge in re.findall(r", (-?\d+(?:/\d+)?)\)", declared):
+        assert 6 % Fraction(charge).denominator == 0, charge
+    with pytest.raises(ValueError, match="unknown profile"):
+        BuildSettings(n=1, profile="exotic").check()
 
 
 def test_field_set_keys_ignore_order_and_names() -> None:

@@ -25,7 +25,8 @@ TOKENIZER = tokenizer_for_codec(ToyCodec())
 
 
 @pytest.mark.parametrize(
-    ("name", "low", "high"), [("tiny", 2e6, 15e6), ("base", 95e6, 115e6), ("large", 350e6, 365e6)]
+    ("name", "low", "high"),
+    [("small", 1.5e6, 3e6), ("tiny", 6e6, 10e6), ("base", 95e6, 115e6), ("large", 350e6, 365e6)],
 )
 def test_preset_sizes(name: str, low: float, high: float) -> None:
     import torch
@@ -42,7 +43,9 @@ def test_large_preset_is_the_papers_configuration() -> None:
 
 
 def test_unknown_preset() -> None:
-    with pytest.raises(ValueError, match="unknown preset 'huge'; choose one of tiny, base, large"):
+    with pytest.raises(
+        ValueError, match="unknown preset 'huge'; choose one of small, tiny, base, large"
+    ):
         get_preset("huge")
 
 
