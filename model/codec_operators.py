@@ -39,9 +39,6 @@ if TYPE_CHECKING:
     from lagrangian.physics.lagrangian import LagrangianTerm
 
 
-_FIXED = ("kinetic", "gauge_kinetic")  # engine kinds the compact format writes as they are
-
-
 @dataclass(frozen=True)
 class OperatorTerm:
     """One invariant: the ``ordinal``-th independent invariant of a monomial of ``objects``
@@ -100,21 +97,25 @@ class OperatorsCodec:
     def encode_terms(self, model: Model, terms: Sequence[LagrangianTerm]) -> list[str]:
         """One entry per gauge or kinetic term and per monomial, in the engine's order."""
         check_group(model)
-        counts = Counter(_objects(t) for t in terms if t.kind not in _FIXED)
+        return self.tokens(operator_terms(model, terms))
+
+    def tokens(self, terms: Sequence[OperatorTerm]) -> list[str]:
+        """The target of ``terms``: the invariants of one monomial become one ``TERM``
+        (with ``TIMES n``), written where the first of them stands."""
+        counts = Counter(t.objects for t in terms if t.kind == "potential")
         out: list[str] = []
         for term in terms:
-            if term.kind in _FIXED:
-                out += self._fields.encode_term(model, term)
+            if term.kind != "potential":
+                out += PositionalTerm(term.kind, term.objects, (), term.group).tokens()
                 continue
-            objects = _objects(term)
-            if objects not in counts:
+            if term.objects not in counts:
                 continue  # an earlier invariant of the same monomial wrote it
             out.append("TERM")
-            for index, dagger in objects:
+            for index, dagger in term.objects:
                 out += ["F", *number_tokens(str(index + 1)), *(["DAGGER"] if dagger else [])]
-            if counts[objects] > 1:
-                out += ["TIMES", *number_tokens(str(counts[objects]))]
-            del counts[objects]
+            if counts[term.objects] > 1:
+                out += ["TIMES", *number_tokens(str(counts[term.objects]))]
+            del counts[term.objects]
         return out
 
     def decode(self, tokens: Sequence[str], fields: int | None = None) -> OperatorsDecoded:
@@ -123,8 +124,21 @@ class OperatorsCodec:
         return OperatorsDecoded(*decode_pieces(tokens, _read, fields))
 
 
-def _objects(term: LagrangianTerm) -> tuple[tuple[int, bool], ...]:
-    return tuple((o.index, o.conjugate) for o in sorted(term.occurrences))
+def operator_terms(model: Model, terms: Sequence[LagrangianTerm]) -> list[OperatorTerm]:
+    """Engine terms as operators terms (objects sorted, invariants of a monomial numbered)."""
+    seen: Counter[tuple[tuple[int, bool], ...]] = Counter()
+    out = []
+    for term in terms:
+        if term.kind == "gauge_kinetic":
+            assert term.strength is not None
+            out.append(OperatorTerm("gauge_kinetic", group=model.group.names[term.strength]))
+        elif term.kind == "kinetic":
+            out.append(OperatorTerm("kinetic", ((term.occurrences[0].index, False),)))
+        else:
+            objects = tuple((o.index, o.conjugate) for o in sorted(term.occurrences))
+            out.append(OperatorTerm("potential", objects, seen[objects]))
+            seen[objects] += 1
+    return out
 
 
 def positional_reading(

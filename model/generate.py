@@ -22,7 +22,10 @@ class GenerationSettings:
     """How to decode.  Beam search by default; ``do_sample`` switches to sampling.
 
     ``max_new_tokens`` ``None`` means as long as the model's context allows;
-    ``batch_size`` is the number of sources per forward call (memory bound).
+    ``batch_size`` is the number of sources per forward call (memory bound); ``window``
+    (operators format only) answers field sets of more fields from every subset of this many
+    (``model.windows``); ``None`` takes the checkpoint's choice (its metadata's
+    ``extra.window``), 0 turns windows off.
     """
 
     num_beams: int = 4
@@ -34,6 +37,7 @@ class GenerationSettings:
     max_new_tokens: int | None = None
     seed: int | None = None
     batch_size: int = 32
+    window: int | None = None
 
     def check(self) -> None:
         """Raise ``ValueError`` naming the first inconsistent setting."""
@@ -56,6 +60,8 @@ class GenerationSettings:
             raise ValueError("max_new_tokens must be at least 1")
         if self.batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        if self.window is not None and 0 < self.window < 4:
+            raise ValueError("window must be 0 (off) or at least 4 fields (quartics of four)")
 
 
 @dataclass(frozen=True)

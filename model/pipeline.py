@@ -71,6 +71,7 @@ def generate(
     """Model output for each field set, verified and completed by the engine."""
     from lagrangian.model.generate import GenerationSettings
     from lagrangian.model.generate import generate as generate_tokens
+    from lagrangian.model.windows import sub_model, windows
 
     # Greedy by default: interactive callers (the editor) want the fast answer, and the
     # engine verifies and completes whatever the model gets wrong.
@@ -78,24 +79,57 @@ def generate(
     codec = codec_by_name(loaded.metadata.codec)
     if not hasattr(codec, "encode_fields"):
         raise ValueError(f"codec {loaded.metadata.codec!r} has no physics encoding")
+    window = _window(settings, loaded)
+    plans = [
+        windows(len(m.fields), window) if window else [tuple(range(len(m.fields)))] for m in models
+    ]
     started = time.perf_counter()
-    sources = [codec.encode_fields(m) for m in models]  # type: ignore[attr-defined]
+    sources = [
+        codec.encode_fields(sub_model(m, w))  # type: ignore[attr-defined]
+        for m, plan in zip(models, plans)
+        for w in plan
+    ]
     hypotheses = generate_tokens(loaded, sources, settings)
     seconds = (time.perf_counter() - started) / max(1, len(models))
     results = []
-    for model, found in zip(models, hypotheses):
-        best = found[0]
-        proposals, unparsed = proposals_from_tokens(model, codec, best.tokens)
-        verification = verify(model, proposals, unparsed)
+    position = 0
+    for model, plan in zip(models, plans):
+        found = [h[0] for h in hypotheses[position : position + len(plan)]]
+        position += len(plan)
+        tokens, unparsed = _answer(codec, plan, found)
+        proposals, more = proposals_from_tokens(model, codec, tokens)
+        verification = verify(model, proposals, unparsed + more)
         info = {
             **loaded.describe(),
             **verification.counts(),
-            "finished": best.finished,
-            "score": round(best.score, 4),
+            "finished": all(h.finished for h in found),
+            "score": round(sum(h.score for h in found), 4),
             "seconds": round(seconds, 4),
+            **({"windows": len(plan)} if len(plan) > 1 else {}),
         }
-        results.append(ModelResult(model, verification, info, best.tokens))
+        results.append(ModelResult(model, verification, info, tokens))
     return results
+
+
+def _window(settings: GenerationSettings, loaded: LoadedModel) -> int:
+    """The window size in effect (0: none); only the operators format can merge windows."""
+    window = settings.window
+    if window is None:
+        window = int(loaded.metadata.extra.get("window", 0))
+    if window and loaded.metadata.codec != "operators":
+        raise ValueError(f"field windows need the operators format, not {loaded.metadata.codec!r}")
+    return window
+
+
+def _answer(codec: Any, plan: list[tuple[int, ...]], found: list[Any]) -> tuple[list[str], int]:
+    """The target over the whole field set, and how many pieces did not parse."""
+    if len(plan) == 1:
+        return found[0].tokens, 0
+    from lagrangian.model.windows import merge
+
+    decoded = [codec.decode(h.tokens, len(w)) for w, h in zip(plan, found)]
+    merged = merge([(w, d.terms) for w, d in zip(plan, decoded)])
+    return codec.tokens(merged), sum(len(d.errors) for d in decoded)
 
 
 def complete(

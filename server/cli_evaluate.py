@@ -34,6 +34,9 @@ def register(subparsers: Any) -> None:
     add("--out", type=Path, metavar="DIR", help="write the report and the plot here")
     add("--device", default="auto", help="auto, cpu, cuda or mps (default auto)")
     add("--num-beams", type=int, default=1, help="beam width (default 1: greedy)")
+    add("--window", type=int, metavar="K",
+        help="answer from every K fields and vote (operators format; 0: off; "
+        "default: the checkpoint's choice)")  # fmt: skip
     add("--batch-size", type=int, default=16, help="field sets per model call (default 16)")
     add("--cpu-threads", type=int, help="torch threads on CPU (default: torch's choice)")
     parser.set_defaults(func=run)
@@ -55,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
     )
 
     path = DEFAULT_CHECKPOINT_DIR if args.model == "default" else Path(args.model)
-    settings = GenerationSettings(num_beams=args.num_beams, batch_size=args.batch_size)
+    settings = GenerationSettings(
+        num_beams=args.num_beams, batch_size=args.batch_size, window=args.window
+    )
     try:
         settings.check()
         set_cpu_threads(args.cpu_threads)
