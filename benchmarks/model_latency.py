@@ -1,11 +1,13 @@
 """Generation latency of a checkpoint (default: the shipped one) for 1, 3 and 6 fields.
 
     python benchmarks/model_latency.py [--model PATH] [--device cpu] [--repeats 3]
-        [--threads 1] [--json out.json] [--compare previous.json]
+        [--threads 1] [--profile standard] [--window K] [--json out.json]
+        [--compare previous.json]
 
 Each measurement is the full pipeline for one field set: encoding, greedy generation,
 decoding and verification by the engine (with engine fill-in).  Field sets are sampled with
-a fixed seed (enriched sampling) so two runs time the same inputs.  Prints the median
+a fixed seed (enriched sampling, the ``standard`` profile by default) so two runs time the
+same inputs.  Prints the median
 seconds per field set and the number of generated tokens; ``--compare`` adds the ratio to
 a previous ``--json`` output.
 """
@@ -29,6 +31,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument("--sizes", default="1,3,6", help="numbers of fields")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--profile", default="standard", help="sampling profile of the fields")
+    parser.add_argument("--window", type=int, help="field window (default: the checkpoint's)")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--compare", type=Path, help="a previous --json output")
     args = parser.parse_args()
@@ -37,17 +41,18 @@ def main() -> int:
     from lagrangian.model.device import set_cpu_threads
     from lagrangian.model.generate import GenerationSettings
     from lagrangian.model.pipeline import generate
-    from lagrangian.training.sampling import SamplingConfig, sample_fields, to_model
+    from lagrangian.training.sampling import profile_config, sample_fields, to_model
 
     set_cpu_threads(args.threads)
     loaded = load_checkpoint(args.model or DEFAULT_CHECKPOINT_DIR, device=args.device)
-    settings = GenerationSettings(num_beams=1)
+    settings = GenerationSettings(num_beams=1, window=args.window)
     previous = json.loads(args.compare.read_text()) if args.compare else {}
-    generate([to_model(sample_fields(random.Random(1), SamplingConfig(1, 1)))], loaded, settings)
+    warm = profile_config(args.profile, 1, 1)
+    generate([to_model(sample_fields(random.Random(1), warm))], loaded, settings)
     results: dict[str, dict[str, float]] = {}
     for size in (int(s) for s in args.sizes.split(",")):
         rng = random.Random(f"{args.seed}:{size}")
-        config = SamplingConfig(min_fields=size, max_fields=size)
+        config = profile_config(args.profile, size, size)
         times, lengths = [], []
         for _ in range(args.repeats):
             model = to_model(sample_fields(rng, config, "enriched"))

@@ -30,6 +30,8 @@ def register(subparsers: Any) -> None:
     )
     add("--split", default="test", choices=["train", "validation", "test"])
     add("--limit", type=int, help="evaluate only the first N examples")
+    add("--min-fields", type=int, default=1, help="only field sets of at least this many")
+    add("--max-fields", type=int, help="only field sets of at most this many")
     add("--format", choices=["json", "text"], default="text")
     add("--out", type=Path, metavar="DIR", help="write the report and the plot here")
     add("--device", default="auto", help="auto, cpu, cuda or mps (default auto)")
@@ -67,7 +69,12 @@ def run(args: argparse.Namespace) -> int:
         loaded = load_checkpoint(path, device=args.device, codec=args.codec)
         codec = codec_by_name(loaded.metadata.codec)
         if args.data is not None:
-            records = read_split(args.data, args.split)[: args.limit]
+            most = args.max_fields or 10**9
+            records = [
+                r
+                for r in read_split(args.data, args.split)
+                if args.min_fields <= r["n_fields"] <= most
+            ][: args.limit]
             examples = examples_from_records(loaded.metadata.codec, records)
         else:
             examples = examples_from_fields(codec, args.fields)

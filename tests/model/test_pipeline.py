@@ -110,6 +110,10 @@ def test_evaluate_scores_the_overfit_model_perfectly(overfit_run: Path, capsys, 
     assert report["overall"]["exact_match"] == report["overall"]["semantic_accuracy"] == 1.0
     assert sorted(report["by_fields"]) == ["1", "2"]
     assert (tmp_path / "accuracy_vs_fields.png").read_bytes()[:4] == b"\x89PNG"
+    assert main([*argv, "--min-fields", "2", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["examples"] == 1
+    assert main([*argv, "--window", "4"]) == 2  # a compact-format checkpoint has no windows
+    assert "field windows need the operators format" in capsys.readouterr().err
 
 
 def _post(url: str, body: object) -> tuple[int, dict]:
