@@ -70,3 +70,23 @@ def test_a_slip_in_one_window_is_outvoted() -> None:
     assert all(t.objects != ((2, False), (3, False)) for t in merged)
     assert [t.objects[0][0] for t in merged if t.kind == "kinetic"] == [0, 1, 2, 3, 4]
     assert [t.group for t in merged if t.kind == "gauge_kinetic"] == ["U1"]
+
+
+def test_the_shipped_checkpoint_answers_through_windows() -> None:
+    """The real default model on five fields, windows of four: five model calls merged into
+    one answer that verification completes into exactly the engine's Lagrangian."""
+    from lagrangian.model.checkpoint import DEFAULT_CHECKPOINT_DIR, load_checkpoint
+    from lagrangian.model.generate import GenerationSettings
+    from lagrangian.model.pipeline import generate
+
+    loaded = load_checkpoint(DEFAULT_CHECKPOINT_DIR, device="cpu")
+    assert loaded.metadata.codec == "operators"
+    fields = sample_fields(random.Random(11), PROFILES["standard"], "enriched")
+    fields = (fields * 5)[:5]
+    model = to_model([replace(f, name=f"{f.name[0]}{k + 1}") for k, f in enumerate(fields)])
+    settings = GenerationSettings(num_beams=1, window=4)
+    (result,) = generate([model], loaded, settings)
+    assert result.info["windows"] == 5
+    assert [t for t, _ in result.verification.terms] == complete_lagrangian(model)
+    assert result.info["generated"] == result.info["verified"] + result.info["dropped"]
+    assert "model" in {source for _, source in result.verification.terms}
