@@ -20,7 +20,7 @@ engine does not have, or an ordinal beyond its invariants, is dropped with the r
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,7 @@ from lagrangian.model.codec_compact import (
 if TYPE_CHECKING:
     from lagrangian.physics.fields import Model
     from lagrangian.physics.lagrangian import LagrangianTerm
+    from lagrangian.physics.monomials import Occurrence
 
 
 @dataclass(frozen=True)
@@ -126,14 +127,14 @@ class OperatorsCodec:
 
 def operator_terms(model: Model, terms: Sequence[LagrangianTerm]) -> list[OperatorTerm]:
     """Engine terms as operators terms (objects sorted, invariants of a monomial numbered)."""
+    from lagrangian.model.codec_compact import positional_term
+
     seen: Counter[tuple[tuple[int, bool], ...]] = Counter()
     out = []
     for term in terms:
-        if term.kind == "gauge_kinetic":
-            assert term.strength is not None
-            out.append(OperatorTerm("gauge_kinetic", group=model.group.names[term.strength]))
-        elif term.kind == "kinetic":
-            out.append(OperatorTerm("kinetic", ((term.occurrences[0].index, False),)))
+        if term.kind in ("kinetic", "gauge_kinetic"):
+            fixed = positional_term(model, term)
+            out.append(OperatorTerm(fixed.kind, fixed.objects, 0, fixed.group))
         else:
             objects = tuple((o.index, o.conjugate) for o in sorted(term.occurrences))
             out.append(OperatorTerm("potential", objects, seen[objects]))
@@ -142,7 +143,7 @@ def operator_terms(model: Model, terms: Sequence[LagrangianTerm]) -> list[Operat
 
 
 def positional_reading(
-    model: Model, term: OperatorTerm, engine: dict[tuple[object, ...], list[LagrangianTerm]]
+    model: Model, term: OperatorTerm, engine: Mapping[tuple[Occurrence, ...], list[LagrangianTerm]]
 ) -> PositionalTerm:
     """The term verification checks for ``term``: the engine's basis element of that
     ordinal (the last one beyond the count, which verification then rejects as one too

@@ -290,12 +290,8 @@ def verify(
             reasons.append(failure)
 
     terms: list[tuple[LagrangianTerm, str]] = []
-    by_monomial: dict[tuple[Occurrence, ...], list[LagrangianTerm]] = {}
-    for term in engine:
-        if term.kind not in ("kinetic", "gauge_kinetic"):
-            by_monomial.setdefault(term.occurrences, []).append(term)
     covered: dict[int, str] = {}
-    for occs, members in by_monomial.items():
+    for occs, members in engine_monomials(engine).items():
         entry = groups.get(occs)
         if entry is None:
             continue
@@ -312,6 +308,17 @@ def verify(
         terms.append((term, source))
     dropped = len(reasons) + unparsed
     return Verification(terms, verified + dropped, verified, dropped, reasons)
+
+
+def engine_monomials(
+    terms: Sequence[LagrangianTerm],
+) -> dict[tuple[Occurrence, ...], list[LagrangianTerm]]:
+    """The engine's invariants grouped by monomial, in engine order (kinetic terms aside)."""
+    grouped: dict[tuple[Occurrence, ...], list[LagrangianTerm]] = {}
+    for term in terms:
+        if term.kind not in ("kinetic", "gauge_kinetic"):
+            grouped.setdefault(term.occurrences, []).append(term)
+    return grouped
 
 
 def _cover(
@@ -416,10 +423,7 @@ def proposals_from_tokens(
     if isinstance(codec, OperatorsCodec):
         from lagrangian.physics.lagrangian import complete_lagrangian
 
-        engine: dict[tuple[object, ...], list[LagrangianTerm]] = {}
-        for term in complete_lagrangian(model):
-            if term.kind not in ("kinetic", "gauge_kinetic"):
-                engine.setdefault(term.occurrences, []).append(term)
+        engine = engine_monomials(complete_lagrangian(model))
         operators = codec.decode(tokens, len(model.fields))
         readings = [positional_reading(model, t, engine) for t in operators.terms]
         return list(readings), len(operators.errors)

@@ -20,6 +20,11 @@ from lagrangian.training.sampling import PROFILES, sample_fields, to_model
 CODEC = OperatorsCodec()
 
 
+def _renamed(fields):
+    """Fields named S1, F2, … by position, so repeated samples never clash."""
+    return [replace(f, name=f"{f.name[0]}{k + 1}") for k, f in enumerate(fields)]
+
+
 def _canonical(terms) -> Counter:
     return Counter(t.canonical() for t in terms)
 
@@ -41,7 +46,7 @@ def test_the_engine_answers_of_all_windows_merge_into_the_full_lagrangian(
     fields = sample_fields(random.Random(seed), config, "enriched")
     while len(fields) < n:  # top up to n fields
         fields += sample_fields(random.Random(seed + len(fields)), config, "enriched")
-    model = to_model([replace(f, name=f"{f.name[0]}{k + 1}") for k, f in enumerate(fields[:n])])
+    model = to_model(_renamed(fields[:n]))
     answers = []
     for window in windows(n, 4):
         part = sub_model(model, window)
@@ -83,7 +88,7 @@ def test_the_shipped_checkpoint_answers_through_windows() -> None:
     assert loaded.metadata.codec == "operators"
     fields = sample_fields(random.Random(11), PROFILES["standard"], "enriched")
     fields = (fields * 5)[:5]
-    model = to_model([replace(f, name=f"{f.name[0]}{k + 1}") for k, f in enumerate(fields)])
+    model = to_model(_renamed(fields))
     settings = GenerationSettings(num_beams=1, window=4)
     (result,) = generate([model], loaded, settings)
     assert result.info["windows"] == 5
