@@ -3,6 +3,12 @@
 Over stdio the protocol owns stdout: before the server starts, ``sys.stdout`` is pointed
 at stderr, so a stray ``print`` anywhere (ours or a library's) lands in the log instead of
 corrupting the JSON-RPC stream.  Logs go to stderr, and to ``window/logMessage``.
+
+Over stdio the client is the editor that started the server, and trusted.  Over TCP or
+WebSocket it is whoever reaches the port, so those transports run untrusted
+(``lagrangian.server.trust``): the operator's flags here fix the settings that load a
+model or call out, and ``--allow-origin`` names web pages besides the server's own that
+may connect (docs/security.md).
 """
 
 from __future__ import annotations
@@ -10,7 +16,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+
+from lagrangian.server.lsp_settings import COMPLETION_SOURCES, read_settings
+from lagrangian.server.playground import Endpoint
+from lagrangian.server.trust import Policy
 
 
 def register(subparsers: Any) -> None:
@@ -32,7 +44,60 @@ def register(subparsers: Any) -> None:
         default="info",
         help="how much to log on stderr (default: info)",
     )
+    add_operator_flags(parser)
     parser.set_defaults(func=run)
+
+
+def add_operator_flags(parser: Any) -> None:
+    """Flags fixing, for untrusted network clients, what a client may not choose."""
+    group = parser.add_argument_group(
+        "network clients (--tcp, --ws, the playground)",
+        "Clients over the network are untrusted: these settings are the operator's, "
+        "whatever the client sends.",
+    )
+    group.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="also accept WebSocket connections from pages of ORIGIN, e.g. "
+        "https://demo.example.org (repeatable; the server's own origin is always accepted)",
+    )
+    group.add_argument(
+        "--completion-source",
+        choices=COMPLETION_SOURCES,
+        default="exact",
+        help="where completions come from (default: exact)",
+    )
+    group.add_argument(
+        "--model-server-url", default="", help="a model server for completions (default: none)"
+    )
+    group.add_argument(
+        "--fit-llm", default="builtin", help="the LLM behind fit blocks (default: builtin)"
+    )
+
+
+def endpoint_from(args: argparse.Namespace, static_dir: Path | None) -> Endpoint:
+    """The operator's flags as an ``Endpoint``; a bad value is a usage error."""
+    from lagrangian.server.cli import CliError
+
+    raw = {
+        "completionSource": args.completion_source,
+        "modelServerUrl": args.model_server_url,
+        "fit": {"llm": args.fit_llm},
+    }
+    operator, problems = read_settings(raw)
+    if problems:
+        raise CliError(problems[0].replace("lagrangian.", "--", 1))
+    origins = []
+    for origin in args.allow_origin:
+        parsed = urlparse(origin)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.path.strip("/"):
+            raise CliError(
+                f"--allow-origin wants an origin such as https://example.org, not {origin!r}"
+            )
+        origins.append(origin)
+    return Endpoint(static_dir=static_dir, operator=operator, allow_origins=tuple(origins))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,15 +106,16 @@ def run(args: argparse.Namespace) -> int:
     configure_logging(args.log_level)
     if args.tcp or args.ws:
         host, port = parse_address(args.tcp or args.ws, "--tcp" if args.tcp else "--ws")
+        endpoint = endpoint_from(args, None)
         try:
             if args.tcp:
-                from lagrangian.server.lsp_features import create_server
+                from lagrangian.server.tcp import run_tcp
 
-                create_server().start_tcp(host, port)
+                run_tcp(host, port, Policy.untrusted(endpoint.operator), _announce)
             else:
                 from lagrangian.server.playground import run as run_ws
 
-                run_ws(host, port, None, _announce)
+                run_ws(host, port, endpoint, _announce)
         except OSError as error:
             raise CliError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
         return 0
@@ -84,6 +150,4 @@ def configure_logging(level: str) -> None:
 
 
 def _announce(host: str, port: int) -> None:
-    logging.getLogger("lagrangian.lsp").info(
-        "listening for LSP over WebSocket on %s:%s", host, port
-    )
+    logging.getLogger("lagrangian.lsp").info("listening for LSP on %s:%s", host, port)

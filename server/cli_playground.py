@@ -1,8 +1,10 @@
 """``lagrangian playground``: the "try it yourself" page and its language server.
 
 Serves ``server/playground_static/`` and LSP over WebSocket at ``/lsp`` on one port,
-loopback only unless ``--host`` says otherwise (the server reads and writes nothing on
-disk for the page, but there is no authentication, so it is not for open networks).
+loopback only unless ``--host`` says otherwise.  Every client is untrusted: it cannot
+make the server read or write a file, call out, or load a model, and only pages of the
+server's own origin (and those named with ``--allow-origin``) may connect
+(docs/security.md).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sys
 from typing import Any
 
 from lagrangian.server.addresses import is_loopback
+from lagrangian.server.cli_lsp import add_operator_flags
 
 
 def register(subparsers: Any) -> None:
@@ -33,12 +36,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--log-level", choices=["debug", "info", "warning", "error"], default="warning"
     )
+    add_operator_flags(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from lagrangian.server.cli import CliError
-    from lagrangian.server.cli_lsp import configure_logging
+    from lagrangian.server.cli_lsp import configure_logging, endpoint_from
     from lagrangian.server.playground import STATIC_DIR
     from lagrangian.server.playground import run as serve
 
@@ -50,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port < 65536:
         raise CliError(f"--port must be between 0 and 65535, not {args.port}")
     configure_logging(args.log_level)
+    endpoint = endpoint_from(args, STATIC_DIR)
     if not is_loopback(args.host):
         print(
             f"warning: listening on {args.host}: anyone who can reach it can use this server",
@@ -66,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             webbrowser.open(url)
 
     try:
-        serve(args.host, args.port, STATIC_DIR, ready)
+        serve(args.host, args.port, endpoint, ready)
     except OSError as error:
         raise CliError(
             f"cannot listen on {args.host}:{args.port}: {error.strerror or error}"

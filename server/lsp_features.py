@@ -22,14 +22,15 @@ from lagrangian.server.lsp_server import (
     LagrangianServer,
     watch_parent,
 )
-from lagrangian.server.lsp_settings import read_settings
 from lagrangian.server.lsp_tasks import Cancellation, Cancelled, Progress
+from lagrangian.server.trust import Policy
 
 TRIGGER_CHARACTERS = ["^", "(", ","]
 
 
-def create_server() -> LagrangianServer:
-    server = LagrangianServer()
+def create_server(policy: Policy | None = None) -> LagrangianServer:
+    """A server with every feature; ``policy`` is trusted (stdio) unless given."""
+    server = LagrangianServer(policy)
     _lifecycle(server)
     _documents(server)
     _completion(server)
@@ -41,7 +42,9 @@ def create_server() -> LagrangianServer:
 def _lifecycle(server: LagrangianServer) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(params: types.InitializeParams) -> None:
-        server.settings, server.setting_problems = read_settings(params.initialization_options)
+        server.settings, server.setting_problems = server.read_client_settings(
+            params.initialization_options
+        )
         server.parent_pid = params.process_id
 
     @server.feature(types.INITIALIZED)
@@ -80,11 +83,13 @@ def _lifecycle(server: LagrangianServer) -> None:
 def _documents(server: LagrangianServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def opened(params: types.DidOpenTextDocumentParams) -> None:
-        server.schedule_diagnostics(params.text_document.uri, 0)
+        if server.admit(params.text_document.uri):
+            server.schedule_diagnostics(params.text_document.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def changed(params: types.DidChangeTextDocumentParams) -> None:
-        server.schedule_diagnostics(params.text_document.uri, DEBOUNCE_SECONDS)
+        if server.admit(params.text_document.uri):
+            server.schedule_diagnostics(params.text_document.uri, DEBOUNCE_SECONDS)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def closed(params: types.DidCloseTextDocumentParams) -> None:
@@ -257,9 +262,11 @@ def _commands(server: LagrangianServer) -> None:
             options = args[0] if args and isinstance(args[0], dict) else {}
             name = options.get("name")
             snapshot = await server.snapshot(uri)
-            result = await server.run(
-                lsp_fit.run_fit, snapshot, name, server.settings, progress.report, cancel
-            )
+            scope = lsp_fit.scope_of(server, uri)
+            with server.fit_slot():
+                result = await server.run(
+                    lsp_fit.run_fit, snapshot, name, scope, progress.report, cancel
+                )
             server.fit_results.setdefault(uri, {})[result["name"]] = result
             position = options.get("position")
             if isinstance(position, dict) and options.get("insert", True):

@@ -3,14 +3,18 @@
 The search itself belongs to ``lagrangian.llmsr`` (issue 6); this module is the seam.  It
 reads a ``fit NAME { data = ...; target = ...; inputs = ... }`` block, resolves relative
 paths against the document's folder, and calls ``llmsr.api.fit_equation`` with a progress
-callback and a cancellation check, on a worker thread.  Without the LLM-SR package the
-command still exists and answers with a clear error.  Each block gets a "Fit with LLM-SR"
-code lens, and its hover shows the block and the last result.
+callback and a cancellation check, on a worker thread.  A document is text someone else
+may have written, so what it may name is bounded by a ``FitScope``: for a trusted client
+its files must lie in the workspace and its LLM must be the one the user's settings name;
+an untrusted client names no file and no LLM at all (docs/security.md).  Without the
+LLM-SR package the command still exists and answers with a clear error.  Each block gets
+a "Fit with LLM-SR" code lens, and its hover shows the block and the last result.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
@@ -22,7 +26,7 @@ if TYPE_CHECKING:
 
     from lagrangian.grammar import ast
     from lagrangian.server.documents import Snapshot
-    from lagrangian.server.lsp_settings import Settings
+    from lagrangian.server.lsp_server import LagrangianServer
     from lagrangian.server.lsp_tasks import Cancellation
 
 _PATHS = ("data", "test", "out", "resume")
@@ -48,16 +52,63 @@ def fit_block(snapshot: Snapshot, name: str | None) -> ast.FitBlock:
     raise CommandError(f'several fit blocks ({names}): pass {{"uri": ..., "name": "<block>"}}')
 
 
-def fit_request_options(
-    block: ast.FitBlock, folder: Path | None, settings: Settings
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class FitScope:
+    """What a fit block may name: files (where), an LLM (which), a budget (how large).
+
+    ``files`` is false for an untrusted client: no path at all.  Otherwise a path is
+    resolved against ``folder`` (the document's) and must lie under one of ``roots``
+    (the workspace folders) unless the user allowed any path.  ``llm`` is the LLM the
+    user's settings (or the operator's flags) chose; a document may repeat it or ask
+    for ``builtin``, nothing else.
+    """
+
+    llm: str
+    folder: Path | None = None
+    roots: tuple[Path, ...] = ()
+    files: bool = True
+    anywhere: bool = False
+    budget: int | None = None
+
+
+def scope_of(server: LagrangianServer, uri: str) -> FitScope:
+    """The scope of a fit in document ``uri`` under the server's policy and settings."""
+    settings = server.settings
+    if not server.policy.trusted:
+        return FitScope(llm=settings.fit_llm, files=False, budget=server.policy.limits.fit_budget)
+    folder = _folder(uri)
+    roots = tuple(
+        path
+        for path in (_folder_path(f.uri) for f in server.workspace.folders.values())
+        if path is not None
+    )
+    if not roots and server.workspace.root_path:
+        roots = (Path(server.workspace.root_path),)
+    if not roots and folder is not None:
+        roots = (folder,)
+    return FitScope(
+        llm=settings.fit_llm,
+        folder=folder,
+        roots=tuple(root.resolve() for root in roots),
+        anywhere=settings.fit_anywhere,
+    )
+
+
+def fit_request_options(block: ast.FitBlock, scope: FitScope) -> dict[str, Any]:
     """The block's settings as ``FitRequest`` keyword arguments (checked, paths resolved)."""
-    options: dict[str, Any] = {"llm": settings.fit_llm}
+    options: dict[str, Any] = {"llm": scope.llm}
     for key, value in block.settings:
         value = value.strip().strip('"')
         if key in _PATHS:
-            path = Path(value).expanduser()
-            options[key] = str(path if path.is_absolute() or folder is None else folder / path)
+            options[key] = _allowed_path(block.name, key, value, scope)
+        elif key == "llm":
+            if value not in ("builtin", scope.llm):
+                raise CommandError(
+                    f"fit {block.name}: the document asks for the LLM {value!r}, but a "
+                    f"document cannot choose an endpoint or a model folder; this server uses "
+                    f"{scope.llm!r} (set lagrangian.fit.llm to change it)"
+                )
+            options[key] = value
         elif key in _TEXT:
             options[key] = value
         elif key == "inputs":
@@ -71,13 +122,40 @@ def fit_request_options(
         else:
             known = ", ".join(KNOWN_SETTINGS)
             raise CommandError(f"fit {block.name}: unknown setting {key!r} (known: {known})")
+    if scope.budget is not None:
+        budget = options.setdefault("budget", scope.budget)
+        if budget > scope.budget:
+            raise CommandError(
+                f"fit {block.name}: budget {budget} is above this server's limit of "
+                f"{scope.budget} programs"
+            )
     return options
+
+
+def _allowed_path(name: str, key: str, value: str, scope: FitScope) -> str:
+    """``value`` resolved, if the scope lets the document name that file."""
+    if not scope.files:
+        raise CommandError(
+            f"fit {name}: {key} names a file on the server, which a client of this network "
+            f"server may not do; fit a built-in benchmark instead (benchmark = ...)"
+        )
+    path = Path(value).expanduser()
+    if not path.is_absolute() and scope.folder is not None:
+        path = scope.folder / path
+    resolved = path.resolve()
+    if scope.anywhere or any(resolved.is_relative_to(root) for root in scope.roots):
+        return str(resolved)
+    where = ", ".join(str(root) for root in scope.roots) or "no workspace folder"
+    raise CommandError(
+        f"fit {name}: {key} = {value!r} is outside the workspace ({where}); set "
+        f"lagrangian.fit.allowOutsideWorkspace to true to let documents name any file"
+    )
 
 
 def run_fit(
     snapshot: Snapshot,
     name: str | None,
-    settings: Settings,
+    scope: FitScope,
     report: Callable[[str, int | None], None],
     cancel: Cancellation,
 ) -> dict[str, Any]:
@@ -88,7 +166,7 @@ def run_fit(
     except ImportError as error:
         raise CommandError(f"LLM-SR is not available in this installation ({error})") from None
     block = fit_block(snapshot, name)
-    options = fit_request_options(block, _folder(snapshot.uri), settings)
+    options = fit_request_options(block, scope)
 
     def progress(state: Any) -> None:
         budget = max(int(getattr(state, "budget", 0)) or 1, 1)
@@ -107,8 +185,14 @@ def run_fit(
 
 
 def _folder(uri: str) -> Path | None:
+    path = _folder_path(uri)
+    return None if path is None else path.parent
+
+
+def _folder_path(uri: str) -> Path | None:
+    """The local path of a ``file:`` URI (None for any other scheme)."""
     parsed = urlparse(uri)
-    return Path(unquote(parsed.path)).parent if parsed.scheme == "file" else None
+    return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
 
 
 def _span_range(span: ast.Span) -> types.Range:

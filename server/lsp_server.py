@@ -21,11 +21,12 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams, JsonRpcRequestCancelled
@@ -51,6 +52,7 @@ from lagrangian.server.lsp_providers import (
 )
 from lagrangian.server.lsp_settings import SECTION, Settings, as_json, read_settings
 from lagrangian.server.lsp_tasks import Cancellation, Cancelled, Progress
+from lagrangian.server.trust import Policy
 
 logger = logging.getLogger("lagrangian.lsp")
 
@@ -119,18 +121,24 @@ class LagrangianProtocol(LanguageServerProtocol):
 
 
 class LagrangianServer(LanguageServer):
-    """Server state: settings, snapshots per document, pending diagnostics, providers."""
+    """Server state: settings, snapshots per document, pending diagnostics, providers.
+
+    ``policy`` says whether the client is trusted (stdio) or not (a network transport);
+    see ``lagrangian.server.trust``.
+    """
 
     protocol: LagrangianProtocol
 
-    def __init__(self) -> None:
+    def __init__(self, policy: Policy | None = None) -> None:
         super().__init__(
             "lagrangian",
             __version__,
             protocol_cls=LagrangianProtocol,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
-        self.settings = Settings()
+        self.policy = policy or Policy()
+        self.settings = self.policy.operator or Settings()
+        self.fits_running = 0
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="lagrangian")
         self.snapshots: dict[str, tuple[object, asyncio.Future[Snapshot]]] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
@@ -171,20 +179,40 @@ class LagrangianServer(LanguageServer):
 
     # -- snapshots ----------------------------------------------------------------------------
 
-    async def snapshot(self, uri: str) -> Snapshot:
-        """The document's snapshot at its current version (shared while being computed)."""
+    def open_document(self, uri: str) -> Any:
+        """The document the client opened; a trusted client's may also come from disk.
+
+        pygls would read any URI from disk; an untrusted client must never make the
+        server read a file, so for it only documents it sent exist.  Either way a
+        document that cannot be had is a clean ``InvalidParams`` answer, not a traceback.
+        """
+        document = self.workspace.text_documents.get(unquote(uri))
+        if document is not None:
+            return document
+        if not self.policy.trusted:
+            raise JsonRpcInvalidParams(
+                f"{uri} is not open: this server only reads documents the client sends"
+            )
         document = self.workspace.get_text_document(uri)
         try:
-            text = document.source
-        except OSError:
-            raise CommandError(f"{uri} is neither open in the editor nor readable") from None
+            document.source  # noqa: B018 (read now, so a missing file fails here)
+        except (OSError, UnicodeDecodeError, ValueError):
+            raise JsonRpcInvalidParams(
+                f"{uri} is neither open in the editor nor readable"
+            ) from None
+        return document
+
+    async def snapshot(self, uri: str) -> Snapshot:
+        """The document's snapshot at its current version (shared while being computed)."""
+        document = self.open_document(uri)
+        text = document.source
         syntax = syntax_of(uri, document.language_id)
         side_text, side_path, side_key = None, None, None
         if syntax == "latex":
             side = self.workspace.text_documents.get(sidecar_uri(uri))
             if side is not None:
                 side_text, side_key = side.source, ("open", side.version)
-            else:
+            elif self.policy.trusted:
                 side_path = sidecar_path(uri)
                 side_key = ("disk", _mtime(side_path))
         key = (document.version, len(text), hash(text), side_key)
@@ -257,21 +285,40 @@ class LagrangianServer(LanguageServer):
             )
         )
 
-    def forget(self, uri: str) -> None:
+    def forget(self, uri: str, problem: str | None = None) -> None:
+        """Drop what is known of a closed document; ``problem`` is left as its diagnostic."""
         pending = self.pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
         self.snapshots.pop(uri, None)
         self.build_locks.pop(uri, None)
         self.proposals.pop(uri, None)
+        diagnostics = []
+        if problem is not None:
+            start = types.Position(line=0, character=0)
+            diagnostics.append(
+                types.Diagnostic(
+                    range=types.Range(start=start, end=start),
+                    message=problem,
+                    severity=types.DiagnosticSeverity.Error,
+                    code="limit",
+                    source="lagrangian",
+                )
+            )
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
         )
 
     # -- settings -----------------------------------------------------------------------------
 
-    def apply_settings(self, raw: Any) -> None:
+    def read_client_settings(self, raw: Any) -> tuple[Settings, list[str]]:
+        """The client's settings over the current ones, less what the operator fixed."""
         settings, problems = read_settings(raw, self.settings)
+        settings, refused = self.policy.confine(settings)
+        return settings, problems + refused
+
+    def apply_settings(self, raw: Any) -> None:
+        settings, problems = self.read_client_settings(raw)
         for problem in problems:
             self.log(f"setting ignored: {problem}", types.MessageType.Warning)
         previous, self.settings = self.settings, settings
@@ -343,17 +390,71 @@ class LagrangianServer(LanguageServer):
         progress.end(message)
 
     def status(self) -> dict[str, Any]:
-        return {
+        """What ``lagrangian.serverStatus`` shows; process details only to a trusted client."""
+        status = {
             "version": __version__,
             "settings": as_json(self.settings),
             "engineReady": self.engine_ready,
             "completionProviders": [p.name for p in self.providers()],
             "providerNote": self.provider_note,
             "heavyModules": {name: name in sys.modules for name in HEAVY_MODULES},
-            "rssBytes": resident_memory(),
             "documents": len(self.workspace.text_documents),
-            "pid": os.getpid(),
+            "trusted": self.policy.trusted,
         }
+        if self.policy.trusted:
+            status.update(rssBytes=resident_memory(), pid=os.getpid())
+        return status
+
+    # -- limits for an untrusted client -------------------------------------------------------
+
+    def admit(self, uri: str) -> bool:
+        """Whether an opened or changed document stays; an untrusted client's may not.
+
+        Above the limits on document length and on open documents the server drops the
+        document (so a client cannot grow the server's memory by editing) and says so
+        with one error diagnostic at its start and a message.
+        """
+        limits = self.policy.limits
+        document = self.workspace.text_documents.get(unquote(uri))
+        if self.policy.trusted or document is None:
+            return True
+        if len(document.source) > limits.document_chars:
+            problem = (
+                f"this document has {len(document.source):,} characters; this server checks "
+                f"documents of up to {limits.document_chars:,}, so it was not kept"
+            )
+        elif len(self.workspace.text_documents) > limits.documents:
+            problem = f"this server keeps at most {limits.documents} open documents per client"
+        else:
+            return True
+        self.workspace.remove_text_document(uri)
+        self.forget(uri, problem)
+        self.log(f"{uri}: {problem}", types.MessageType.Error)
+        return False
+
+    @contextlib.contextmanager
+    def fit_slot(self) -> Iterator[None]:
+        """Room for one more fit: an untrusted client runs one, all clients a few."""
+        slots = self.policy.fit_slots
+        if self.policy.trusted or slots is None:
+            yield
+            return
+        limits = self.policy.limits
+        if self.fits_running >= limits.fits_per_connection:
+            raise CommandError(
+                f"a fit is already running on this connection (at most "
+                f"{limits.fits_per_connection}); wait for it or cancel it"
+            )
+        if not slots.take():
+            raise CommandError(
+                f"this server is running {limits.fits} fits already; try again when one ends"
+            )
+        self.fits_running += 1
+        try:
+            yield
+        finally:
+            self.fits_running -= 1
+            slots.give_back()
 
     # -- commands -----------------------------------------------------------------------------
 

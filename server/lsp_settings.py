@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 SECTION = "lagrangian"
 COMPLETION_SOURCES = ("model", "exact")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+_ANYWHERE = "fit.allowOutsideWorkspace"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Settings:
     device: str = "auto"
     inlay_hints: bool = True
     fit_llm: str = "builtin"
+    fit_anywhere: bool = False
 
 
 def read_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
@@ -57,12 +59,13 @@ def read_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, lis
             settings = replace(settings, device=device)
         else:
             problems.append(_choice_problem("device", device, DEVICES))
-    hints = values.get("inlayHints.enabled")
-    if hints is not None:
-        if isinstance(hints, bool):
-            settings = replace(settings, inlay_hints=hints)
-        else:
-            problems.append(f"{SECTION}.inlayHints.enabled must be true or false, not {hints!r}")
+    for key, name in (("inlayHints.enabled", "inlay_hints"), (_ANYWHERE, "fit_anywhere")):
+        flag = values.get(key)
+        if flag is not None:
+            if isinstance(flag, bool):
+                settings = replace(settings, **{name: flag})
+            else:
+                problems.append(f"{SECTION}.{key} must be true or false, not {flag!r}")
     llm = values.get("fit.llm")
     if llm is not None:
         if isinstance(llm, str):
@@ -79,7 +82,7 @@ def as_json(settings: Settings) -> dict[str, Any]:
         "modelServerUrl": settings.model_server_url,
         "device": settings.device,
         "inlayHints": {"enabled": settings.inlay_hints},
-        "fit": {"llm": settings.fit_llm},
+        "fit": {"llm": settings.fit_llm, "allowOutsideWorkspace": settings.fit_anywhere},
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -32,22 +33,42 @@ async def lsp(request: pytest.FixtureRequest) -> AsyncIterator[RecordingClient]:
     await stop(client)
 
 
-@pytest.fixture
-def playground() -> Iterator[str]:
-    """A running ``lagrangian playground`` on a free port; yields its URL."""
+PLAYGROUND = (
+    sys.executable,
+    "-m",
+    "lagrangian.server",
+    "playground",
+    "--port",
+    "0",
+    "--no-browser",
+)
+
+
+@contextlib.contextmanager
+def playground_process(*args: str) -> Iterator[str]:
+    """A running ``lagrangian playground`` on a free port, with ``args``; yields its URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "lagrangian.server", "playground", "--port", "0", "--no-browser"],
+        [*PLAYGROUND, *args],
         stdout=subprocess.PIPE,
         text=True,
     )
     assert process.stdout is not None
     line = process.stdout.readline()
     match = re.search(r"http://[^ ]+/", line)
-    assert match, f"the playground did not start: {line!r}"
-    yield match.group()
-    process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        assert match, f"the playground did not start: {line!r}"
+        yield match.group()
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def playground() -> Iterator[str]:
+    """A running ``lagrangian playground`` on a free port; yields its URL."""
+    with playground_process() as url:
+        yield url

@@ -19,7 +19,7 @@ def test_defaults_match_the_vscode_extension() -> None:
         "modelServerUrl": "",
         "device": "auto",
         "inlayHints": {"enabled": True},
-        "fit": {"llm": "builtin"},
+        "fit": {"llm": "builtin", "allowOutsideWorkspace": False},
     }
 
 

@@ -26,7 +26,7 @@ export interface ServerSettings {
   modelServerUrl: string;
   device: Device;
   inlayHints: { enabled: boolean };
-  fit: { llm: string };
+  fit: { llm: string; allowOutsideWorkspace: boolean };
 }
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
@@ -34,7 +34,7 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   modelServerUrl: "",
   device: "auto",
   inlayHints: { enabled: true },
-  fit: { llm: "builtin" },
+  fit: { llm: "builtin", allowOutsideWorkspace: false },
 };
 
 /** The part of `vscode.WorkspaceConfiguration` used here (keys relative to `lagrangian`). */
@@ -120,6 +120,13 @@ export function readServerSettings(source: SettingsSource): ReadSettings {
     },
     fit: {
       llm: typed(source, "fit.llm", "string", defaults.fit.llm, problems).trim() || defaults.fit.llm,
+      allowOutsideWorkspace: typed(
+        source,
+        "fit.allowOutsideWorkspace",
+        "boolean",
+        defaults.fit.allowOutsideWorkspace,
+        problems,
+      ),
     },
   };
   return { settings, problems };

@@ -66,7 +66,7 @@ describe("activation against a real server process", function () {
       modelServerUrl: "",
       device: "auto",
       inlayHints: { enabled: false },
-      fit: { llm: "builtin" },
+      fit: { llm: "builtin", allowOutsideWorkspace: false },
     });
     assert.deepStrictEqual(echo.configuration, [echo.initializationOptions, false]);
 

@@ -43,6 +43,7 @@ describe("package.json", () => {
       device: DEFAULT_SERVER_SETTINGS.device,
       "inlayHints.enabled": DEFAULT_SERVER_SETTINGS.inlayHints.enabled,
       "fit.llm": DEFAULT_SERVER_SETTINGS.fit.llm,
+      "fit.allowOutsideWorkspace": DEFAULT_SERVER_SETTINGS.fit.allowOutsideWorkspace,
       "server.command": [],
       "server.pythonPath": "",
       "latex.enabled": true,

@@ -27,6 +27,7 @@ describe("readServerSettings", () => {
         device: "cuda",
         "inlayHints.enabled": false,
         "fit.llm": "http://127.0.0.1:11434/v1",
+        "fit.allowOutsideWorkspace": true,
       }),
     );
     assert.deepStrictEqual(problems, []);
@@ -35,7 +36,7 @@ describe("readServerSettings", () => {
       modelServerUrl: "http://gpu-box:8765",
       device: "cuda",
       inlayHints: { enabled: false },
-      fit: { llm: "http://127.0.0.1:11434/v1" },
+      fit: { llm: "http://127.0.0.1:11434/v1", allowOutsideWorkspace: true },
     });
   });
 
