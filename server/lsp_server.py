@@ -52,6 +52,7 @@ from lagrangian.server.lsp_providers import (
 )
 from lagrangian.server.lsp_settings import SECTION, Settings, as_json, read_settings
 from lagrangian.server.lsp_tasks import Cancellation, Cancelled, Progress
+from lagrangian.server.lsp_workspace import LspWorkspace
 from lagrangian.server.trust import Policy
 
 logger = logging.getLogger("lagrangian.lsp")
@@ -78,7 +79,8 @@ L = (D_mu H)^dagger (D^mu H) - m2 H^dagger H - lambda (H^dagger H)^2 - y Q u H +
 class LagrangianProtocol(LanguageServerProtocol):
     """pygls' protocol with two additions the server needs.
 
-    Positions are pinned to UTF-16 (the grammar's spans are UTF-16 columns), and a
+    Positions are pinned to UTF-16 (the grammar's spans are UTF-16 columns), lines end
+    where LSP says they do (``LspWorkspace``), and a
     ``$/cancelRequest`` also reaches work already running on a thread, through the
     request's registered ``Cancellation`` (pygls alone can only cancel work not started).
     """
@@ -92,7 +94,9 @@ class LagrangianProtocol(LanguageServerProtocol):
         general = params.capabilities.general
         if general is not None:
             general.position_encodings = None
-        return (yield from super().lsp_initialize(params))
+        result = yield from super().lsp_initialize(params)
+        self._workspace = LspWorkspace.adopt(self.workspace)  # before any document opens
+        return result
 
     @lsp_method(types.EXIT)
     def lsp_exit(self, *args: Any) -> Any:
