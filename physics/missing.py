@@ -4,6 +4,9 @@ A monomial with one invariant is covered by any valid term with those fields.  W
 invariants, the written terms' coefficient vectors (in the engine basis) span a subspace,
 and the missing terms are engine basis elements outside it, picked greedily, so writing
 ``lambda_3`` and ``lambda_4`` of the 2HDM in any basis leaves exactly the other five.
+A missing term never reuses a coupling name the document already has: the engine numbers
+couplings by their place in the complete Lagrangian, so its ``lambda_4`` may be another
+invariant than the user's, and offering it would silently merge two couplings.
 """
 
 from __future__ import annotations
@@ -12,9 +15,12 @@ from collections import defaultdict
 
 import numpy as np
 
+from lagrangian.grammar import ast
 from lagrangian.physics.api import EngineTerm, engine_terms
 from lagrangian.physics.checks import Analysis
 from lagrangian.physics.monomials import Occurrence
+from lagrangian.physics.render import to_ast
+from lagrangian.physics.resolve import coupling_name
 
 
 def missing_terms(analysis: Analysis) -> list[EngineTerm]:
@@ -50,7 +56,38 @@ def missing_terms(analysis: Analysis) -> list[EngineTerm]:
             group.append((len(group), term))
             if len(group) == t.multiplicity:
                 missing.extend(_uncovered(group, vectors[t.occurrences], unknown[t.occurrences]))
-    return missing
+    return _fresh_couplings(analysis, missing)
+
+
+def written_couplings(analysis: Analysis) -> frozenset[str]:
+    """Every coupling name the document's terms use (valid or not)."""
+    return frozenset(name for info in analysis.terms for name in info.resolved.couplings)
+
+
+def _fresh_couplings(analysis: Analysis, terms: list[EngineTerm]) -> list[EngineTerm]:
+    """``terms`` with each coupling the document already uses renamed to a free one."""
+    used = written_couplings(analysis)
+    taken = set(used) | {name for name in map(_coupling, terms) if name is not None}
+    fresh = []
+    for term in terms:
+        name = _coupling(term)
+        if name is not None and name in used:
+            base = name.partition("_")[0]
+            number = 1
+            while f"{base}_{number}" in taken:
+                number += 1
+            name = f"{base}_{number}"
+            taken.add(name)
+            term = EngineTerm(term.term, to_ast(analysis.model, term.term, name))
+        fresh.append(term)
+    return fresh
+
+
+def _coupling(term: EngineTerm) -> str | None:
+    if term.term.kind in ("kinetic", "gauge_kinetic"):
+        return None
+    first = term.tree.factors[0]
+    return coupling_name(first) if isinstance(first, ast.Symbol) else None
 
 
 def _uncovered(

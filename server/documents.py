@@ -97,8 +97,11 @@ class Snapshot:
             return self._missing
 
     def engine_key(self) -> object:
-        """What the missing terms depend on: the fields and the valid written terms."""
-        return (model_key(self.analysis.model), _written_key(self.analysis))
+        """What the missing terms depend on: the fields, the valid written terms, the couplings."""
+        from lagrangian.physics.missing import written_couplings
+
+        analysis = self.analysis
+        return (model_key(analysis.model), _written_key(analysis), written_couplings(analysis))
 
     def complete(self) -> list[EngineTerm]:
         """The complete Lagrangian of the declared fields (shared by equal field contents)."""

@@ -78,12 +78,16 @@ def generated(snapshot: Snapshot, source: str) -> dict[str, Any]:
 
 
 def generate_edit(snapshot: Snapshot, style: str | None) -> types.TextEdit | None:
-    """The document's last Lagrangian replaced by the complete one."""
-    terms = snapshot.complete()
-    if not terms:
+    """The complete Lagrangian, written where the document has none.
+
+    A Lagrangian the user wrote is kept as written, with its coupling names: only the
+    terms it lacks are added after it (under names it does not use yet), so running the
+    command never loses or renames anything of theirs.
+    """
+    if not snapshot.complete():
         raise CommandError("no fields are declared, so there is no Lagrangian to generate")
     style = style or ("latex" if snapshot.syntax == "latex" else "text")
-    return lsp_edits.replace_lagrangian(snapshot, [print_term(t.tree, style) for t in terms])
+    return lsp_edits.append_terms(snapshot, [print_term(t.tree, style) for t in snapshot.missing()])
 
 
 def complete_edit(snapshot: Snapshot) -> tuple[types.TextEdit | None, list[dict[str, Any]]]:

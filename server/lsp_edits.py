@@ -49,24 +49,19 @@ def append_terms(snapshot: Snapshot, texts: list[str]) -> types.TextEdit | None:
         separator = " \\\\\n  & "
     has_terms = any(_inside(t, document.lagrangian_spans[-1]) for t in document.terms)
     pieces = [signed(t) if has_terms or i else t for i, t in enumerate(texts)]
-    inserted = (separator if has_terms else " ") + separator.join(pieces)
+    lead = separator if has_terms else " "
+    line_end = snapshot.text.find("\n", end)
+    line_end = len(snapshot.text) if line_end < 0 else line_end
+    rest = snapshot.text[end:line_end]
+    if rest.lstrip().startswith(_COMMENT[snapshot.syntax]):
+        # A comment after the last term stays with it: the new terms go on the next line.
+        before, newline, after = lead.partition("\n")
+        inserted = before + rest + "\n" + (after if newline else "  ") + separator.join(pieces)
+        span = ast.Span(snapshot.position(end), snapshot.position(line_end))
+        return types.TextEdit(range=to_range(span), new_text=inserted)
     position = snapshot.position(end)
+    inserted = lead + separator.join(pieces)
     return types.TextEdit(range=to_range(ast.Span(position, position)), new_text=inserted)
-
-
-def replace_lagrangian(snapshot: Snapshot, texts: list[str]) -> types.TextEdit | None:
-    """The last Lagrangian statement replaced by ``texts`` (a new one if there is none)."""
-    if not texts:
-        return None
-    document = snapshot.document
-    if not document.lagrangian_spans:
-        return _new_lagrangian(snapshot, texts)
-    span = document.lagrangian_spans[-1]
-    end = max(span.end.offset, _end_of_lagrangian(snapshot))
-    replacement = _lagrangian_text(snapshot.syntax, texts)
-    return types.TextEdit(
-        range=to_range(ast.Span(span.start, snapshot.position(end))), new_text=replacement
-    )
 
 
 def remove_term(snapshot: Snapshot, term: ast.Term) -> types.TextEdit | None:
@@ -128,6 +123,9 @@ def _new_lagrangian(snapshot: Snapshot, texts: list[str]) -> types.TextEdit:
     )
     position = snapshot.position(offset)
     return types.TextEdit(range=to_range(ast.Span(position, position)), new_text=lead + body)
+
+
+_COMMENT = {"lag": "#", "latex": "%"}
 
 
 def _end_of_lagrangian(snapshot: Snapshot) -> int:
