@@ -3,7 +3,8 @@
 Codes (documented in docs/diagnostics.md, relied on by scripts and the editor):
 ``syntax``, ``unknown-field``, ``duplicate-field``, ``bad-representation``, ``bad-index``,
 ``hypercharge``, ``gauge-noninvariant``, ``lorentz``, ``vanishes-by-symmetry``,
-``ambiguous-contraction``, ``nonrenormalizable``, ``missing-hc``, ``duplicate-term``.
+``ambiguous-contraction``, ``nonrenormalizable``, ``missing-hc``, ``duplicate-term``,
+``linearly-dependent``.
 
 Each check says what is wrong in physics terms (which group has no singlet, what the charge
 sum is, which identical fields make a contraction vanish) at the span of the term.
@@ -90,6 +91,11 @@ def _diag(
 
 
 _ORIGIN = ast.Span(ast.Position(0, 0, 0), ast.Position(0, 0, 0))
+# Coefficients are normalised to a largest entry of 1 and accepted only with a residual
+# below 1e-6 of the written vector, so they carry errors near 1e-6 at worst, while
+# independent invariants written with O(1) numbers differ by O(1) singular values:
+# 1e-4 separates "spanned already" from "new" with two orders of margin on each side.
+_RANK_TOLERANCE = 1e-4
 
 
 def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> TermInfo:
@@ -449,6 +455,7 @@ def explicit_pattern(model: Model, r: ResolvedTerm) -> Pattern:
 def document_checks(model: Model, infos: list[TermInfo]) -> None:
     """Duplicates, and conjugate pairs written out by hand (which need no ``+ h.c.``)."""
     seen: dict[object, TermInfo] = {}
+    spans: dict[tuple, list[TermInfo]] = {}
     occurrence_sets = {tuple(sorted(i.resolved.occurrences)) for i in infos if i.valid}
     for info in infos:
         if not info.valid:
@@ -461,6 +468,8 @@ def document_checks(model: Model, infos: list[TermInfo]) -> None:
         key = _duplicate_key(model, info)
         if key is None:
             continue
+        if key not in seen:
+            _warn_if_dependent(info, spans)
         if key in seen:
             info.diagnostics.append(
                 _diag(
@@ -477,6 +486,36 @@ def document_checks(model: Model, infos: list[TermInfo]) -> None:
             )
         else:
             seen[key] = info
+
+
+def _warn_if_dependent(info: TermInfo, spans: dict[tuple, list[TermInfo]]) -> None:
+    """``linearly-dependent`` for a new invariant that earlier terms already span.
+
+    Writing λ3 and λ4 of the 2HDM and then λ3 − λ4 in index form adds no coupling: the
+    third term is a combination of the first two, a parameter counted twice.
+    """
+    if info.monomial is None or info.multiplicity < 2 or info.coefficients is None:
+        return
+    earlier = spans.setdefault(info.monomial, [])
+    vectors = [e.coefficients for e in earlier]
+    if vectors:
+        rank = np.linalg.matrix_rank(np.array(vectors), tol=_RANK_TOLERANCE)
+        stacked = np.array([*vectors, info.coefficients])
+        if np.linalg.matrix_rank(stacked, tol=_RANK_TOLERANCE) == rank:
+            lines = ", ".join(
+                str(e.term.span.start.line + 1) for e in earlier if e.term.span is not None
+            )
+            info.diagnostics.append(
+                _diag(
+                    info.term,
+                    "warning",
+                    "linearly-dependent",
+                    f"this invariant is a combination of the terms at line(s) {lines}: "
+                    f"it adds no independent coupling ({info.multiplicity} invariants exist)",
+                )
+            )
+            return
+    earlier.append(info)
 
 
 def _duplicate_key(model: Model, info: TermInfo) -> object | None:
