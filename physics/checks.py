@@ -124,6 +124,22 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
         # Charges and singlets without the unknown field would only add noise.
         info.valid = False
         return info
+    if r.potentials:  # one error per term: the first bare gauge field
+        name, span = r.potentials[0]
+        d.append(
+            _diag(
+                term,
+                "error",
+                "gauge-noninvariant",
+                f"{name} with one Lorentz index is the gauge field itself, and a bare gauge "
+                "field is never gauge invariant: it enters through D_mu and its field "
+                f"strength {name}_{{mu nu}} (a gauge-boson mass comes from "
+                "(D_mu H)^dagger (D^mu H) after symmetry breaking)",
+                span,
+            )
+        )
+        info.valid = False
+        return info
     if not occs and not r.strengths:
         return info
     if dimension > 4:

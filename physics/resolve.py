@@ -48,6 +48,7 @@ class ResolvedTerm:
     strengths: list[StrengthUse] = field(default_factory=list)
     couplings: list[str] = field(default_factory=list)
     unknown: list[tuple[str, ast.Span | None]] = field(default_factory=list)
+    potentials: list[tuple[str, ast.Span | None]] = field(default_factory=list)  # bare B_mu
     epsilons: list[tuple[tuple[str, bool], ...]] = field(default_factory=list)
     vector_indices: list[tuple[str, ast.Span | None]] = field(default_factory=list)
     derivatives: int = 0
@@ -156,6 +157,10 @@ def _symbol(
         )
         return
     if symbol.name in model.strengths:
+        vectors = [i for i in symbol.indices if is_lorentz_index(i)]
+        if len(vectors) == 1:  # B_mu: the gauge field itself, not its field strength
+            out.potentials.append((symbol.name, symbol.span))
+            return
         out.strengths.append(StrengthUse(model.strengths.index(symbol.name), symbol.span))
         out.vector_indices.extend((i.name, i.span) for i in symbol.indices if is_lorentz_index(i))
         return
