@@ -221,8 +221,12 @@ class _Items:
         )
 
     def plain(self, label: str, kind: types.CompletionItemKind, sort: str, detail: str) -> None:
-        """A word inserted as is, after whatever sign the user already typed."""
-        self.add(label, self.context.kept + label, kind, sort, detail=detail)
+        """A word inserted as is, after whatever sign the user already typed (and a blank
+        after a sign typed without one: ``+`` is a trigger character)."""
+        kept = self.context.kept
+        if kept[-1:] in ("+", "-"):
+            kept += " "
+        self.add(label, kept + label, kind, sort, detail=detail)
 
     # -- terms ------------------------------------------------------------------------------
 

@@ -25,7 +25,8 @@ from lagrangian.server.lsp_server import (
 from lagrangian.server.lsp_tasks import Cancellation, Cancelled, Progress
 from lagrangian.server.trust import Policy
 
-TRIGGER_CHARACTERS = ["^", "(", ","]
+# A sign starts a new term: "+" and "-" open the list of missing terms at once.
+TRIGGER_CHARACTERS = ["^", "(", ",", "+", "-"]
 
 
 def create_server(policy: Policy | None = None) -> LagrangianServer:
