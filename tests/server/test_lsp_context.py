@@ -125,7 +125,8 @@ def test_terms_go_after_the_last_term_or_into_a_new_lagrangian() -> None:
     snapshot = build_snapshot("file:///t.lag", 1, text, "lag")
     edit = lsp_edits.append_terms(snapshot, ["i L^dagger sigmabar^mu D_mu L"])
     assert edit is not None
-    assert "L = - m2 H^dagger H\n  + i L^dagger sigmabar^mu D_mu L # mass" in apply_text_edits(
+    # the comment stays with the term it was written after
+    assert "L = - m2 H^dagger H # mass\n  + i L^dagger sigmabar^mu D_mu L\n" in apply_text_edits(
         text, [edit]
     )
 
