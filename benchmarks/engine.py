@@ -26,8 +26,8 @@ from lagrangian.physics import monomials
 from lagrangian.physics.api import engine_terms
 from lagrangian.physics.checks import analyze
 from lagrangian.physics.counting import clear_caches
+from lagrangian.server.cli.sources import parse_path
 from lagrangian.server.output import render_generated
-from lagrangian.server.sources import parse_path
 from lagrangian.training.sampling import SamplingConfig, sample_fields, to_model
 
 ROOT = Path(__file__).resolve().parents[1]

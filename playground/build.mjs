@@ -1,4 +1,4 @@
-// Builds the playground into ../server/playground_static: index.html, playground.js,
+// Builds the playground into ../server/playground/static: index.html, playground.js,
 // playground.css and the KaTeX fonts, all minified and self-contained (no CDN), ready for
 // `lagrangian playground` to serve as static files.
 //
@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const outDir = path.resolve(here, "..", "server", "playground_static");
+const outDir = path.resolve(here, "..", "server", "playground", "static");
 const examplesDir = path.resolve(here, "..", "examples");
 
 /** Drops the `url(...woff)` and `url(...ttf)` alternatives from KaTeX's @font-face rules. */

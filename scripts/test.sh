@@ -29,7 +29,7 @@ fi
 # that must reproduce the committed bundle byte for byte.
 (cd vscode-client && npm ci --no-audit --no-fund --silent && npm test && npm run package)
 (cd playground && npm ci --no-audit --no-fund --silent && npm test && npm run build)
-git diff --exit-code --stat -- server/playground_static || {
-    echo "error: server/playground_static is stale: run (cd playground && npm run build)" >&2
+git diff --exit-code --stat -- server/playground/static || {
+    echo "error: server/playground/static is stale: run (cd playground && npm run build)" >&2
     exit 1
 }

@@ -19,7 +19,7 @@ from typing import IO
 import pytest
 
 LAGRANGIAN = [sys.executable, "-m", "lagrangian.server"]
-STATIC = Path(__file__).resolve().parents[2] / "server" / "playground_static"
+STATIC = Path(__file__).resolve().parents[2] / "server" / "playground" / "static"
 
 
 def frame(message: dict) -> bytes:

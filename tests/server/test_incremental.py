@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from lagrangian.grammar import LineIndex, parse_document
 from lagrangian.physics.checks import Analysis, analyze
-from lagrangian.server.documents import build_snapshot, checkable, model_key
-from lagrangian.server.incremental import SHARED, TermCache, analyze_reusing
+from lagrangian.server.lsp.documents import build_snapshot, checkable, model_key
+from lagrangian.server.lsp.incremental import SHARED, TermCache, analyze_reusing
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SEESAW = (EXAMPLES / "type2_seesaw.lag").read_text()

@@ -7,12 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lsp_client import apply_text_edits
 
-from lagrangian.server import lsp_edits
-from lagrangian.server.documents import build_snapshot
-from lagrangian.server.lsp_completion import ClientFeatures, completion_items
-from lagrangian.server.lsp_context import find_context
-from lagrangian.server.lsp_providers import ExactProvider
-from lagrangian.server.lsp_tasks import Cancellation
+from lagrangian.server.lsp import edits as lsp_edits
+from lagrangian.server.lsp.completion import ClientFeatures, completion_items
+from lagrangian.server.lsp.context import find_context
+from lagrangian.server.lsp.documents import build_snapshot
+from lagrangian.server.lsp.providers import ExactProvider
+from lagrangian.server.lsp.tasks import Cancellation
 
 DECLS = "scalar H (1, 2, 1/2)\nscalar Delta (1, 3, 1)\nfermion L (1, 2, -1/2) left\n"
 TEX = (

@@ -54,8 +54,8 @@ async def test_generate_writes_a_lagrangian_where_there_is_none(lsp: RecordingCl
 
 
 def test_a_latex_comment_after_the_last_term_stays_with_it() -> None:
-    from lagrangian.server.documents import build_snapshot
-    from lagrangian.server.lsp_edits import append_terms
+    from lagrangian.server.lsp.documents import build_snapshot
+    from lagrangian.server.lsp.edits import append_terms
 
     text = (
         "% lagrangian: scalar H (1,2,1/2)\n"

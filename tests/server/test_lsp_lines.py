@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from lsp_client import RecordingClient, diagnostics_for, open_document
 from lsprotocol import types
 
-from lagrangian.server.lsp_workspace import LspWorkspace
+from lagrangian.server.lsp.workspace import LspWorkspace
 
 SEPARATORS = ["\x0c", "\x85", "\u2028", "\u2029", "\x1c", "\x1d", "\x1e", "\x0b"]
 TEXT = "scalar H (1, 2, 1/2)\n# a comment with a {} inside\nL = - m2 H^dagger H\n"

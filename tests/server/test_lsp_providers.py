@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from lagrangian.server.documents import build_snapshot
-from lagrangian.server.lsp_providers import ExactProvider, ModelProvider, Proposal, merge
-from lagrangian.server.lsp_tasks import Cancellation, Cancelled
+from lagrangian.server.lsp.documents import build_snapshot
+from lagrangian.server.lsp.providers import ExactProvider, ModelProvider, Proposal, merge
+from lagrangian.server.lsp.tasks import Cancellation, Cancelled
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DECLARATIONS = (EXAMPLES / "type2_seesaw.lag").read_text().split("\nL =")[0]

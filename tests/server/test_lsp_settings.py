@@ -9,8 +9,8 @@ import pytest
 from lsp_client import capabilities, end_position, open_document, start, stop
 from lsprotocol import types
 
-from lagrangian.server.lsp_providers import MODEL_PIPELINE
-from lagrangian.server.lsp_settings import Settings, as_json, read_settings
+from lagrangian.server.lsp.providers import MODEL_PIPELINE
+from lagrangian.server.lsp.settings import Settings, as_json, read_settings
 
 
 def test_defaults_match_the_vscode_extension() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from lagrangian.server.documents import build_snapshot
-from lagrangian.server.lsp_hover import hover
-from lagrangian.server.lsp_semantic import TOKEN_MODIFIERS, TOKEN_TYPES, semantic_tokens
-from lagrangian.server.lsp_symbols import document_symbols, inlay_hints
+from lagrangian.server.lsp.documents import build_snapshot
+from lagrangian.server.lsp.hover import hover
+from lagrangian.server.lsp.semantic import TOKEN_MODIFIERS, TOKEN_TYPES, semantic_tokens
+from lagrangian.server.lsp.symbols import document_symbols, inlay_hints
 
 TEXT = """scalar H (1, 2, 1/2)
 fermion L (1, 2, -1/2) left

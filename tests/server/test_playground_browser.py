@@ -14,7 +14,7 @@ import pytest
 from lsp_client import ARTIFACTS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-STATIC = Path(__file__).resolve().parents[2] / "server" / "playground_static"
+STATIC = Path(__file__).resolve().parents[2] / "server" / "playground" / "static"
 ARGS = [
     "--headless",
     "--no-sandbox",

@@ -23,12 +23,12 @@ import pytest
 from conftest import playground_process
 
 from lagrangian.grammar import parse_document
-from lagrangian.server.lsp_commands import CommandError
-from lagrangian.server.lsp_fit import FitScope, fit_request_options
+from lagrangian.server.lsp.commands import CommandError
+from lagrangian.server.lsp.fit import FitScope, fit_request_options
 
 pytestmark = pytest.mark.slow
 
-STATIC = Path(__file__).resolve().parents[2] / "server" / "playground_static"
+STATIC = Path(__file__).resolve().parents[2] / "server" / "playground" / "static"
 SAFETY = 120  # seconds: only a hang reaches it
 needs_page = pytest.mark.skipif(
     not (STATIC / "index.html").is_file(), reason="playground bundle not built"

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from lagrangian.grammar import ast, print_term
-from lagrangian.server.lsp_diagnostics import to_range
-from lagrangian.server.lsp_terms import (
+from lagrangian.server.lsp.diagnostics import to_range
+from lagrangian.server.lsp.terms import (
     KIND_LABELS,
     charge_name,
     field_label,
@@ -27,7 +27,7 @@ from lagrangian.server.lsp_terms import (
 if TYPE_CHECKING:
     from lagrangian.physics.checks import TermInfo
     from lagrangian.physics.fields import Field, Model
-    from lagrangian.server.documents import Snapshot
+    from lagrangian.server.lsp.documents import Snapshot
 
 
 def hover(snapshot: Snapshot, offset: int) -> types.Hover | None:

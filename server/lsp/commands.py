@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from lagrangian.grammar import print_term
-from lagrangian.server import lsp_edits
-from lagrangian.server.lsp_terms import signed, written_text
+from lagrangian.server.lsp import edits as lsp_edits
+from lagrangian.server.lsp.terms import signed, written_text
 
 if TYPE_CHECKING:
-    from lagrangian.server.documents import Snapshot
+    from lagrangian.server.lsp.documents import Snapshot
 
 
 class CommandError(Exception):

@@ -1,6 +1,6 @@
 """One port for the browser playground: its static page over HTTP and LSP over WebSocket.
 
-The page (built by ``playground/`` into ``server/playground_static/``) connects back to
+The page (built by ``playground/`` into ``server/playground/static/``) connects back to
 ``ws://<host>/lsp`` on the port it was served from, so the page works behind any port
 without configuration.  The ``websockets`` package already carries pygls' WebSocket
 transport; its ``process_request`` hook answers plain GETs, so the same small dependency
@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from lagrangian.server.addresses import is_loopback
-from lagrangian.server.lsp_settings import Settings
-from lagrangian.server.trust import Limits, Policy
+from lagrangian.server.lsp.settings import Settings
+from lagrangian.server.lsp.trust import Limits, Policy
 
 if TYPE_CHECKING:
     from websockets.asyncio.server import ServerConnection
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("lagrangian.playground")
 
-STATIC_DIR = Path(__file__).parent / "playground_static"
+STATIC_DIR = Path(__file__).parent / "static"
 LSP_PATH = "/lsp"
 _TYPES = {
     ".js": "text/javascript; charset=utf-8",
@@ -159,7 +159,7 @@ async def lsp_connection(connection: ServerConnection, policy: Policy) -> None:
     from pygls.exceptions import JsonRpcException
     from websockets.exceptions import ConnectionClosed
 
-    from lagrangian.server.lsp_features import create_server
+    from lagrangian.server.lsp.features import create_server
 
     server = create_server(policy)
     server.exit_ends_process = False

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from lagrangian.grammar import ast, print_term
-from lagrangian.server import lsp_edits
-from lagrangian.server.lsp_diagnostics import lsp_diagnostic
+from lagrangian.server.lsp import edits as lsp_edits
+from lagrangian.server.lsp.diagnostics import lsp_diagnostic
 
 if TYPE_CHECKING:
     from lagrangian.physics.checks import TermInfo
-    from lagrangian.server.documents import Snapshot
+    from lagrangian.server.lsp.documents import Snapshot
 
 ADD_MISSING_KIND = "source.addMissingTerms"
 _QUOTED_WORD = re.compile(r"'([A-Za-z][A-Za-z0-9]*)'")
@@ -114,7 +114,7 @@ def _expected_word(snapshot: Snapshot, diagnostic: ast.Diagnostic) -> list[types
 
 
 def _nearest_irreps(snapshot: Snapshot, diagnostic: ast.Diagnostic) -> list[types.CodeAction]:
-    from lagrangian.server.lsp_completion import su_irrep_names
+    from lagrangian.server.lsp.completion import su_irrep_names
 
     group = snapshot.analysis.model.group
     for decl in snapshot.document.fields:

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from lagrangian.grammar import ast
-from lagrangian.server.lsp_diagnostics import to_range
-from lagrangian.server.lsp_terms import signed
+from lagrangian.server.lsp.diagnostics import to_range
+from lagrangian.server.lsp.terms import signed
 
 if TYPE_CHECKING:
-    from lagrangian.server.documents import Snapshot
+    from lagrangian.server.lsp.documents import Snapshot
 
 _HEADS = {"lag": "L = ", "latex": "\\mathcal{L} = "}
 _HC = {"lag": " + h.c.", "latex": " + \\text{h.c.}"}

@@ -13,17 +13,17 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 
-from lagrangian.server.documents import Snapshot
-from lagrangian.server.lsp_actions import ADD_MISSING_KIND
-from lagrangian.server.lsp_completion import ClientFeatures
-from lagrangian.server.lsp_semantic import LEGEND
-from lagrangian.server.lsp_server import (
+from lagrangian.server.lsp.actions import ADD_MISSING_KIND
+from lagrangian.server.lsp.completion import ClientFeatures
+from lagrangian.server.lsp.documents import Snapshot
+from lagrangian.server.lsp.semantic import LEGEND
+from lagrangian.server.lsp.server import (
     DEBOUNCE_SECONDS,
     LagrangianServer,
     watch_parent,
 )
-from lagrangian.server.lsp_tasks import Cancellation, Cancelled, Progress
-from lagrangian.server.trust import Policy
+from lagrangian.server.lsp.tasks import Cancellation, Cancelled, Progress
+from lagrangian.server.lsp.trust import Policy
 
 # A sign starts a new term: "+" and "-" open the list of missing terms at once.
 TRIGGER_CHARACTERS = ["^", "(", ",", "+", "-"]
@@ -98,8 +98,8 @@ def _documents(server: LagrangianServer) -> None:
 
 
 def _completion(server: LagrangianServer) -> None:
-    from lagrangian.server import lsp_completion
-    from lagrangian.server.lsp_context import find_context
+    from lagrangian.server.lsp import completion as lsp_completion
+    from lagrangian.server.lsp.context import find_context
 
     def complete(
         snapshot: Snapshot, position: types.Position, features: ClientFeatures, cancel: Cancellation
@@ -154,7 +154,11 @@ def _completion(server: LagrangianServer) -> None:
 
 
 def _views(server: LagrangianServer) -> None:
-    from lagrangian.server import lsp_actions, lsp_fit, lsp_hover, lsp_semantic, lsp_symbols
+    from lagrangian.server.lsp import actions as lsp_actions
+    from lagrangian.server.lsp import fit as lsp_fit
+    from lagrangian.server.lsp import hover as lsp_hover
+    from lagrangian.server.lsp import semantic as lsp_semantic
+    from lagrangian.server.lsp import symbols as lsp_symbols
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(params: types.HoverParams) -> types.Hover | None:
@@ -203,7 +207,10 @@ def _views(server: LagrangianServer) -> None:
 
 
 def _commands(server: LagrangianServer) -> None:
-    from lagrangian.server import lsp_commands, lsp_diagnostics, lsp_edits, lsp_fit
+    from lagrangian.server.lsp import commands as lsp_commands
+    from lagrangian.server.lsp import diagnostics as lsp_diagnostics
+    from lagrangian.server.lsp import edits as lsp_edits
+    from lagrangian.server.lsp import fit as lsp_fit
 
     @server.command("lagrangian.generateLagrangian")
     async def generate(ls: LagrangianServer, *args: object) -> dict[str, Any]:

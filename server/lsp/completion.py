@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from lagrangian.grammar import GREEK, print_term
-from lagrangian.server.lsp_context import Context
-from lagrangian.server.lsp_terms import (
+from lagrangian.server.lsp.context import Context
+from lagrangian.server.lsp.terms import (
     KIND_LABELS,
     KIND_RANK,
     coupling_text,
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from lagrangian.grammar.printer import Style
     from lagrangian.physics.checks import TermInfo
     from lagrangian.physics.fields import Model
-    from lagrangian.server.documents import Snapshot
-    from lagrangian.server.lsp_providers import ProposalLike
+    from lagrangian.server.lsp.documents import Snapshot
+    from lagrangian.server.lsp.providers import ProposalLike
 
 # Words of the term language, per syntax: label, inserted text, what it is.
 _TERM_WORDS = {

@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from lagrangian.server.trust import Policy
+from lagrangian.server.lsp.trust import Policy
 
 logger = logging.getLogger("lagrangian.lsp")
 
@@ -49,7 +49,7 @@ async def serve_tcp(
     """Serve one client, then return."""
     from pygls.io_ import run_async
 
-    from lagrangian.server.lsp_features import create_server
+    from lagrangian.server.lsp.features import create_server
 
     server = create_server(policy)
     server.exit_ends_process = False

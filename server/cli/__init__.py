@@ -1,6 +1,6 @@
 """The ``lagrangian`` command line: a thin dispatcher over one module per subcommand.
 
-Each subcommand lives in its own ``cli_*.py`` module exposing ``register(subparsers)``;
+Each subcommand lives in its own module of this package exposing ``register(subparsers)``;
 the module imports its heavy dependencies only inside the command function, so that
 ``lagrangian --help`` never loads torch, transformers or sympy.
 
@@ -17,21 +17,21 @@ from importlib import import_module
 from typing import NoReturn
 
 from lagrangian import __version__
-from lagrangian.server.errors import CliError
+from lagrangian.server.cli.errors import CliError
 
 __all__ = ["CliError", "build_parser", "main"]
 
 # Subcommand modules, in the order ``--help`` lists them.
 _COMMAND_MODULES = (
-    "cli_generate",
-    "cli_check",
-    "cli_lsp",
-    "cli_playground",
-    "cli_train",
-    "cli_model_server",
-    "cli_fit",
-    "cli_dataset",
-    "cli_evaluate",
+    "generate",
+    "check",
+    "lsp",
+    "playground",
+    "train",
+    "model_server",
+    "fit",
+    "dataset",
+    "evaluate",
 )
 
 
@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for name in _COMMAND_MODULES:
-        import_module(f"lagrangian.server.{name}").register(subparsers)
+        import_module(f"lagrangian.server.cli.{name}").register(subparsers)
     return parser
 
 

@@ -26,8 +26,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from lagrangian.physics.checks import check_document
+    from lagrangian.server.cli.sources import parse_path
     from lagrangian.server.output import render_diagnostics
-    from lagrangian.server.sources import parse_path
 
     diagnostics = check_document(parse_path(args.file))
     sys.stdout.write(render_diagnostics(args.file, diagnostics, args.format))

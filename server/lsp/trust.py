@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from lagrangian.server.lsp_settings import Settings
+    from lagrangian.server.lsp.settings import Settings
 
 OPERATOR_SETTINGS = {
     "completion_source": "completionSource",

@@ -18,7 +18,7 @@ from typing import Literal
 from lagrangian.grammar import math_regions
 from lagrangian.grammar.parsers import lagrangian_head
 from lagrangian.grammar.scanner import split_statements, split_top_level
-from lagrangian.server.documents import Snapshot
+from lagrangian.server.lsp.documents import Snapshot
 
 ContextKind = Literal[
     "none",

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, Protocol
 
-from lagrangian.server.lsp_settings import Settings
+from lagrangian.server.lsp.settings import Settings
 
 if TYPE_CHECKING:
     from lagrangian.physics.api import EngineTerm
-    from lagrangian.server.documents import Snapshot
-    from lagrangian.server.lsp_tasks import Cancellation
+    from lagrangian.server.lsp.documents import Snapshot
+    from lagrangian.server.lsp.tasks import Cancellation
 
 MODEL_PIPELINE = "lagrangian.model.pipeline"
 

@@ -235,7 +235,7 @@ def build_snapshot(
 ) -> Snapshot:
     """Parse and analyse ``text``, reusing the checks of unchanged terms."""
     from lagrangian.grammar import parse_document, parse_tex
-    from lagrangian.server.incremental import analyze_reusing
+    from lagrangian.server.lsp.incremental import analyze_reusing
 
     if syntax == "latex":
         document = parse_tex(text, sidecar)

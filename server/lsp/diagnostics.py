@@ -11,7 +11,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from lagrangian.grammar import ast
-from lagrangian.server.documents import Snapshot
+from lagrangian.server.lsp.documents import Snapshot
 
 SOURCE = "lagrangian"
 

@@ -17,7 +17,7 @@ from lsprotocol import types
 from lagrangian.grammar import ast
 
 if TYPE_CHECKING:
-    from lagrangian.server.documents import Snapshot
+    from lagrangian.server.lsp.documents import Snapshot
 
 TOKEN_TYPES = ["keyword", "variable", "parameter", "type", "number", "function", "macro"]
 TOKEN_MODIFIERS = ["declaration", "readonly"]

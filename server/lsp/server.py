@@ -35,25 +35,25 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from lagrangian import __version__
-from lagrangian.server.documents import (
+from lagrangian.server.lsp.commands import CommandError
+from lagrangian.server.lsp.documents import (
     Snapshot,
     build_snapshot,
     sidecar_path,
     sidecar_uri,
     syntax_of,
 )
-from lagrangian.server.lsp_commands import CommandError
-from lagrangian.server.lsp_providers import (
+from lagrangian.server.lsp.providers import (
     CompletionProvider,
     ExactProvider,
     ProposalLike,
     load_model_provider,
     merge,
 )
-from lagrangian.server.lsp_settings import SECTION, Settings, as_json, read_settings
-from lagrangian.server.lsp_tasks import Cancellation, Cancelled, Progress
-from lagrangian.server.lsp_workspace import LspWorkspace
-from lagrangian.server.trust import Policy
+from lagrangian.server.lsp.settings import SECTION, Settings, as_json, read_settings
+from lagrangian.server.lsp.tasks import Cancellation, Cancelled, Progress
+from lagrangian.server.lsp.trust import Policy
+from lagrangian.server.lsp.workspace import LspWorkspace
 
 logger = logging.getLogger("lagrangian.lsp")
 
@@ -128,7 +128,7 @@ class LagrangianServer(LanguageServer):
     """Server state: settings, snapshots per document, pending diagnostics, providers.
 
     ``policy`` says whether the client is trusted (stdio) or not (a network transport);
-    see ``lagrangian.server.trust``.
+    see ``lagrangian.server.lsp.trust``.
     """
 
     protocol: LagrangianProtocol
@@ -270,7 +270,7 @@ class LagrangianServer(LanguageServer):
                 self.schedule_diagnostics(other, delay)
 
     async def _publish_after(self, uri: str, delay: float) -> None:
-        from lagrangian.server.lsp_diagnostics import document_diagnostics
+        from lagrangian.server.lsp.diagnostics import document_diagnostics
 
         await asyncio.sleep(delay)
         try:

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from lagrangian.grammar import ast
-from lagrangian.server.lsp_diagnostics import to_position, to_range
-from lagrangian.server.lsp_terms import KIND_LABELS, KIND_RANK, charge_symbol, written_text
+from lagrangian.server.lsp.diagnostics import to_position, to_range
+from lagrangian.server.lsp.terms import KIND_LABELS, KIND_RANK, charge_symbol, written_text
 
 if TYPE_CHECKING:
     from lagrangian.physics.checks import TermInfo
-    from lagrangian.server.documents import Snapshot
+    from lagrangian.server.lsp.documents import Snapshot
 
 _NAME_LIMIT = 60
 

@@ -1,6 +1,6 @@
 """``lagrangian playground``: the "try it yourself" page and its language server.
 
-Serves ``server/playground_static/`` and LSP over WebSocket at ``/lsp`` on one port,
+Serves ``server/playground/static/`` and LSP over WebSocket at ``/lsp`` on one port,
 loopback only unless ``--host`` says otherwise.  Every client is untrusted: it cannot
 make the server read or write a file, call out, or load a model, and only pages of the
 server's own origin (and those named with ``--allow-origin``) may connect
@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from lagrangian.server.addresses import is_loopback
-from lagrangian.server.cli_lsp import add_operator_flags
+from lagrangian.server.cli.lsp import add_operator_flags
 
 
 def register(subparsers: Any) -> None:
@@ -42,9 +42,9 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from lagrangian.server.cli import CliError
-    from lagrangian.server.cli_lsp import configure_logging, endpoint_from
-    from lagrangian.server.playground import STATIC_DIR
-    from lagrangian.server.playground import run as serve
+    from lagrangian.server.cli.lsp import configure_logging, endpoint_from
+    from lagrangian.server.playground.serve import STATIC_DIR
+    from lagrangian.server.playground.serve import run as serve
 
     if not (STATIC_DIR / "index.html").is_file():
         raise CliError(

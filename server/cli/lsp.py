@@ -6,7 +6,7 @@ corrupting the JSON-RPC stream.  Logs go to stderr, and to ``window/logMessage``
 
 Over stdio the client is the editor that started the server, and trusted.  Over TCP or
 WebSocket it is whoever reaches the port, so those transports run untrusted
-(``lagrangian.server.trust``): the operator's flags here fix the settings that load a
+(``lagrangian.server.lsp.trust``): the operator's flags here fix the settings that load a
 model or call out, and ``--allow-origin`` names web pages besides the server's own that
 may connect (docs/security.md).
 """
@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from lagrangian.server.lsp_settings import COMPLETION_SOURCES, read_settings
-from lagrangian.server.playground import Endpoint
-from lagrangian.server.trust import Policy
+from lagrangian.server.lsp.settings import COMPLETION_SOURCES, read_settings
+from lagrangian.server.lsp.trust import Policy
+from lagrangian.server.playground.serve import Endpoint
 
 
 def register(subparsers: Any) -> None:
@@ -109,17 +109,17 @@ def run(args: argparse.Namespace) -> int:
         endpoint = endpoint_from(args, None)
         try:
             if args.tcp:
-                from lagrangian.server.tcp import run_tcp
+                from lagrangian.server.lsp.tcp import run_tcp
 
                 run_tcp(host, port, Policy.untrusted(endpoint.operator), _announce)
             else:
-                from lagrangian.server.playground import run as run_ws
+                from lagrangian.server.playground.serve import run as run_ws
 
                 run_ws(host, port, endpoint, _announce)
         except OSError as error:
             raise CliError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
         return 0
-    from lagrangian.server.lsp_features import create_server
+    from lagrangian.server.lsp.features import create_server
 
     stdout = sys.stdout.buffer
     sys.stdout = sys.stderr

@@ -46,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
     from lagrangian.physics.api import engine_terms
     from lagrangian.physics.fields import build_model
     from lagrangian.server.cli import CliError
+    from lagrangian.server.cli.sources import first_error, parse_fields_option, parse_path
     from lagrangian.server.output import render_generated
-    from lagrangian.server.sources import first_error, parse_fields_option, parse_path
 
     if (args.file is None) == (args.fields is None):
         raise CliError("give either FILE or --fields DECLS (exactly one)")

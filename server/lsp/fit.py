@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-from lagrangian.server.lsp_commands import CommandError
+from lagrangian.server.lsp.commands import CommandError
 
 if TYPE_CHECKING:
     from lsprotocol import types
 
     from lagrangian.grammar import ast
-    from lagrangian.server.documents import Snapshot
-    from lagrangian.server.lsp_server import LagrangianServer
-    from lagrangian.server.lsp_tasks import Cancellation
+    from lagrangian.server.lsp.documents import Snapshot
+    from lagrangian.server.lsp.server import LagrangianServer
+    from lagrangian.server.lsp.tasks import Cancellation
 
 _PATHS = ("data", "test", "out", "resume")
 _TEXT = ("target", "sigma", "describe", "llm", "benchmark")
