@@ -32,6 +32,8 @@ TESTS_DIR = Path(__file__).resolve().parent
         (["--device", "tpu"], "unknown device 'tpu'"),
         (["--device", "meta"], "unsupported device 'meta'"),
         (["--cpu-threads", "0"], "CPU threads must be at least 1"),
+        (["--max-connections", "0"], "max connections must be at least 1"),
+        (["--read-deadline", "0"], "the read deadline must be positive"),
     ],
 )
 def test_user_errors_are_one_line(
