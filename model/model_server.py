@@ -87,13 +87,14 @@ class Route:
 class ServerSettings:
     """Network, batching and limit settings (defaults: loopback, batching on).
 
+    The port is not the playground's 8765, so both run side by side with their defaults.
     ``max_connections`` (one thread each) leaves room for a full queue plus a batch in the
     model plus health checks; ``read_deadline_s`` gives a 1 MiB body 100 KB/s, far below
     any network a GPU server sits on, and is also the time an answer has to be taken.
     """
 
     host: str = "127.0.0.1"
-    port: int = 8765
+    port: int = 8766
     token: str | None = None
     max_batch: int = 16
     max_wait_ms: float = 5.0

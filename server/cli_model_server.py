@@ -32,7 +32,7 @@ def register(subparsers: Any) -> None:
     add("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default auto)")
     add("--dtype", default="auto", choices=["auto", "float32", "bfloat16", "float16"])
     add("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    add("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    add("--port", type=int, default=8766, help="port (default 8766; 0 picks a free one)")
     add("--token-env", metavar="VAR", help="environment variable holding the bearer token")
     add("--max-batch", type=int, default=16, help="requests per model call (default 16)")
     add("--max-wait-ms", type=float, default=5.0, help="wait to fill a batch (default 5)")
