@@ -32,12 +32,25 @@ def register(subparsers: Any) -> None:
     add("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default auto)")
     add("--dtype", default="auto", choices=["auto", "float32", "bfloat16", "float16"])
     add("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    add("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    add("--port", type=int, default=8766, help="port (default 8766; 0 picks a free one)")
     add("--token-env", metavar="VAR", help="environment variable holding the bearer token")
     add("--max-batch", type=int, default=16, help="requests per model call (default 16)")
     add("--max-wait-ms", type=float, default=5.0, help="wait to fill a batch (default 5)")
     add("--queue-size", type=int, default=256, help="waiting requests before 503 (default 256)")
     add("--max-body-bytes", type=int, default=1 << 20, help="request size limit (default 1 MiB)")
+    add(
+        "--max-connections",
+        type=int,
+        default=300,
+        help="connections served at once, one thread each; more get 503 (default 300)",
+    )
+    add(
+        "--read-deadline",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="time a request has to arrive, headers and body together (default 10)",
+    )
     add("--num-beams", type=int, default=4, help="default beam width (default 4)")
     add("--max-new-tokens", type=int, help="default output length limit (default: context)")
     add("--cpu-threads", type=int, help="torch threads on CPU (default: torch's choice)")
@@ -77,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
         max_wait_ms=args.max_wait_ms,
         queue_size=args.queue_size,
         max_body_bytes=args.max_body_bytes,
+        max_connections=args.max_connections,
+        read_deadline_s=args.read_deadline,
     )
     defaults = GenerationSettings(num_beams=args.num_beams, max_new_tokens=args.max_new_tokens)
     try:

@@ -51,7 +51,7 @@ def read_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, lis
         else:
             problems.append(
                 f"{SECTION}.modelServerUrl is {url!r}, not an http(s) URL such as "
-                '"http://127.0.0.1:8765" (or "" for the in-process model)'
+                '"http://127.0.0.1:8766" (or "" for the in-process model)'
             )
     device = values.get("device")
     if device is not None:

@@ -5,16 +5,13 @@ Every test starts a real server on an ephemeral loopback port and talks real HTT
 
 from __future__ import annotations
 
-import http.client
-import json
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from model_echo_server import EchoHandler, echo_validate, raw_request, serving
 from model_toy_codec import EXAMPLES
 
 from lagrangian.model.client import (
@@ -25,68 +22,9 @@ from lagrangian.model.client import (
 )
 from lagrangian.model.codec import join_tokens
 from lagrangian.model.generate import GenerationSettings
-from lagrangian.model.model_server import (
-    ModelServer,
-    RequestError,
-    Route,
-    ServerSettings,
-    tokens_route,
-)
+from lagrangian.model.model_server import ModelServer, Route, ServerSettings, tokens_route
 
 SOURCES = [join_tokens(example.src) for example in EXAMPLES]
-
-
-def _echo_validate(body: Any) -> Any:
-    if not isinstance(body, dict) or not isinstance(body.get("x"), int):
-        raise RequestError("'x' must be an integer")
-    return body["x"]
-
-
-class EchoHandler:
-    """Answers x -> {"y": 2x} after a delay; records batch sizes; can be held closed."""
-
-    def __init__(self, delay_s: float = 0.0) -> None:
-        self.delay_s = delay_s
-        self.sizes: list[int] = []
-        self.gate = threading.Event()
-        self.gate.set()
-        self.entered = threading.Event()
-
-    def __call__(self, payloads: list[int]) -> list[Any]:
-        self.entered.set()
-        self.gate.wait(timeout=30)
-        time.sleep(self.delay_s)
-        self.sizes.append(len(payloads))
-        return [
-            RequestError("x must not be 13", 422) if x == 13 else {"y": 2 * x} for x in payloads
-        ]
-
-
-@contextmanager
-def serving(handler: Any, **settings: Any) -> Iterator[ModelServer]:
-    route = Route("/v1/echo", _echo_validate, handler)
-    server = ModelServer([route], ServerSettings(port=0, **settings), info=lambda: {"name": "echo"})
-    with server:
-        yield server
-
-
-def _raw(server: ModelServer, method: str, path: str, body: bytes | None = None, headers=None):
-    """One raw HTTP exchange (for requests urllib would not send).
-
-    With ``body=None`` no Content-Length header is sent at all.
-    """
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    connection.putrequest(method, path)
-    headers = dict(headers or {})
-    if body is not None:
-        headers.setdefault("Content-Length", str(len(body)))
-    for name, value in headers.items():
-        connection.putheader(name, value)
-    connection.endheaders(body)
-    response = connection.getresponse()
-    data = json.loads(response.read())
-    connection.close()
-    return response.status, data, response
 
 
 def test_concurrent_requests_are_batched() -> None:
@@ -138,7 +76,7 @@ def test_overload_gives_503_and_the_client_retries() -> None:
             deadline = time.monotonic() + 10
             while no_retry.health()["queue_depth"] < 2 and time.monotonic() < deadline:
                 time.sleep(0.01)
-            status, body, response = _raw(
+            status, body, response = raw_request(
                 server, "POST", "/v1/echo", b'{"x": 3}', {"Content-Length": "8"}
             )
             assert status == 503 and response.getheader("Retry-After") == "1"
@@ -159,20 +97,22 @@ def test_overload_gives_503_and_the_client_retries() -> None:
 
 def test_bad_requests_get_clear_errors() -> None:
     with serving(EchoHandler(), max_body_bytes=100) as server:
-        status, body, _ = _raw(server, "POST", "/v1/echo", b'{"x": ', {"Content-Length": "6"})
+        status, body, _ = raw_request(
+            server, "POST", "/v1/echo", b'{"x": ', {"Content-Length": "6"}
+        )
         assert status == 422
         assert body["error"]["message"].startswith("request body is not valid JSON")
-        status, body, _ = _raw(server, "POST", "/v1/echo", b'{"x": "a"}')
+        status, body, _ = raw_request(server, "POST", "/v1/echo", b'{"x": "a"}')
         assert (status, body["error"]["message"]) == (422, "'x' must be an integer")
-        status, body, _ = _raw(server, "POST", "/v1/echo", b"\xff\xfe")
+        status, body, _ = raw_request(server, "POST", "/v1/echo", b"\xff\xfe")
         assert (status, body["error"]["message"]) == (422, "request body is not UTF-8 text")
-        status, body, _ = _raw(server, "POST", "/v1/echo", b"[" * 200)
+        status, body, _ = raw_request(server, "POST", "/v1/echo", b"[" * 200)
         assert status == 413 and "exceeds the limit of 100 bytes" in body["error"]["message"]
-        status, body, _ = _raw(server, "POST", "/v1/echo", None)
+        status, body, _ = raw_request(server, "POST", "/v1/echo", None)
         assert status == 411
-        status, _, _ = _raw(server, "POST", "/v1/nothing", b"{}")
+        status, _, _ = raw_request(server, "POST", "/v1/nothing", b"{}")
         assert status == 404
-        status, _, response = _raw(server, "GET", "/v1/echo")
+        status, _, response = raw_request(server, "GET", "/v1/echo")
         assert status == 405 and response.getheader("Allow") == "POST"
 
         client = ModelClient(server.url, retries=0)
@@ -185,7 +125,7 @@ def test_bad_requests_get_clear_errors() -> None:
 def test_bearer_token() -> None:
     with serving(EchoHandler(), token="s3cret") as server:
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic s3cret"}):
-            status, body, response = _raw(server, "GET", "/v1/health", headers=headers)
+            status, body, response = raw_request(server, "GET", "/v1/health", headers=headers)
             assert status == 401 and response.getheader("WWW-Authenticate") == "Bearer"
             assert "bearer token" in body["error"]["message"]
         with pytest.raises(ServerRejected, match="missing bearer token"):
@@ -234,7 +174,7 @@ def test_closing_answers_queued_requests() -> None:
     handler = EchoHandler()
     handler.gate.clear()
     server = ModelServer(
-        [Route("/v1/echo", _echo_validate, handler)], ServerSettings(port=0, max_batch=1)
+        [Route("/v1/echo", echo_validate, handler)], ServerSettings(port=0, max_batch=1)
     ).start()
     client = ModelClient(server.url, retries=0)
     with ThreadPoolExecutor(max_workers=3) as pool:

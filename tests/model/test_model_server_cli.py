@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from lagrangian.model.checkpoint import METADATA_FILE
-from lagrangian.model.client import ModelClient, ServerRejected
-from lagrangian.server.cli import main
+from lagrangian.model.client import DEFAULT_URL, ModelClient, ServerRejected
+from lagrangian.model.model_server import ServerSettings
+from lagrangian.server.cli import build_parser, main
 
 TESTS_DIR = Path(__file__).resolve().parent
 
@@ -32,6 +33,8 @@ TESTS_DIR = Path(__file__).resolve().parent
         (["--device", "tpu"], "unknown device 'tpu'"),
         (["--device", "meta"], "unsupported device 'meta'"),
         (["--cpu-threads", "0"], "CPU threads must be at least 1"),
+        (["--max-connections", "0"], "max connections must be at least 1"),
+        (["--read-deadline", "0"], "the read deadline must be positive"),
     ],
 )
 def test_user_errors_are_one_line(
@@ -41,6 +44,14 @@ def test_user_errors_are_one_line(
     assert main(["model-server", "--model", str(random_checkpoint), "--port", "0", *extra]) == 2
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1 and message in error, error
+
+
+def test_default_port_is_not_the_playgrounds() -> None:
+    """Both commands with their defaults must be able to run side by side."""
+    parser = build_parser()
+    port = parser.parse_args(["model-server"]).port
+    assert port != parser.parse_args(["playground"]).port
+    assert port == ServerSettings().port and DEFAULT_URL.endswith(f":{port}")
 
 
 def test_checkpoint_problems_are_one_line(

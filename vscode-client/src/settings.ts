@@ -100,7 +100,7 @@ function modelServerUrl(source: SettingsSource, problems: string[]): string {
   }
   if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
     problems.push(
-      `\`${SECTION}.modelServerUrl\` is ${JSON.stringify(value)}, which is not an http(s) URL such as "http://127.0.0.1:8765". Using the in-process model instead.`,
+      `\`${SECTION}.modelServerUrl\` is ${JSON.stringify(value)}, which is not an http(s) URL such as "http://127.0.0.1:8766". Using the in-process model instead.`,
     );
     return "";
   }
