@@ -27,9 +27,11 @@ module provides ``POST /v1/generate_tokens`` (raw seq2seq on token strings); the
 physics-aware ``/v1/generate`` and ``/v1/complete`` plug in the same way.
 
 Errors are JSON ``{"error": {"status": N, "message": "..."}}``: 401 missing or wrong
-bearer token, 404 unknown path, 405 wrong method, 408 body not received by the deadline,
-411 no Content-Length, 413 body too large, 422 malformed JSON or invalid request (the
-message names the field), 500 handler failure, 503 too many connections, queue full or
+bearer token, 403 a Host header that does not name loopback on a loopback server (DNS
+rebinding), 404 unknown path, 405 wrong method, 408 body not received by the deadline,
+411 no Content-Length, 413 body too large, 415 a body not sent as ``application/json``
+(a web page cannot send that without a CORS preflight), 422 malformed JSON or invalid
+request (the message names the field), 500 handler failure, 503 too many connections, queue full or
 shutting down, 504 no answer in time.  Headers not received by the deadline close the
 connection without an answer.
 """
@@ -52,6 +54,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 
+from lagrangian.model.addresses import is_loopback
 from lagrangian.model.checkpoint import LoadedModel
 from lagrangian.model.codec import TokenError, split_tokens
 from lagrangian.model.generate import GenerationSettings, generate
@@ -540,8 +543,23 @@ class _Handler(BaseHTTPRequestHandler):
         )
         return False
 
+    def _from_a_name_of_ours(self) -> bool:
+        """On loopback, the Host must name loopback: another name is DNS rebinding.
+
+        A page on ``http://evil.example`` whose name the attacker points at 127.0.0.1
+        would otherwise reach this server as if same-origin and read its answers.
+        """
+        if not is_loopback(self.model_server.settings.host):
+            return True
+        name = self.headers.get("Host", "").strip()
+        name = name.rsplit("]", 1)[0] + "]" if name.startswith("[") else name.split(":")[0]
+        if name.strip("[]") in ("", "localhost", "127.0.0.1", "::1"):
+            return True
+        self._fail(403, f"Host {name!r} does not name this loopback server", close=True)
+        return False
+
     def do_GET(self) -> None:
-        if not self._authorized():
+        if not self._from_a_name_of_ours() or not self._authorized():
             return
         server = self.model_server
         if self.path == "/v1/health":
@@ -574,6 +592,12 @@ class _Handler(BaseHTTPRequestHandler):
                 close=True,
             )
             return None
+        kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if kind != "application/json":
+            # A web page can POST text/plain anywhere without asking; JSON needs a CORS
+            # preflight, which this server never approves.
+            self._fail(415, "send the body with Content-Type: application/json", close=True)
+            return None
         try:
             return self.rfile.read(length)
         except TimeoutError as error:
@@ -581,7 +605,7 @@ class _Handler(BaseHTTPRequestHandler):
             return None
 
     def do_POST(self) -> None:
-        if not self._authorized():
+        if not self._from_a_name_of_ours() or not self._authorized():
             return
         server = self.model_server
         route = server.routes.get(self.path)

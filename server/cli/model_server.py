@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lagrangian.server.addresses import is_loopback
+from lagrangian.model.addresses import is_loopback
 
 
 def register(subparsers: Any) -> None:

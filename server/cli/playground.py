@@ -13,7 +13,7 @@ import argparse
 import sys
 from typing import Any
 
-from lagrangian.server.addresses import is_loopback
+from lagrangian.model.addresses import is_loopback
 from lagrangian.server.cli.lsp import add_operator_flags
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
-from lagrangian.server.addresses import is_loopback
+from lagrangian.model.addresses import is_loopback
 from lagrangian.server.lsp.settings import Settings
 from lagrangian.server.lsp.trust import Limits, Policy
 

@@ -64,10 +64,11 @@ def raw_request(
     With ``body=None`` no Content-Length header is sent at all.
     """
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    connection.putrequest(method, path)
     headers = dict(headers or {})
+    connection.putrequest(method, path, skip_host="Host" in headers)
     if body is not None:
         headers.setdefault("Content-Length", str(len(body)))
+        headers.setdefault("Content-Type", "application/json")
     for name, value in headers.items():
         connection.putheader(name, value)
     connection.endheaders(body)

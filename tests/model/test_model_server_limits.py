@@ -13,7 +13,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from model_echo_server import EchoHandler, serving
+from model_echo_server import EchoHandler, raw_request, serving
 
 from lagrangian.model.client import ModelClient, ServerUnavailable
 from lagrangian.model.model_server import ModelServer
@@ -70,6 +70,7 @@ def test_a_connection_flood_keeps_threads_bounded_and_a_client_is_still_served()
 
 def _headers(length: int, token: str | None) -> bytes:
     lines = ["POST /v1/echo HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {length}"]
+    lines.append("Content-Type: application/json")
     if token is not None:
         lines.append(f"Authorization: Bearer {token}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
@@ -149,3 +150,17 @@ def test_a_request_answered_504_is_never_run_or_counted() -> None:
     assert handler.sizes == [1, 1]  # the running job, then x=3: x=2 never reached the model
     assert health["requests_served"] == 1  # x=1's answer came after its 504: not served
     assert health["requests_timed_out"] == 2
+
+
+def test_web_pages_cannot_post_or_rebind() -> None:
+    """A cross-site "simple" POST (text/plain) and a rebound Host name are refused."""
+    with serving(EchoHandler()) as server:
+        plain = {"Content-Type": "text/plain"}
+        status, body, _ = raw_request(server, "POST", "/v1/echo", b'{"x": 1}', plain)
+        assert status == 415 and "application/json" in body["error"]["message"]
+        rebound = {"Host": f"evil.example:{server.port}"}
+        status, body, _ = raw_request(server, "POST", "/v1/echo", b'{"x": 1}', rebound)
+        assert status == 403 and "evil.example" in body["error"]["message"]
+        for host in (f"localhost:{server.port}", f"[::1]:{server.port}", "127.0.0.1"):
+            status, _, _ = raw_request(server, "POST", "/v1/echo", b'{"x": 1}', {"Host": host})
+            assert status == 200, host

@@ -1,7 +1,9 @@
 """Whether a listening address stays on this machine.
 
 The model server and the playground listen on loopback by default and warn when told to
-listen anywhere else; both ask this one question.
+listen anywhere else, and a loopback server refuses Host names that are not loopback's
+(DNS rebinding); all ask this one question.  It lives with the model server, the lowest
+layer that needs it, so the server's rooms import it from here.
 """
 
 from __future__ import annotations
