@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import pytest_asyncio
 from lsp_client import ARTIFACTS, RecordingClient, start, stop
+from waiting import SAFETY_S
 
 
 def record_initialize(seconds: float, label: str) -> None:
@@ -47,7 +48,7 @@ def playground() -> Iterator[str]:
     yield match.group()
     process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=SAFETY_S)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
