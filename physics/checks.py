@@ -164,14 +164,18 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
                     use.span,
                 )
             )
+    # Above dimension 4 the dimension alone decides (nonrenormalizable): the group theory,
+    # whose cost grows exponentially with the number of fields, is not run at all.
+    renormalizable = dimension <= 4
     errors_before = sum(x.severity == "error" for x in d)
     _check_charges(model, info)
-    _check_groups(model, info)
+    if renormalizable:
+        _check_groups(model, info)
     _check_lorentz(model, info)
     if sum(x.severity == "error" for x in d) > errors_before:
         info.valid = False
         return info
-    if not r.derivatives and not r.strengths and _fermions(model, occs) <= 2:
+    if renormalizable and not r.derivatives and not r.strengths and _fermions(model, occs) <= 2:
         _check_invariant(model, info, sampler)
     if not info.self_conjugate and not term.hc:
         info.diagnostics.append(

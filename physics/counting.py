@@ -148,11 +148,20 @@ def _validate(group: GaugeGroup, rep: Rep, power: int) -> None:
                 raise RepError(f"factor {name} is U(1) and needs a charge, got {entry!r}")
         elif not isinstance(entry, SUIrrep) or entry.n != n:
             raise RepError(f"factor {name} needs an SU({n}) irrep, got {entry!r}")
-        elif entry.dim > MAX_COUNTED_DIM:
-            raise RepError(
-                f"factor {name}: irrep {entry.name()} has dimension {entry.dim:,}; "
-                f"invariant counting supports irreps up to dimension {MAX_COUNTED_DIM:,}"
-            )
+        else:
+            try:
+                check_countable(entry)
+            except RepError as error:
+                raise RepError(f"factor {name}: {error}") from None
+
+
+def check_countable(irrep: SUIrrep) -> None:
+    """``RepError`` for an irrep too large to count with (declarations are checked early)."""
+    if irrep.dim > MAX_COUNTED_DIM:
+        raise RepError(
+            f"irrep {irrep.name()} has dimension {irrep.dim:,}; "
+            f"invariant counting supports irreps up to dimension {MAX_COUNTED_DIM:,}"
+        )
 
 
 def _centre_allows(group: GaugeGroup, parts: tuple[tuple[Rep, int], ...]) -> bool:

@@ -15,7 +15,7 @@ from typing import Literal
 
 from lagrangian.grammar import RESERVED
 from lagrangian.grammar.ast import Diagnostic, FieldDecl, GaugeDecl, Position, Span
-from lagrangian.physics.counting import Rep
+from lagrangian.physics.counting import Rep, check_countable
 from lagrangian.physics.groups import (
     GaugeGroup,
     RepError,
@@ -145,7 +145,9 @@ def _read_field(group: GaugeGroup, decl: FieldDecl, diagnostics: list[Diagnostic
             if n == 1:
                 gauge.append(spec.charge if spec.charge is not None else parse_charge(spec.text))
             else:
-                gauge.append(parse_su_irrep(spec.text, n))
+                irrep = parse_su_irrep(spec.text, n)
+                check_countable(irrep)
+                gauge.append(irrep)
         except RepError as error:
             diagnostics.append(
                 _error(spec.span or decl.span, "bad-representation", f"{factor_name}: {error}")

@@ -5,7 +5,9 @@ the module imports its heavy dependencies only inside the command function, so t
 ``lagrangian --help`` never loads torch, transformers or sympy.
 
 Bad input anywhere (unreadable file, bad declaration string, unknown flag) ends in one
-line on stderr and exit status 2, never a traceback: commands raise ``CliError``.
+line on stderr and exit status 2, never a traceback: commands raise ``CliError``.  So does
+input the engine refuses as it computes (it raises ``ValueError``, e.g. an irrep too large
+for explicit contraction bases).
 """
 
 from __future__ import annotations
@@ -62,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except CliError as error:
         print(f"lagrangian {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    except ValueError as error:  # the engine refusing input beyond what it can compute
+        message = f"input beyond the engine: {error}"
+        print(f"lagrangian {args.command}: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"lagrangian {args.command}: interrupted", file=sys.stderr)

@@ -3,6 +3,10 @@
 A ``.tex`` file takes its field declarations from ``% lagrangian:`` comment lines, or from a
 ``.lag`` file of the same name beside it.  Unreadable input becomes a ``CliError`` with one
 line that names the file, never a traceback.
+
+A document over ``MAX_DOCUMENT_BYTES`` is refused before it is read: checking costs a few
+milliseconds per distinct term, so a 10 MB file would run for many minutes and take
+gigabytes, while the largest real models are a few tens of kilobytes.
 """
 
 from __future__ import annotations
@@ -10,11 +14,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from lagrangian.grammar import ast, parse_declarations, parse_document, parse_tex
-from lagrangian.server.cli import CliError
+from lagrangian.server.cli.errors import CliError
+from lagrangian.server.lsp.documents import Syntax, sidecar_path, syntax_of
+
+MAX_DOCUMENT_BYTES = 1_000_000
 
 
 def read_text(path: Path) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES and path.is_file():
+            raise CliError(
+                f"{path}: {size / 1e6:.1f} MB is over the {MAX_DOCUMENT_BYTES / 1e6:g} MB "
+                "limit for one document; split it"
+            )
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CliError(f"{path}: no such file") from None
@@ -26,13 +39,21 @@ def read_text(path: Path) -> str:
         raise CliError(f"{path}: {error.strerror or error}") from None
 
 
+def read_document(path: Path) -> tuple[str, str, Syntax, str | None]:
+    """The file's URI, text and syntax (by suffix, as the server decides it), and for LaTeX
+    the text of the ``.lag`` file beside it, if there is one."""
+    text = read_text(path)
+    uri = path.absolute().as_uri()
+    syntax = syntax_of(uri)
+    sidecar = sidecar_path(uri) if syntax == "latex" else None
+    side_text = read_text(sidecar) if sidecar is not None and sidecar.is_file() else None
+    return uri, text, syntax, side_text
+
+
 def parse_path(path: Path) -> ast.Document:
     """Parse a ``.lag`` or ``.tex`` file (by its suffix; anything else is read as ``.lag``)."""
-    text = read_text(path)
-    if path.suffix.lower() in (".tex", ".latex"):
-        sidecar = path.with_suffix(".lag")
-        return parse_tex(text, read_text(sidecar) if sidecar.is_file() else None)
-    return parse_document(text)
+    _, text, syntax, sidecar = read_document(path)
+    return parse_tex(text, sidecar) if syntax == "latex" else parse_document(text)
 
 
 def parse_fields_option(decls: str) -> ast.Document:

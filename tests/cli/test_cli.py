@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from waiting import SAFETY_S
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -19,7 +20,7 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         cwd=cwd,
-        timeout=120,
+        timeout=SAFETY_S,
     )
 
 
@@ -113,6 +114,7 @@ def test_check_warnings_only_exit_zero(tmp_path):
         (["generate"], "exactly one"),
         (["generate", "--bogus"], "unrecognized arguments"),
         (["check", str(EXAMPLES)], "directory"),
+        (["generate", "--fields", "scalar X (1,20001,0)"], "up to dimension 20,000"),
     ],
 )
 def test_bad_input_is_one_line_exit_two(args, fragment):
@@ -139,6 +141,100 @@ def test_help_and_import_do_not_load_heavy_modules():
         "print('HEAVY', heavy)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=SAFETY_S
     )
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        " ".join(["H^dagger H"] * 8),  # sixteen fields: minutes of group theory before
+        "((H^100)^100)^100",  # a million fields: 88 s and 420 MB before
+    ],
+)
+def test_terms_too_large_to_check_get_the_editors_warning_at_once(tmp_path, term):
+    doc = tmp_path / "large.lag"
+    doc.write_text(f"scalar H (1,2,1/2)\nL = - c {term}\n")
+    result = run("check", str(doc), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (d,) = json.loads(result.stdout)["diagnostics"]
+    assert d["code"] == "nonrenormalizable" and "too large to check further" in d["message"]
+
+
+def test_a_document_over_the_size_limit_is_refused_before_reading(tmp_path):
+    from lagrangian.server.cli.sources import MAX_DOCUMENT_BYTES
+
+    doc = tmp_path / "huge.lag"
+    doc.write_text("scalar H (1,2,1/2)\n" + "# padding\n" * (MAX_DOCUMENT_BYTES // 10))
+    for command in ("check", "generate"):
+        result = run(command, str(doc))
+        assert result.returncode == 2
+        (line,) = result.stderr.strip().splitlines()
+        assert "MB limit for one document" in line
+
+
+def test_an_irrep_beyond_counting_is_a_declaration_error(tmp_path):
+    doc = tmp_path / "big.lag"
+    doc.write_text("scalar X (1,20001,0)\nL = - m X^dagger X\n")
+    result = run("check", str(doc), "--format", "json")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    codes = [d["code"] for d in json.loads(result.stdout)["diagnostics"]]
+    assert codes[0] == "bad-representation"
+
+
+def test_input_the_engine_refuses_is_one_line_exit_two(monkeypatch, capsys):
+    from lagrangian.physics import api
+    from lagrangian.server.cli import main
+
+    def refuse(model):
+        raise ValueError("maximum supported dimension for an ndarray is currently 64")
+
+    monkeypatch.setattr(api, "engine_terms", refuse)
+    assert main(["generate", "--fields", "scalar X (1,201,0)"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("lagrangian generate: error: input beyond the engine")
+
+
+# Runs the main job's paths with torch and transformers made unimportable, recording every
+# attempt to import them (an attempt caught by an ``except ImportError`` counts too).
+NO_TORCH = """
+import importlib.abc, sys
+attempts = []
+
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] in ("torch", "transformers"):
+            attempts.append(name)
+            raise ImportError(name + " is not installed here")
+
+sys.meta_path.insert(0, Block())
+from lagrangian.server.cli import main
+
+assert main(["check", "examples/standard_model.lag"]) == 0
+assert main(["check", "examples/type2_seesaw.lag"]) == 0
+assert main(["generate", "--fields", "scalar H (1,2,1/2); fermion L (1,2,-1/2) left"]) == 0
+from lagrangian.server.lsp.documents import build_snapshot
+from lagrangian.server.lsp.features import create_server
+from lagrangian.server.lsp.providers import ExactProvider
+from lagrangian.server.lsp.tasks import Cancellation
+
+create_server()
+text = open("examples/type2_seesaw.lag", encoding="utf-8").read()
+snapshot = build_snapshot("file:///seesaw.lag", 1, text, "lag")
+ExactProvider().propose(snapshot, Cancellation())
+loaded = [m for m in ("torch", "transformers") if m in sys.modules]
+print("ATTEMPTS", attempts, "LOADED", loaded, file=sys.stderr)
+"""
+
+
+def test_check_generate_and_the_exact_language_server_never_import_torch():
+    result = subprocess.run(
+        [sys.executable, "-c", NO_TORCH],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=SAFETY_S,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ATTEMPTS [] LOADED []" in result.stderr, result.stderr

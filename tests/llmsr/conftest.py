@@ -26,6 +26,7 @@ def a0_data() -> tuple[Dataset, Dataset]:
 def pool(a0_data: tuple[Dataset, Dataset]):  # type: ignore[no-untyped-def]
     """One sandbox pool for the tests that only evaluate programs (startup is the slow part)."""
     train, test = a0_data
-    sandbox = SandboxConfig(workers=2, timeout_seconds=3.0, memory_mb=1024)
+    # Long enough for a fresh worker on a busy machine; the runaway test waits it out once.
+    sandbox = SandboxConfig(workers=2, timeout_seconds=10.0, memory_mb=1024)
     with SandboxPool(train, test, 10, FitConfig(), sandbox) as shared:
         yield shared

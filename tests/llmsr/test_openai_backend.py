@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
 import pytest
+from waiting import SAFETY_S
 
 from lagrangian.llmsr.api import FitRequest, fit_equation
 from lagrangian.llmsr.backends import make_backend
@@ -31,6 +31,7 @@ class Script:
         self.answers = answers
         self.requests: list[dict] = []
         self.lock = threading.Lock()
+        self.release = threading.Event()  # lets a "SLOW" answer go (after the client gave up)
 
     def next(self, body: dict) -> tuple[int, str | dict]:
         with self.lock:
@@ -66,7 +67,7 @@ def server() -> Iterator[tuple[str, Script]]:
             body["authorization"] = self.headers.get("Authorization")
             code, answer = script.next(body)
             if answer == "SLOW":
-                time.sleep(1.0)
+                script.release.wait(SAFETY_S)
                 answer = GOOD
             if code != 200:
                 self._send(code, b'{"error": "busy"}', {"Retry-After": "0"})
@@ -82,6 +83,7 @@ def server() -> Iterator[tuple[str, Script]]:
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/v1", script
     finally:
+        script.release.set()
         httpd.shutdown()
         httpd.server_close()
 
@@ -114,9 +116,11 @@ def test_rate_limits_and_errors_are_retried_and_counted(server) -> None:  # type
 def test_timeouts_and_garbage_are_skipped_not_fatal(server) -> None:  # type: ignore[no-untyped-def]
     url, script = server
     script.answers[:] = [(200, "SLOW"), (200, {"unexpected": True}), (200, GOOD)]
-    backend = make_backend(url, timeout=0.3, max_retries=0, concurrency=1)
+    # The slow answer is held until the client has given up; the others come at once.
+    backend = make_backend(url, timeout=2.0, max_retries=0, concurrency=1)
     prompt = build_prompt(SPEC, [], 0)
     assert backend.sample(prompt, 1) == []
+    script.release.set()
     assert backend.sample(prompt, 1) == []
     assert backend.sample(prompt, 1) == [GOOD]
     assert backend.stats.timeouts == 1 and backend.stats.failures == 2

@@ -7,7 +7,6 @@ directly) to show that the worker's own restrictions hold even if the checker ha
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -31,11 +30,9 @@ def test_a_good_program_fits_exactly(pool: SandboxPool) -> None:
 
 
 def test_infinite_loop_is_killed_and_the_pool_recovers(pool: SandboxPool) -> None:
-    start = time.monotonic()
     looping, good = pool.evaluate([job("    while True:\n        pass\n    return pT\n"), GOOD])
     assert not looping.ok and looping.killed and "timed out" in looping.error
     assert good.ok
-    assert time.monotonic() - start < 10
     assert pool.evaluate([GOOD])[0].ok
 
 

@@ -16,7 +16,7 @@ from lagrangian.llmsr.prompts import Prompt
 
 FAST = SearchConfig(
     buffer=BufferConfig(num_islands=4, cluster_logits="log_loss"),
-    sandbox=SandboxConfig(workers=2, timeout_seconds=2.0),
+    sandbox=SandboxConfig(workers=2, timeout_seconds=30.0),
     checkpoint_every=8,
 )
 
@@ -148,7 +148,7 @@ class HostileBackend:
 
 def test_hostile_programs_are_rejected_or_killed_and_the_search_continues(qed_csv: Path) -> None:
     config = FAST.replace(
-        samples_per_prompt=7, sandbox=SandboxConfig(workers=2, timeout_seconds=1.0)
+        samples_per_prompt=7, sandbox=SandboxConfig(workers=2, timeout_seconds=10.0)
     )
     request = FitRequest(
         data=str(qed_csv), target="rate", inputs=("cos_theta",), budget=7, config=config

@@ -17,7 +17,7 @@ from lagrangian.llmsr.selection import Criterion
 
 FAST = SearchConfig(
     buffer=BufferConfig(num_islands=2),
-    sandbox=SandboxConfig(workers=2, timeout_seconds=5.0),
+    sandbox=SandboxConfig(workers=2, timeout_seconds=30.0),
     samples_per_prompt=2,
 )
 TRUE = "params[0] * x**2 / (params[1] + x**2)"

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from waiting import SAFETY_S
+
 from lagrangian.model.model_server import ModelServer, RequestError, Route, ServerSettings
 
 
@@ -35,7 +37,7 @@ class EchoHandler:
 
     def __call__(self, payloads: list[int]) -> list[Any]:
         self.entered.set()
-        self.gate.wait(timeout=30)
+        self.gate.wait(timeout=SAFETY_S)
         time.sleep(self.delay_s)
         self.sizes.append(len(payloads))
         return [
@@ -63,7 +65,7 @@ def raw_request(
 
     With ``body=None`` no Content-Length header is sent at all.
     """
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=SAFETY_S)
     headers = dict(headers or {})
     connection.putrequest(method, path, skip_host="Host" in headers)
     if body is not None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from model_echo_server import EchoHandler, echo_validate, raw_request, serving
 from model_toy_codec import EXAMPLES
+from waiting import SAFETY_S, until
 
 from lagrangian.model.client import (
     ModelClient,
@@ -71,7 +72,7 @@ def test_overload_gives_503_and_the_client_retries() -> None:
         no_retry = ModelClient(server.url, retries=0)
         with ThreadPoolExecutor(max_workers=4) as pool:
             first = pool.submit(no_retry.request, "POST", "/v1/echo", {"x": 0})
-            assert handler.entered.wait(10)
+            assert handler.entered.wait(SAFETY_S)
             queued = [pool.submit(no_retry.request, "POST", "/v1/echo", {"x": x}) for x in (1, 2)]
             deadline = time.monotonic() + 10
             while no_retry.health()["queue_depth"] < 2 and time.monotonic() < deadline:
@@ -87,11 +88,14 @@ def test_overload_gives_503_and_the_client_retries() -> None:
 
             patient = ModelClient(server.url, retries=8, backoff_s=0.05, max_backoff_s=0.2)
             retried = pool.submit(patient.request, "POST", "/v1/echo", {"x": 5})
-            time.sleep(0.3)
+            until(  # the patient client was turned away at least once before the queue frees
+                lambda: no_retry.health()["requests_rejected_overload"] >= 3,
+                "a 503 for the patient client",
+            )
             handler.gate.set()
-            assert retried.result(timeout=20) == {"y": 10}
-            assert first.result(timeout=10) == {"y": 0}
-            assert [f.result(timeout=10) for f in queued] == [{"y": 2}, {"y": 4}]
+            assert retried.result(timeout=SAFETY_S) == {"y": 10}
+            assert first.result(timeout=SAFETY_S) == {"y": 0}
+            assert [f.result(timeout=SAFETY_S) for f in queued] == [{"y": 2}, {"y": 4}]
         assert no_retry.health()["requests_rejected_overload"] >= 2
 
 
@@ -158,10 +162,11 @@ def test_client_timeouts_and_connection_errors() -> None:
     handler.gate.clear()
     with serving(handler) as server:
         slow = ModelClient(server.url, timeout_s=0.3, retries=3)
-        started = time.monotonic()
         with pytest.raises(ServerTimeout, match=r"no answer within 0\.3 s"):
             slow.request("POST", "/v1/echo", {"x": 1})
-        assert time.monotonic() - started < 2  # timeouts are not retried
+        # Timeouts are not retried: the one request is in the (held) handler, none queued.
+        assert handler.entered.wait(SAFETY_S)
+        assert server.health()["queue_depth"] == 0
         handler.gate.set()
         url = server.url
     with pytest.raises(ServerUnavailable, match="after 3 attempt"):
@@ -179,18 +184,17 @@ def test_closing_answers_queued_requests() -> None:
     client = ModelClient(server.url, retries=0)
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = [pool.submit(client.request, "POST", "/v1/echo", {"x": x}) for x in range(3)]
-        assert handler.entered.wait(10)
-        while server.health()["queue_depth"] < 2:
-            time.sleep(0.01)
+        assert handler.entered.wait(SAFETY_S)
+        until(lambda: server.health()["queue_depth"] >= 2, "two queued requests")
         closer = threading.Thread(target=server.close)
         closer.start()
-        time.sleep(0.2)
+        until(lambda: server.health()["status"] == "shutting_down", "the server closing")
         handler.gate.set()
-        closer.join(timeout=30)
+        closer.join(timeout=SAFETY_S)
         outcomes = []
         for future in futures:
             try:
-                outcomes.append(future.result(timeout=10))
+                outcomes.append(future.result(timeout=SAFETY_S))
             except ServerUnavailable as error:
                 outcomes.append(error.status)
     answered = [outcome for outcome in outcomes if outcome != 503]

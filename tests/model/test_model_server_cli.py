@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from waiting import SAFETY_S
 
 from lagrangian.model.checkpoint import METADATA_FILE
 from lagrangian.model.client import DEFAULT_URL, ModelClient, ServerRejected
@@ -81,7 +82,7 @@ def test_served_process_answers_and_stops_on_interrupt(random_checkpoint: Path) 
         banner = process.stderr.readline()  # printed once the port is bound
         match = re.search(r"on (http://127\.0\.0\.1:\d+)", banner)
         assert match, banner
-        client = ModelClient(match.group(1), token="t0ken", retries=0, timeout_s=60)
+        client = ModelClient(match.group(1), token="t0ken", retries=0, timeout_s=SAFETY_S)
         health = client.health()
         assert health["model"]["preset"] == "tiny" and health["status"] == "ok"
         [[hypothesis]] = client.generate_tokens(["FIELD SPIN 0"])
@@ -89,7 +90,7 @@ def test_served_process_answers_and_stops_on_interrupt(random_checkpoint: Path) 
         with pytest.raises(ServerRejected, match="invalid bearer token"):
             ModelClient(match.group(1), token="wrong", retries=0).health()
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 0
+        assert process.wait(timeout=SAFETY_S) == 0
         assert "stopped" in process.stderr.read()
     finally:
         if process.poll() is None:

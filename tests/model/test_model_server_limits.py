@@ -14,12 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from model_echo_server import EchoHandler, raw_request, serving
+from waiting import SAFETY_S
 
 from lagrangian.model.client import ModelClient, ServerUnavailable
 from lagrangian.model.model_server import ModelServer
 
 TOKEN = "s3cret"
-BOUND_S = 15  # how long a test waits for what the server must do within its 2 s deadline
+BOUND_S = SAFETY_S  # a net against a hang, never what a test checks (tests/waiting.py)
 
 
 def _connect(server: ModelServer) -> socket.socket:

@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from waiting import SAFETY_S
 
 from lagrangian.server.cli import main
 from lagrangian.training.sampling import FieldSpec, declarations, to_model
@@ -121,7 +122,7 @@ def _post(url: str, body: object) -> tuple[int, dict]:
         url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=SAFETY_S) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import pytest_asyncio
 from lsp_client import ARTIFACTS, RecordingClient, start, stop
+from waiting import SAFETY_S
 
 
 def record_initialize(seconds: float, label: str) -> None:
@@ -61,7 +62,7 @@ def playground_process(*args: str) -> Iterator[str]:
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=SAFETY_S)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

@@ -3,22 +3,28 @@
 The client records every ``publishDiagnostics`` with its version (pytest-lsp keeps only
 the latest list), answers ``workspace/applyEdit`` by recording the edit, and the helpers
 apply text edits the way an editor does, so tests can check that an edit leaves a
-document that parses and checks cleanly.
+document that parses and checks cleanly.  Tests wait on what the server sends
+(``wait_until``), never for a fixed time: every notification wakes the waiters.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+from waiting import SAFETY_S
+
+T = TypeVar("T")
 
 SERVER_COMMAND = [sys.executable, "-m", "lagrangian.server", "lsp"]
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -37,6 +43,12 @@ class RecordingClient(LanguageClient):
         self.server_capabilities: types.ServerCapabilities | None = None
         self.registrations: list[types.Registration] = []
         self.code_lens_refreshes = 0
+        self.news = asyncio.Event()
+
+    def notice(self) -> None:
+        """Wake everyone waiting in ``wait_until``: something arrived from the server."""
+        self.news.set()
+        self.news = asyncio.Event()
 
 
 def _publish(client: RecordingClient, params: types.PublishDiagnosticsParams) -> None:
@@ -59,6 +71,18 @@ def _refresh_code_lenses(client: RecordingClient, params: None) -> None:
     client.code_lens_refreshes += 1
 
 
+def _noticing(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """A notification handler that also wakes the waiters after recording."""
+
+    @functools.wraps(handler)
+    def handle(client: RecordingClient, params: Any) -> Any:
+        result = handler(client, params)
+        client.notice()
+        return result
+
+    return handle
+
+
 def make_client() -> RecordingClient:
     client = RecordingClient(converter_factory=default_converter)
     features = dict(DEFAULT_CLIENT_FEATURES)
@@ -66,6 +90,12 @@ def make_client() -> RecordingClient:
     features[types.WORKSPACE_APPLY_EDIT] = _apply
     features[types.CLIENT_REGISTER_CAPABILITY] = _register
     features[types.WORKSPACE_CODE_LENS_REFRESH] = _refresh_code_lenses
+    for method in (
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+        types.PROGRESS,
+        types.WINDOW_LOG_MESSAGE,
+    ):
+        features[method] = _noticing(features[method])
     register_lsp_features(client, features)
     return client
 
@@ -124,17 +154,36 @@ def replace_all(client: LanguageClient, uri: str, text: str, version: int) -> No
     )
 
 
+async def wait_until(client: RecordingClient, probe: Callable[[], T | None], what: str) -> T:
+    """``probe()``'s first truthy value, re-checked whenever the server sends something.
+
+    ``SAFETY_S`` only stops a hang; a slow machine just makes the wait longer.
+    """
+
+    async def watch() -> T:
+        while True:
+            news = client.news
+            value = probe()
+            if value:
+                return value
+            await news.wait()
+
+    try:
+        return await asyncio.wait_for(watch(), SAFETY_S)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"{what}: nothing within {SAFETY_S:.0f} s (a hang?)") from None
+
+
 async def diagnostics_for(
-    client: RecordingClient, uri: str, version: int, timeout: float = 20.0
+    client: RecordingClient, uri: str, version: int
 ) -> list[types.Diagnostic]:
     """The diagnostics published for ``version`` of ``uri`` (waits for them)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for published in client.published[uri]:
-            if published.version == version:
-                return list(published.diagnostics)
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"no diagnostics for {uri} version {version} within {timeout} s")
+    params = await wait_until(
+        client,
+        lambda: next((p for p in client.published[uri] if p.version == version), None),
+        f"diagnostics for {uri} version {version}",
+    )
+    return list(params.diagnostics)
 
 
 def position_of(text: str, needle: str, after: bool = False) -> types.Position:

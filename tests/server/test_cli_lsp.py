@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from waiting import SAFETY_S, until
 
 LAGRANGIAN = [sys.executable, "-m", "lagrangian.server"]
 STATIC = Path(__file__).resolve().parents[2] / "server" / "playground" / "static"
@@ -39,10 +40,10 @@ def unframe(data: bytes) -> list[dict]:
     return messages
 
 
-def read_until(stream: IO[bytes], marker: bytes, timeout: float) -> bytes:
+def read_until(stream: IO[bytes], marker: bytes) -> bytes:
     """Bytes from a pipe up to and including the complete message that holds ``marker``."""
     data = b""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + SAFETY_S
     descriptor = stream.fileno()
     while time.monotonic() < deadline:
         ready, _, _ = select.select([descriptor], [], [], 0.1)
@@ -56,7 +57,7 @@ def read_until(stream: IO[bytes], marker: bytes, timeout: float) -> bytes:
                     return data
                 except (AssertionError, json.JSONDecodeError):
                     continue  # the message is not complete yet
-    raise AssertionError(f"{marker!r} not seen within {timeout} s")
+    raise AssertionError(f"{marker!r} not seen within {SAFETY_S:.0f} s (a hang?)")
 
 
 INITIALIZE = {
@@ -76,7 +77,7 @@ def free_port() -> int:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*LAGRANGIAN, *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run([*LAGRANGIAN, *args], capture_output=True, text=True, timeout=SAFETY_S)
 
 
 def test_usage_errors_are_one_line() -> None:
@@ -125,10 +126,10 @@ def test_stdio_speaks_only_protocol_on_stdout() -> None:
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write(b"".join(frame(m) for m in messages))
     process.stdin.flush()
-    early = read_until(process.stdout, b"textDocument/publishDiagnostics", timeout=60)
+    early = read_until(process.stdout, b"textDocument/publishDiagnostics")
     process.stdin.write(frame(SHUTDOWN) + frame(EXIT))
     process.stdin.flush()
-    out, err = process.communicate(timeout=30)
+    out, err = process.communicate(timeout=SAFETY_S)
     assert process.returncode == 0, err.decode()
     received = unframe(early + out)
     assert received[0]["id"] == 1 and "capabilities" in received[0]["result"]
@@ -147,12 +148,15 @@ def test_server_exits_when_stdin_closes() -> None:
     assert process.stdin is not None
     process.stdin.write(frame(INITIALIZE))
     process.stdin.close()
-    process.wait(timeout=20)
+    process.wait(timeout=SAFETY_S)
     assert process.returncode is not None
 
 
 def test_server_exits_when_the_editor_process_dies() -> None:
-    editor = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # An "editor" that lives until killed (or until this test process ends its stdin).
+    editor = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
     process = subprocess.Popen(
         [*LAGRANGIAN, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -162,11 +166,12 @@ def test_server_exits_when_the_editor_process_dies() -> None:
         frame(initialize) + frame({"jsonrpc": "2.0", "method": "initialized", "params": {}})
     )
     process.stdin.flush()
-    time.sleep(1.0)
+    assert process.stdout is not None
+    read_until(process.stdout, b'"serverInfo"')  # initialized, and watching the editor
     assert process.poll() is None
     editor.kill()
     editor.wait()
-    process.wait(timeout=15)  # stdin is still open: only the parent watch ends it
+    process.wait(timeout=SAFETY_S)  # stdin is still open: only the parent watch ends it
     assert process.returncode == 0
 
 
@@ -191,26 +196,27 @@ def test_tcp_transport() -> None:
 
 
 def _connect(port: int) -> socket.socket:
-    deadline = time.monotonic() + 20
-    while True:
+    """A connection to the port, once the server listens on it."""
+
+    def attempt() -> socket.socket | None:
         try:
-            return socket.create_connection(("127.0.0.1", port), timeout=10)
+            return socket.create_connection(("127.0.0.1", port), timeout=SAFETY_S)
         except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+            return None
+
+    return until(attempt, f"a server listening on port {port}", poll_s=0.1)
 
 
 @pytest.mark.skipif(not (STATIC / "index.html").is_file(), reason="playground bundle not built")
 def test_playground_serves_the_page_and_nothing_else(playground: str) -> None:
-    with urllib.request.urlopen(playground, timeout=10) as page:
+    with urllib.request.urlopen(playground, timeout=SAFETY_S) as page:
         assert page.headers["Content-Type"].startswith("text/html")
         assert b"playground.js" in page.read()
-    with urllib.request.urlopen(playground + "playground.js", timeout=10) as script:
+    with urllib.request.urlopen(playground + "playground.js", timeout=SAFETY_S) as script:
         assert script.headers["Content-Type"].startswith("text/javascript")
     for path, status in (("../pyproject.toml", 404), ("%2e%2e/cli.py", 404), ("lsp", 426)):
         with pytest.raises(urllib.error.HTTPError) as error:
-            urllib.request.urlopen(playground + path, timeout=10)
+            urllib.request.urlopen(playground + path, timeout=SAFETY_S)
         error.value.close()
         assert error.value.code == status, path
 
@@ -222,18 +228,18 @@ def test_playground_lsp_over_websocket(playground: str) -> None:
     url = playground.replace("http://", "ws://") + "lsp"
     with connect(url) as first, connect(url) as second:
         first.send(json.dumps(INITIALIZE))
-        raw = first.recv(timeout=20)
+        raw = first.recv(timeout=SAFETY_S)
         assert isinstance(raw, str)  # a text frame, as browsers expect
         answer = json.loads(raw)
         assert answer["id"] == 1 and answer["result"]["serverInfo"]["name"] == "lagrangian"
         first.send(json.dumps(SHUTDOWN))
-        assert json.loads(first.recv(timeout=20))["id"] == 2
+        assert json.loads(first.recv(timeout=SAFETY_S))["id"] == 2
         first.send(json.dumps(EXIT))  # ends this connection only
         second.send(json.dumps(INITIALIZE))
-        assert json.loads(second.recv(timeout=20))["id"] == 1
+        assert json.loads(second.recv(timeout=SAFETY_S))["id"] == 1
     with connect(url) as third:  # the process is still serving
         third.send(json.dumps(INITIALIZE))
-        assert json.loads(third.recv(timeout=20))["id"] == 1
+        assert json.loads(third.recv(timeout=SAFETY_S))["id"] == 1
 
 
 def test_module_entry_point_runs_the_cli() -> None:
@@ -253,7 +259,7 @@ def test_websocket_transport() -> None:
         _connect(port).close()
         with connect(f"ws://127.0.0.1:{port}/") as connection:
             connection.send(json.dumps(INITIALIZE))
-            answer = json.loads(connection.recv(timeout=20))
+            answer = json.loads(connection.recv(timeout=SAFETY_S))
             assert answer["result"]["capabilities"]["completionProvider"]["resolveProvider"]
     finally:
         process.kill()

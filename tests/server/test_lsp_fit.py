@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import time
 
 import pytest
-from lsp_client import RecordingClient, open_document
+from lsp_client import RecordingClient, open_document, wait_until
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 
@@ -31,19 +30,20 @@ def fit_params(uri: str) -> types.ExecuteCommandParams:
     return types.ExecuteCommandParams(command="lagrangian.fitEquation", arguments=[{"uri": uri}])
 
 
-async def fit_token(client: RecordingClient, known: set, timeout: float = 60) -> str:
-    """The progress token of the fit that started after ``known`` tokens existed."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+async def fit_token(client: RecordingClient, known: set) -> str:
+    """The progress token of the fit that started after ``known`` tokens existed, once the
+    search has reported at least once."""
+
+    def reported() -> str | None:
         for token, reports in client.progress_reports.items():
-            if token in known or not reports:
+            if token in known or len(reports) < 2:
                 continue
             begin = reports[0]
-            started = isinstance(begin, types.WorkDoneProgressBegin) and begin.title == TITLE
-            if started and len(reports) > 1:  # the search has reported at least once
+            if isinstance(begin, types.WorkDoneProgressBegin) and begin.title == TITLE:
                 return str(token)
-        await asyncio.sleep(0.05)
-    raise AssertionError("the fit never reported progress")
+        return None
+
+    return await wait_until(client, reported, "the fit's progress")
 
 
 async def test_fit_block_runs_with_progress(lsp: RecordingClient) -> None:
@@ -54,7 +54,7 @@ async def test_fit_block_runs_with_progress(lsp: RecordingClient) -> None:
     assert result["name"] == "qed"
     assert result["candidates"] == 4 and result["cancelled"] is False
     assert result["best"]["expression"]
-    token = await fit_token(lsp, known, timeout=1)
+    token = await fit_token(lsp, known)
     messages = [r.message for r in lsp.progress_reports[token][1:-1]]
     assert any(m and "programs" in m for m in messages)
 
@@ -68,7 +68,7 @@ async def test_cancel_button_stops_the_search_and_keeps_the_best_so_far(
     running = asyncio.ensure_future(lsp.workspace_execute_command_async(fit_params(uri)))
     token = await fit_token(lsp, known)
     lsp.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
-    result = await asyncio.wait_for(running, 60)
+    result = await running
     assert result["cancelled"] is True
     assert 0 < result["candidates"] < 400
 
@@ -83,13 +83,12 @@ async def test_cancel_request_answers_at_once(lsp: RecordingClient) -> None:
     token = await fit_token(lsp, known)
     lsp.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="fit-to-cancel"))
     with pytest.raises(JsonRpcRequestCancelled):
-        await asyncio.wait_for(asyncio.wrap_future(request), 10)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # the search itself stops: its progress ends
-        if isinstance(lsp.progress_reports[token][-1], types.WorkDoneProgressEnd):
-            break
-        await asyncio.sleep(0.1)
-    assert isinstance(lsp.progress_reports[token][-1], types.WorkDoneProgressEnd)
+        await asyncio.wrap_future(request)
+    await wait_until(  # the search itself stops: its progress ends
+        lsp,
+        lambda: isinstance(lsp.progress_reports[token][-1], types.WorkDoneProgressEnd),
+        "the end of the cancelled fit's progress",
+    )
 
 
 async def test_code_lens_hover_and_insertion(lsp: RecordingClient) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 
 import pytest
-from lsp_client import capabilities, end_position, open_document, start, stop
+from lsp_client import capabilities, end_position, open_document, start, stop, wait_until
 from lsprotocol import types
 
 from lagrangian.server.lsp.providers import MODEL_PIPELINE
@@ -98,17 +97,20 @@ async def test_initialization_options_then_configuration_changes() -> None:
         assert isinstance(quartic.text_edit, types.TextEdit)
         assert "$" not in quartic.text_edit.new_text
 
+        logged = len(client.log_messages)
         client.set_configuration(
             {"completionSource": "exact", "inlayHints": {"enabled": True}}, section="lagrangian"
         )
         client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
-        for _ in range(100):
-            status = await client.workspace_execute_command_async(
-                types.ExecuteCommandParams(command="lagrangian.serverStatus")
-            )
-            if status["settings"]["inlayHints"]["enabled"]:
-                break
-            await asyncio.sleep(0.05)
+        # The server logs the settings it applied: wait for that, not for a time.
+        await wait_until(
+            client,
+            lambda: any(m.message.startswith("settings:") for m in client.log_messages[logged:]),
+            "the re-read settings",
+        )
+        status = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="lagrangian.serverStatus")
+        )
         assert status["settings"]["inlayHints"] == {"enabled": True}
         assert status["settings"]["device"] == "auto"
         hints = await client.text_document_inlay_hint_async(hint_params)
@@ -121,13 +123,15 @@ async def test_initialization_options_then_configuration_changes() -> None:
 async def test_model_source_falls_back_to_the_exact_engine_without_torch() -> None:
     client, _ = await start({"completionSource": "model"})
     try:
-        for _ in range(100):
-            status = await client.workspace_execute_command_async(
-                types.ExecuteCommandParams(command="lagrangian.serverStatus")
-            )
-            if status["providerNote"] != "exact engine":
-                break
-            await asyncio.sleep(0.05)
+        # Loading ends with one log line, ready or the fallback, however long it takes.
+        await wait_until(
+            client,
+            lambda: any(_loading_ended(m.message) for m in client.log_messages),
+            "the model's loading",
+        )
+        status = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="lagrangian.serverStatus")
+        )
         note = status["providerNote"]
         if note.startswith("model ready"):
             assert status["completionProviders"] == ["model", "engine"]
@@ -138,3 +142,7 @@ async def test_model_source_falls_back_to_the_exact_engine_without_torch() -> No
             assert "not available" in note
     finally:
         await stop(client)
+
+
+def _loading_ended(message: str) -> bool:
+    return message.startswith("model ready") or message.endswith("using the exact engine")

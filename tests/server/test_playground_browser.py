@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from lsp_client import ARTIFACTS
+from waiting import SAFETY_S
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 STATIC = Path(__file__).resolve().parents[2] / "server" / "playground" / "static"
@@ -42,10 +43,13 @@ def test_type_check_complete_and_render(playground: str) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 760})
+            # Every wait below is for an event on the page; the timeout only stops a hang.
+            page.set_default_timeout(SAFETY_S * 1000)
+            sync_api.expect.set_options(timeout=SAFETY_S * 1000)
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(playground)
-            page.wait_for_selector("#status.ready", timeout=30_000)
+            page.wait_for_selector("#status.ready")
             editor = page.locator(".cm-content")
             editor.click()
             page.keyboard.press("Control+A")
@@ -58,7 +62,7 @@ def test_type_check_complete_and_render(playground: str) -> None:
             keyboard.press("Escape")
 
             diagnostics = page.locator("#diagnostics")
-            sync_api.expect(diagnostics).to_contain_text("hypercharge", timeout=20_000)
+            sync_api.expect(diagnostics).to_contain_text("hypercharge")
             sync_api.expect(page.locator(".cm-lintRange-error").first).to_be_visible()
 
             keyboard.press("Backspace")
@@ -72,7 +76,7 @@ def test_type_check_complete_and_render(playground: str) -> None:
             option.first.click(timeout=20_000)
             sync_api.expect(editor).to_contain_text("(H^dagger H)^2")
 
-            sync_api.expect(page.locator("#document-count")).to_have_text("2 terms", timeout=20_000)
+            sync_api.expect(page.locator("#document-count")).to_have_text("2 terms")
             sync_api.expect(page.locator("#document-math .katex")).to_contain_text("λ")
             sync_api.expect(page.locator("#fields")).to_contain_text("scalar (1, 2, 1/2)")
             ARTIFACTS.mkdir(parents=True, exist_ok=True)

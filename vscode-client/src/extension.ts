@@ -10,7 +10,15 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as vscode from "vscode";
-import { LanguageClient, State, type LanguageClientOptions, type Executable } from "vscode-languageclient/node";
+import {
+  DidOpenTextDocumentNotification,
+  LanguageClient,
+  State,
+  type Executable,
+  type LanguageClientOptions,
+  type Middleware,
+} from "vscode-languageclient/node";
+import { Attachment, StartGate, requestGuards } from "./attachment";
 import { CLIENT_COMMANDS, SERVER_READY_CONTEXT, commandArguments } from "./commands";
 import { ServerController, type ClientState, type ManagedClient, type ServerStatus } from "./controller";
 import { documentSelector } from "./documents";
@@ -28,6 +36,7 @@ import {
   describeStartFailure,
   formatCommandLine,
   resolveServerCommand,
+  serverWorkingDirectory,
   type ResolutionContext,
 } from "./serverCommand";
 import { StatusBarView } from "./status";
@@ -49,6 +58,7 @@ function resolutionContext(): ResolutionContext {
     homeDir: os.homedir(),
     env: process.env,
     platform: process.platform,
+    trusted: vscode.workspace.isTrusted,
     fileExists: isExecutableFile,
   };
 }
@@ -80,13 +90,34 @@ function createClient(output: vscode.OutputChannel): ManagedClient {
   assertExecutableExists(command, context);
   output.appendLine(`Starting ${formatCommandLine(command)} (from ${command.source})`);
 
-  const server: Executable = { command: command.command, args: command.args, options: { cwd: context.workspaceFolder } };
+  const server: Executable = {
+    command: command.command,
+    args: command.args,
+    options: { cwd: serverWorkingDirectory(context) },
+  };
+  const latexEnabled = readLatexEnabled(config);
+  const attachment = new Attachment(latexEnabled);
   const options: LanguageClientOptions = {
-    documentSelector: documentSelector(readLatexEnabled(config)),
+    documentSelector: documentSelector(latexEnabled),
     initializationOptions: readServerSettings(config).settings,
     outputChannel: output,
     synchronize: { configurationSection: SECTION },
     middleware: {
+      // LaTeX documents reach the server only while they hold a `% lagrangian:` directive.
+      ...(requestGuards(attachment) as unknown as Middleware),
+      didOpen: (document, next) => (attachment.didOpen(document) === "forward" ? next(document) : Promise.resolve()),
+      didChange: (event, next) => {
+        const action = attachment.didChange(event.document);
+        if (action === "open") {
+          const params = client.code2ProtocolConverter.asOpenTextDocumentParams(event.document);
+          return client.sendNotification(DidOpenTextDocumentNotification.type, params);
+        }
+        return action === "forward" ? next(event) : Promise.resolve();
+      },
+      didClose: (document, next) => (attachment.didClose(document) === "forward" ? next(document) : Promise.resolve()),
+      didSave: (document, next) => (attachment.isOpen(document) ? next(document) : Promise.resolve()),
+      willSave: (event, next) => (attachment.isOpen(event.document) ? next(event) : Promise.resolve()),
+      willSaveWaitUntil: (event, next) => (attachment.isOpen(event.document) ? next(event) : Promise.resolve([])),
       executeCommand: (name, args, next) =>
         next(name, commandArguments(name, args, vscode.window.activeTextEditor?.document.uri.toString())),
       workspace: {
@@ -162,8 +193,21 @@ export function activate(context: vscode.ExtensionContext): void {
       }
     }),
   );
+  // Started for the first document it serves, not merely because a LaTeX file activated us.
+  const gate = new StartGate(
+    () => void server.start(),
+    () => readLatexEnabled(vscode.workspace.getConfiguration(SECTION)),
+  );
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument((document) => gate.offer(document)),
+    vscode.workspace.onDidChangeTextDocument((event) => gate.offer(event.document)),
+    // Trust changes which executable may run (serverCommand.ts): start afresh.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => (gate.wanted ? void server.restart() : undefined)),
+  );
   reportSettingProblems(output);
-  void server.start();
+  for (const document of vscode.workspace.textDocuments) {
+    gate.offer(document);
+  }
 }
 
 export function deactivate(): Promise<void> | undefined {

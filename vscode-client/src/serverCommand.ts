@@ -10,6 +10,13 @@
  * 3. a `lagrangian` script in the workspace's `.venv` — the common "cloned the repo,
  *    made a venv, opened the folder" case, where the script is not on `PATH`;
  * 4. `lagrangian lsp` from `PATH`.
+ *
+ * In an untrusted workspace (VS Code's Restricted Mode) nothing inside the workspace folder
+ * is run: step 3 is skipped, a command from the settings that points into the folder (a
+ * user-level `${workspaceFolder}/.venv/bin/python`, say) is refused, and the server does
+ * not start in the folder, where `python -m` would import a planted `lagrangian/` package.
+ * VS Code itself ignores workspace-level `lagrangian.server.*` values there (package.json
+ * lists them under `restrictedConfigurations`).
  */
 
 import * as path from "path";
@@ -26,6 +33,8 @@ export interface ResolutionContext {
   homeDir: string;
   env: Readonly<Record<string, string | undefined>>;
   platform: NodeJS.Platform;
+  /** Whether the user trusts the workspace (`vscode.workspace.isTrusted`). */
+  trusted: boolean;
   fileExists(file: string): boolean;
 }
 
@@ -76,11 +85,25 @@ export function venvScript(folder: string, platform: NodeJS.Platform): string {
     : join(folder, ".venv", "bin", "lagrangian");
 }
 
-/** Picks the server process; throws an `Error` with a readable message on bad settings. */
+/**
+ * Picks the server process; throws an `Error` with a readable message on bad settings, and
+ * on a command inside an untrusted workspace.
+ */
 export function resolveServerCommand(
   settings: ServerProcessSettings,
   context: ResolutionContext,
 ): ServerCommand {
+  const resolved = fromSettings(settings, context);
+  if (resolved !== undefined && !context.trusted && insideWorkspace(resolved.command, context)) {
+    throw new Error(
+      `The workspace is not trusted, so the Lagrangian language server does not run \`${resolved.command}\` ` +
+        `from it (from ${resolved.source}). Trust the workspace, or point the setting outside the folder.`,
+    );
+  }
+  return resolved ?? fromSurroundings(context);
+}
+
+function fromSettings(settings: ServerProcessSettings, context: ResolutionContext): ServerCommand | undefined {
   const argv = settings.command.filter((part) => part.trim() !== "");
   if (argv.length > 0) {
     const [command, ...args] = argv.map((part) => expandVariables(part, context));
@@ -94,13 +117,34 @@ export function resolveServerCommand(
       source: "server.pythonPath",
     };
   }
-  if (context.workspaceFolder !== undefined) {
+  return undefined;
+}
+
+function fromSurroundings(context: ResolutionContext): ServerCommand {
+  if (context.workspaceFolder !== undefined && context.trusted) {
     const script = venvScript(context.workspaceFolder, context.platform);
     if (context.fileExists(script)) {
       return { command: script, args: [...LSP_ARGS], source: "workspace venv" };
     }
   }
   return { command: "lagrangian", args: [...LSP_ARGS], source: "PATH" };
+}
+
+function insideWorkspace(file: string, context: ResolutionContext): boolean {
+  if (context.workspaceFolder === undefined) {
+    return false;
+  }
+  const lib = context.platform === "win32" ? path.win32 : path.posix;
+  const relative = lib.relative(context.workspaceFolder, lib.resolve(context.workspaceFolder, file));
+  return /[\\/]/.test(file) && !relative.startsWith("..") && !lib.isAbsolute(relative);
+}
+
+/**
+ * Where the server process starts: the workspace folder when it is trusted (relative paths
+ * in its messages then read naturally), the home directory otherwise.
+ */
+export function serverWorkingDirectory(context: ResolutionContext): string | undefined {
+  return context.trusted ? context.workspaceFolder : context.homeDir;
 }
 
 /** The command as a user would type it in a shell, for messages and the output channel. */

@@ -71,6 +71,8 @@ export function reset(): void {
   recorded.commands.clear();
   settings.clear();
   window.activeTextEditor = undefined;
+  workspace.textDocuments.length = 0;
+  workspace.isTrusted = true;
 }
 
 export const window = {
@@ -106,7 +108,9 @@ export const window = {
 
 export const workspace = {
   workspaceFolders: undefined,
-  textDocuments: [],
+  isTrusted: true,
+  /** The documents open at activation (tests add theirs; `reset()` empties it). */
+  textDocuments: [] as { uri: { toString(): string }; languageId: string; version: number; getText(): string }[],
   getConfiguration: (section?: string) => ({
     get: <T>(key: string, fallback?: T) => {
       const full = section === undefined ? key : `${section}.${key}`;
@@ -118,6 +122,13 @@ export const workspace = {
     update: async () => undefined,
   }),
   onDidChangeConfiguration: () => disposable,
+};
+
+/** Document selectors by language only, as the extension writes them (`documents.ts`). */
+export const languages = {
+  match(selector: { language?: string }[], document: { languageId: string }): number {
+    return selector.some((filter) => filter.language === document.languageId) ? 10 : 0;
+  },
 };
 
 export const commands = {

@@ -26,6 +26,22 @@ describe("package.json", () => {
     assert.deepStrictEqual(lag.extensions, [".lag"]);
   });
 
+  it("runs limited in untrusted workspaces, the server-command settings restricted", () => {
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    assert.strictEqual(untrusted.supported, "limited");
+    assert.match(untrusted.description, /never runs an executable from the workspace/);
+    assert.deepStrictEqual(untrusted.restrictedConfigurations, [
+      `${SECTION}.server.command`,
+      `${SECTION}.server.pythonPath`,
+      `${SECTION}.modelServerUrl`,
+      `${SECTION}.fit.llm`,
+      `${SECTION}.fit.allowOutsideWorkspace`,
+    ]);
+    for (const key of untrusted.restrictedConfigurations) {
+      assert.ok(properties[key], key);
+    }
+  });
+
   it("contributes every command, server ones only while the server is ready", () => {
     const contributed = contributes.commands.map((c: { command: string }) => c.command).sort();
     assert.deepStrictEqual(contributed, [...SERVER_COMMANDS, ...Object.values(CLIENT_COMMANDS)].sort());

@@ -6,6 +6,7 @@ import {
   formatCommandLine,
   locateExecutable,
   resolveServerCommand,
+  serverWorkingDirectory,
   type ResolutionContext,
   type ServerCommand,
 } from "../src/serverCommand";
@@ -16,6 +17,7 @@ function context(overrides: Partial<ResolutionContext> = {}, files: string[] = [
     homeDir: "/home/ada",
     env: { PATH: "/usr/local/bin:/usr/bin", VENV: "/opt/venv" },
     platform: "linux",
+    trusted: true,
     fileExists: (file) => files.includes(file),
     ...overrides,
   };
@@ -68,6 +70,33 @@ describe("resolveServerCommand", () => {
   it("falls back to `lagrangian lsp` from PATH", () => {
     assert.deepStrictEqual(resolveServerCommand(unset, context()), { command: "lagrangian", args: ["lsp"], source: "PATH" });
     assert.strictEqual(resolveServerCommand(unset, context({ workspaceFolder: undefined })).source, "PATH");
+  });
+});
+
+describe("an untrusted workspace", () => {
+  const untrusted = (files: string[] = []) => context({ trusted: false }, files);
+
+  it("never runs the workspace virtualenv's script", () => {
+    const resolved = resolveServerCommand(unset, untrusted(["/work/proj/.venv/bin/lagrangian"]));
+    assert.deepStrictEqual(resolved, { command: "lagrangian", args: ["lsp"], source: "PATH" });
+  });
+
+  it("refuses a configured command inside the workspace folder", () => {
+    for (const settings of [
+      { command: [], pythonPath: "${workspaceFolder}/.venv/bin/python" },
+      { command: ["/work/proj/tools/lagrangian", "lsp"], pythonPath: "" },
+      { command: [".venv/bin/lagrangian", "lsp"], pythonPath: "" },
+    ]) {
+      assert.throws(() => resolveServerCommand(settings, untrusted()), /workspace is not trusted/);
+    }
+  });
+
+  it("runs a configured command outside the folder, and not from inside it", () => {
+    const settings = { command: [], pythonPath: "/usr/bin/python3" };
+    assert.strictEqual(resolveServerCommand(settings, untrusted()).command, "/usr/bin/python3");
+    assert.strictEqual(resolveServerCommand({ command: [], pythonPath: "/work/project2/bin/python" }, untrusted()).command, "/work/project2/bin/python");
+    assert.strictEqual(serverWorkingDirectory(untrusted()), "/home/ada");
+    assert.strictEqual(serverWorkingDirectory(context()), "/work/proj");
   });
 });
 

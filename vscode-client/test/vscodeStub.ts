@@ -46,7 +46,7 @@ for (const name of apiNames) {
   api[name] = inert(name);
 }
 // The namespaces the extension calls into get inert stand-ins for their other members.
-const namespaces = new Set(["window", "workspace", "commands"]);
+const namespaces = new Set(["window", "workspace", "commands", "languages"]);
 for (const [name, value] of Object.entries(fake)) {
   api[name] = namespaces.has(name) ? withInertRest(name, value as object) : value;
 }
