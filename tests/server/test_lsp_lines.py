@@ -68,5 +68,5 @@ async def test_the_server_checks_a_term_typed_after_a_form_feed(lsp: RecordingCl
             content_changes=[edit(2, len("L = - m2 H^dagger H"), " - lambda H H H")],
         )
     )
-    diagnostics = await diagnostics_for(lsp, uri, 2, timeout=120)
+    diagnostics = await diagnostics_for(lsp, uri, 2)
     assert {(d.range.start.line, d.code) for d in diagnostics} >= {(2, "hypercharge")}

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import playground_process
+from playground_runner import playground_process
+from waiting import SAFETY_S
 
 from lagrangian.grammar import parse_document
 from lagrangian.server.lsp.commands import CommandError
@@ -29,7 +30,6 @@ from lagrangian.server.lsp.fit import FitScope, fit_request_options
 pytestmark = pytest.mark.slow
 
 STATIC = Path(__file__).resolve().parents[2] / "server" / "playground" / "static"
-SAFETY = 120  # seconds: only a hang reaches it
 needs_page = pytest.mark.skipif(
     not (STATIC / "index.html").is_file(), reason="playground bundle not built"
 )
@@ -43,7 +43,7 @@ class Session:
 
         self.stack = contextlib.ExitStack()
         self.ws = self.stack.enter_context(
-            connect(ws_url(url), origin=origin, max_size=None, open_timeout=SAFETY)
+            connect(ws_url(url), origin=origin, max_size=None, open_timeout=SAFETY_S)
         )
         self.frames: list[str] = []
         self.next_id = 0
@@ -69,7 +69,7 @@ class Session:
                 self.ws.send(json.dumps(answer))
 
     def receive(self) -> dict[str, Any]:
-        frame = self.ws.recv(timeout=SAFETY)
+        frame = self.ws.recv(timeout=SAFETY_S)
         assert isinstance(frame, str)
         self.frames.append(frame)
         return json.loads(frame)
@@ -115,7 +115,7 @@ def refused_status(url: str, origin: str) -> int:
     from websockets.sync.client import connect
 
     with pytest.raises(InvalidStatus) as refused:
-        connect(ws_url(url), origin=origin, open_timeout=SAFETY)
+        connect(ws_url(url), origin=origin, open_timeout=SAFETY_S)
     return refused.value.response.status_code
 
 
@@ -265,10 +265,10 @@ def test_connections_are_bounded_and_come_back(playground: str) -> None:
 
     with contextlib.ExitStack() as held:
         for _ in range(32):
-            held.enter_context(connect(ws_url(playground), open_timeout=SAFETY))
+            held.enter_context(connect(ws_url(playground), open_timeout=SAFETY_S))
         for _ in range(3):
             with pytest.raises(InvalidStatus) as refused:
-                connect(ws_url(playground), open_timeout=SAFETY)
+                connect(ws_url(playground), open_timeout=SAFETY_S)
             assert refused.value.response.status_code == 503
     with session(playground) as client:  # room again once they are gone
         assert "result" in client.command("lagrangian.serverStatus", {})
@@ -277,7 +277,7 @@ def test_connections_are_bounded_and_come_back(playground: str) -> None:
 @needs_page
 def test_a_malformed_static_path_is_a_bad_request(playground: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as error:
-        urllib.request.urlopen(playground + "index.html%00.js", timeout=SAFETY)
+        urllib.request.urlopen(playground + "index.html%00.js", timeout=SAFETY_S)
     error.value.close()
     assert error.value.code == 400
 
@@ -369,7 +369,7 @@ def test_tcp_clients_are_untrusted_and_bounded(tmp_path: Path) -> None:
         assert process.stderr is not None
         while "listening for LSP" not in (line := process.stderr.readline()):
             assert line, "the server did not start"
-        with socket.create_connection(("127.0.0.1", port), timeout=SAFETY) as connection:
+        with socket.create_connection(("127.0.0.1", port), timeout=SAFETY_S) as connection:
             stream = connection.makefile("rb")
             init = {
                 "jsonrpc": "2.0",
