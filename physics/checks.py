@@ -21,12 +21,12 @@ import numpy as np
 
 from lagrangian.grammar import ast
 from lagrangian.physics import monomials as mono
-from lagrangian.physics.basis import Delta, Epsilon, Pattern
 from lagrangian.physics.counting import Rep, count_invariants
 from lagrangian.physics.fields import Model, build_model
 from lagrangian.physics.groups import GaugeGroup, SUIrrep
 from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
 from lagrangian.physics.monomials import Occurrence, Sampler
+from lagrangian.physics.patterns import Delta, Epsilon, Pattern
 from lagrangian.physics.resolve import ResolvedTerm, resolve
 
 Severity = Literal["error", "warning", "hint"]
@@ -334,7 +334,11 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
                 )
             )
         return
-    if float(np.linalg.norm(vector)) < 1e-7 * np.sqrt(len(vector)):
+    basis_occs = tuple(sorted(occs))
+    patterns = mono.basis(model, basis_occs, total)
+    matrix = np.stack([sampler.value(basis_occs, p) for p in patterns], axis=1)
+    # Values are products of many brackets, so "zero" is relative to the basis elements'.
+    if float(np.linalg.norm(vector)) < 1e-9 * float(np.max(np.linalg.norm(matrix, axis=0))):
         info.valid = False
         info.diagnostics.append(
             _diag(
@@ -346,10 +350,7 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
             )
         )
         return
-    conj = canonical != tuple(sorted(occs))
-    basis_occs = tuple(sorted(occs))
-    patterns = mono.basis(model, basis_occs, total)
-    matrix = np.stack([sampler.value(basis_occs, p) for p in patterns], axis=1)
+    conj = canonical != basis_occs
     coefficients, *_ = np.linalg.lstsq(matrix, vector, rcond=None)
     residual = float(np.linalg.norm(matrix @ coefficients - vector))
     if residual > 1e-6 * float(np.linalg.norm(vector)):
@@ -373,13 +374,14 @@ def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarra
         return sampler.value(occs, explicit_pattern(model, r))
     units = sorted({u.unit for u in r.fields})
     value = np.ones(sampler.batch)
+    copies = Counter(occs)  # every piece at the points of the whole term
     for unit in units:
         members = tuple(sorted(u.occurrence for u in r.fields if u.unit == unit))
         count = mono.count(model, members)
         if count != 1:
             return None
         (pattern,) = mono.basis(model, members, 1)
-        value = value * sampler.value(members, pattern)
+        value = value * sampler.value(members, pattern, copies)
     return value
 
 

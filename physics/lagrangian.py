@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lagrangian.physics import monomials as mono
-from lagrangian.physics.basis import Pattern
 from lagrangian.physics.fields import Field, Model
 from lagrangian.physics.groups import SUIrrep
 from lagrangian.physics.monomials import Occurrence
+from lagrangian.physics.patterns import Pattern
 
 KINDS = (
     "kinetic",

@@ -19,10 +19,10 @@ from fractions import Fraction
 
 from lagrangian.grammar import ast
 from lagrangian.physics import monomials as mono
-from lagrangian.physics.basis import Delta, Pattern
 from lagrangian.physics.fields import Model
 from lagrangian.physics.lagrangian import LagrangianTerm
 from lagrangian.physics.monomials import Occurrence
+from lagrangian.physics.patterns import Delta, Pattern
 
 # Index alphabets per SU(N): colour a b c…, weak isospin i j k…, anything else p q r….
 _ALPHABETS = {3: "abcdefgh", 2: "ijklmn"}

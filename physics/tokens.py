@@ -19,11 +19,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from lagrangian.physics import monomials as mono
-from lagrangian.physics.basis import Delta, Pattern
 from lagrangian.physics.fields import Field, Model
 from lagrangian.physics.groups import SUIrrep
 from lagrangian.physics.lagrangian import LagrangianTerm
 from lagrangian.physics.monomials import Occurrence
+from lagrangian.physics.patterns import Delta, Pattern
 from lagrangian.physics.render import display_order
 
 
