@@ -220,9 +220,11 @@ def explicit_factors(
     lower: list[list[str]] = [[] for _ in occs]
     slot_names: dict[tuple[int, int, bool, int], str] = {}
     epsilons: list[ast.Epsilon] = []
+    # One supply of names per N: two SU(2) factors (SU2[WL] x SU2[WR]) must not share one.
+    alphabets: dict[int, Iterator[str]] = {}
     for position, blocks in enumerate(pattern):
         n = model.group.ns[su[position]]
-        alphabet = _index_names(n)
+        alphabet = alphabets.setdefault(n, _index_names(n))
         for block in blocks:
             if isinstance(block, Delta):
                 name = next(alphabet)
