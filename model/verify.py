@@ -307,7 +307,8 @@ def verify(
             source = "model" if term.occurrences[0].index in kinetic else "engine"
         elif term.kind == "gauge_kinetic":
             assert term.strength is not None
-            source = "model" if model.group.names[term.strength] in gauge else "engine"
+            diagonal = term.partner is None  # the model has no kinetic mixing terms
+            source = "model" if diagonal and model.group.names[term.strength] in gauge else "engine"
         else:
             source = covered.get(id(term), "engine")
         terms.append((term, source))

@@ -215,3 +215,27 @@ def test_left_right_bidoublet():
 
 
 LEFT_RIGHT = (("SU3", 3), ("WL", 2), ("WR", 2), ("U1", 1))
+
+
+def test_kinetic_mixing_of_every_pair_of_gauged_u1_factors():
+    """B_{mu nu} X^{mu nu} is gauge invariant and renormalizable for two U(1) factors: one
+    real parameter per pair (Z' models), none for a U(1) without charged fields."""
+    z_prime = make_model(
+        ("scalar", "H", "1 2 1/2 0"),
+        ("scalar", "S", "1 1 0 1"),
+        gauge=(("SU3", 3), ("SU2", 2), ("U1", 1), ("X", 1)),
+    )
+    mixing = [t for t in complete_lagrangian(z_prime) if t.partner is not None]
+    assert [(t.kind, t.strength, t.partner, t.hc) for t in mixing] == [
+        ("gauge_kinetic", 2, 3, False)
+    ]
+    three = make_model(
+        ("scalar", "S", "1 1 1 1 1"),
+        ("scalar", "T", "1 1 0 1 -1"),
+        gauge=(("SU3", 3), ("SU2", 2), ("U1", 1), ("X", 1), ("Y", 1)),
+    )
+    assert sum(t.partner is not None for t in complete_lagrangian(three)) == 3
+    dark = make_model(
+        ("scalar", "H", "1 2 1/2 0"), gauge=(("SU3", 3), ("SU2", 2), ("U1", 1), ("X", 1))
+    )
+    assert all(t.partner is None for t in complete_lagrangian(dark))

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lagrangian.grammar import parse_document, parse_tex
+from lagrangian.grammar import parse_document, parse_tex, print_term
 from lagrangian.physics.api import engine_terms
 from lagrangian.physics.checks import analyze
 from lagrangian.physics.missing import missing_terms
@@ -76,6 +76,9 @@ def test_generated_lagrangians_round_trip(seed, fmt):
         f"{LEFT_RIGHT}; scalar Phi (1,2,2,0); scalar DL (1,3,1,2); scalar DR (1,1,3,2); "
         "fermion QL (3,2,1,1/3) left; fermion QR (-3,1,2,-1/3) left",
         "scalar H (1,2,1/2); scalar S (1,9,0) real",
+        # kinetic mixing of two U(1) factors
+        "gauge SU3 x SU2 x U1 x U1[X]; scalar H (1,2,1/2,0); scalar S (1,1,0,1); "
+        "fermion N (1,1,0,-1) left",
     ],
 )
 def test_textbook_models_round_trip(decls, fmt):
@@ -111,3 +114,17 @@ def test_left_right_field_sets_round_trip(decls):
     model, problems = build_model(document.gauge, document.fields)
     assert not problems
     assert_round_trip(model, "text")
+
+
+def test_missing_kinetic_mixing_is_reported():
+    """Diagonal gauge kinetic terms do not cover the mixing B_{mu nu} X^{mu nu}."""
+    text = (
+        "gauge SU3 x SU2 x U1 x U1[X]\nscalar S (1,1,1,1)\n"
+        "L = (D_mu S)^dagger (D^mu S) - m^2 S^dagger S - lambda (S^dagger S)^2\n"
+        "  - 1/4 B_{mu nu} B^{mu nu} - 1/4 X_{mu nu} X^{mu nu}\n"
+    )
+    analysis = analyze(parse_document(text))
+    assert analysis.diagnostics == []
+    (missing,) = missing_terms(analysis)
+    assert (missing.term.strength, missing.term.partner) == (2, 3)
+    assert print_term(missing.tree, "text") == "- 1/2 chi B_{mu nu} X^{mu nu}"
