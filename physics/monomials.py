@@ -70,6 +70,23 @@ def count(model: Model, occs: tuple[Occurrence, ...]) -> int:
     return _count_cached(model.group, tuple(parts(model, occs)))
 
 
+def count_contractions(model: Model, occs: tuple[Occurrence, ...]) -> int:
+    """Independent SU(N) x Lorentz contractions, U(1) charges ignored: what a parenthesised
+    product such as ``(H1^T eps H2)`` (hypercharge 1) pins down inside a larger term."""
+    neutral = tuple(
+        (
+            Rep(
+                tuple(g if isinstance(g, SUIrrep) else Fraction(0) for g in rep.gauge),
+                rep.lorentz,
+                rep.fermion,
+            ),
+            k,
+        )
+        for rep, k in parts(model, occs)
+    )
+    return _count_cached(model.group, neutral)
+
+
 @lru_cache(maxsize=65536)
 def _count_cached(group: GaugeGroup, grouped: tuple[tuple[Rep, int], ...]) -> int:
     return count_invariants(group, grouped)
