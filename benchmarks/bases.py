@@ -124,11 +124,15 @@ def summarise(prefix: str, times: dict[str, float], limit: float) -> dict[str, o
     slowest = max(times, key=lambda k: times[k])
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    def shown(t: float) -> float | str:
+        return round(t, 4) if t < limit else f"> {limit}"
+
     return {
         f"{prefix}_cases": len(values),
-        f"{prefix}_p50_s": round(statistics.median(values), 4),
-        f"{prefix}_p95_s": round(p95, 4),
-        f"{prefix}_max_s": round(times[slowest], 4) if times[slowest] < limit else f"> {limit}",
+        f"{prefix}_p50_s": shown(statistics.median(values)),
+        f"{prefix}_p95_s": shown(p95),
+        f"{prefix}_max_s": shown(times[slowest]),
         f"{prefix}_slowest": slowest,
         f"{prefix}_over_2s": sum(v >= 2 for v in values),
     }
@@ -141,6 +145,7 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=60.0, help="seconds before a case stops")
     parser.add_argument("--dim", type=int, default=30, help="largest irrep dimension")
     parser.add_argument("--only", choices=("issue", "irreps", "distribution"))
+    parser.add_argument("--verbose", action="store_true", help="print every case's time")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--compare", type=Path)
     args = parser.parse_args()
@@ -151,6 +156,9 @@ def main() -> None:
             results[f"{name}_s"] = round(t, 4) if t < args.limit else f"> {args.limit}"
     if args.only in (None, "irreps"):
         times = {k: seconds(model_of(v), args.limit) for k, v in irrep_cases(args.dim).items()}
+        if args.verbose:
+            for k, t in sorted(times.items(), key=lambda kv: -kv[1]):
+                print(f"  {k:30} {t:.3f}", flush=True)
         results.update(summarise("irreps", times, args.limit))
     if args.only in (None, "distribution"):
         models = distribution(args.models, args.seed)

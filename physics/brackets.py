@@ -21,6 +21,7 @@ import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -131,16 +132,21 @@ def evaluate(
     return reduce(summed, modulus)
 
 
-def _column_heights(partition: Partition) -> list[int]:
-    return [sum(1 for length in partition if length > c) for c in range(max(partition, default=0))]
+@cache
+def _column_heights(partition: Partition) -> tuple[int, ...]:
+    return tuple(
+        sum(1 for length in partition if length > c) for c in range(max(partition, default=0))
+    )
 
 
+@cache
 def _column_variable(height: int) -> _Variable:
     perms = np.array(list(itertools.permutations(range(height))), dtype=np.int64)
     signs = np.array([permutation_sign(p) for p in perms], dtype=np.int64)
     return _Variable(len(perms), signs, perms)
 
 
+@cache
 def _places(shape: Shape) -> dict[bool, list[_Place]]:
     """The place of each upper and lower slot, in the row-reading order of the slots."""
     out = {}

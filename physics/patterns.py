@@ -10,6 +10,7 @@ symmetry of the fields or repeat another up to relabelling interchangeable slots
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -119,11 +120,12 @@ def _epsilons(
     """Choose ``count`` epsilon blocks; ``banned`` pools keep their slots for deltas, of
     which there are ``spare``.
 
-    Blocks that start in one pool are interchangeable, so their partner pools come in
-    non-decreasing order (``floor``: the previous block's first pool and partner pools):
-    each pattern is produced once.
+    Blocks that start in one pool are interchangeable, so equal blocks are chosen together
+    and distinct ones in increasing order of their partner pools (``floor``: the previous
+    choice's first pool and partner pools): each pattern is produced once.
     """
-    if sum(1 for s in available if lay.pool_of[s] in banned) > spare:
+    kept = sum(1 for s in available if lay.pool_of[s] in banned)
+    if kept > spare:
         return
     if count == 0:
         yield (), available
@@ -131,18 +133,61 @@ def _epsilons(
     eligible = [s for s in available if lay.pool_of[s] not in banned]
     if len(eligible) < n * count:
         return
+    # An epsilon takes at most one slot of each tableau row of an occurrence; the rest of a
+    # row must find room among the deltas.
+    rows = Counter((s[0], lay.row_of[s]) for s in eligible)
+    if kept + sum(max(0, k - count) for k in rows.values()) > spare:
+        return
     first = eligible[0]
     own = lay.pool_of[first]
-    for partners in _pool_picks(lay, [first], eligible[1:], n - 1):
-        signature = tuple(lay.pool_of[s] for s in partners)
-        if floor is not None and floor[0] == own and signature < floor[1]:  # type: ignore[operator]
-            continue
-        block = (first, *partners)
-        remaining = [s for s in available if s not in block]
-        for more, left in _epsilons(lay, n, remaining, count - 1, banned, spare, (own, signature)):
-            yield (block, *more), left
+    options = sorted(
+        (
+            (_signature(lay, partners), partners)
+            for partners in _pool_picks(lay, [first], eligible[1:], n - 1)
+        ),
+        key=lambda option: option[0],
+    )
+    if floor is not None and floor[0] == own:
+        options = [option for option in options if option[0] > floor[1]]
+    for index, (signature, partners) in enumerate(options):
+        last = index == len(options) - 1
+        # Several equal blocks at once (pools are consumed in order, so the next copy takes
+        # the next free slot of each pool): the recursion is as deep as there are distinct
+        # blocks, not blocks, which matters for large irreps.
+        blocks: list[tuple[Slot, ...]] = []
+        remaining = available
+        block: tuple[Slot, ...] | None = (first, *partners)
+        while block is not None and len(blocks) < count:
+            blocks.append(block)
+            remaining = [s for s in remaining if s not in block]
+            # After the last kind of block, what is left of this pool must fit among deltas.
+            left_over = sum(1 for s in remaining if lay.pool_of[s] == own)
+            if not (last and kept + left_over > spare):
+                for more, left in _epsilons(
+                    lay, n, remaining, count - len(blocks), banned, spare, (own, signature)
+                ):
+                    yield (*blocks, *more), left
+            block = _next_block(lay, remaining, (own, *signature))
     # Or the first eligible slot is left for a delta, and with it the rest of its pool.
     yield from _epsilons(lay, n, available, count, banned | {own}, spare)
+
+
+def _signature(lay: _Layout, partners: list[Slot]) -> tuple[Pool, ...]:
+    """The pools an epsilon's partner slots come from; compared to order the blocks."""
+    return tuple(lay.pool_of[s] for s in partners)
+
+
+def _next_block(
+    lay: _Layout, available: list[Slot], pools: tuple[Pool, ...]
+) -> tuple[Slot, ...] | None:
+    """The next free slot of each pool in turn (a pool named twice gives two), or None."""
+    taken: list[Slot] = []
+    for pool in pools:
+        slot = next((s for s in available if lay.pool_of[s] == pool and s not in taken), None)
+        if slot is None:
+            return None
+        taken.append(slot)
+    return tuple(taken)
 
 
 def _pool_picks(
