@@ -141,33 +141,38 @@ def _epsilons(
     first = eligible[0]
     own = lay.pool_of[first]
     options = sorted(
-        (
-            (_signature(lay, partners), partners)
-            for partners in _pool_picks(lay, [first], eligible[1:], n - 1)
-        ),
-        key=lambda option: option[0],
+        {_signature(lay, partners) for partners in _pool_picks(lay, [first], eligible[1:], n - 1)}
     )
     if floor is not None and floor[0] == own:
-        options = [option for option in options if option[0] > floor[1]]
-    for index, (signature, partners) in enumerate(options):
+        options = [signature for signature in options if signature > floor[1]]
+    for index, signature in enumerate(options):
         last = index == len(options) - 1
-        # Several equal blocks at once (pools are consumed in order, so the next copy takes
-        # the next free slot of each pool): the recursion is as deep as there are distinct
-        # blocks, not blocks, which matters for large irreps.
+        # Several equal blocks at once (pools are consumed in order, so copy j takes the
+        # j-th run of free slots of each pool): the recursion is as deep as there are
+        # distinct blocks, not blocks, which matters for large irreps.
+        pools = (own, *signature)
+        need = Counter(pools)
+        free = {pool: [s for s in available if lay.pool_of[s] == pool] for pool in need}
+        copies = min(count, *(len(free[pool]) // k for pool, k in need.items()))
         blocks: list[tuple[Slot, ...]] = []
-        remaining = available
-        block: tuple[Slot, ...] | None = (first, *partners)
-        while block is not None and len(blocks) < count:
-            blocks.append(block)
-            remaining = [s for s in remaining if s not in block]
+        used: set[Slot] = set()
+        for j in range(copies):
+            taken: Counter[Pool] = Counter()
+            block = []
+            for pool in pools:
+                block.append(free[pool][j * need[pool] + taken[pool]])
+                taken[pool] += 1
+            blocks.append(tuple(block))
+            used.update(block)
             # After the last kind of block, what is left of this pool must fit among deltas.
-            left_over = sum(1 for s in remaining if lay.pool_of[s] == own)
-            if not (last and kept + left_over > spare):
-                for more, left in _epsilons(
-                    lay, n, remaining, count - len(blocks), banned, spare, (own, signature)
-                ):
-                    yield (*blocks, *more), left
-            block = _next_block(lay, remaining, (own, *signature))
+            left_over = len(free[own]) - (j + 1) * need[own]
+            if last and kept + left_over > spare:
+                continue
+            remaining = [s for s in available if s not in used]
+            for more, left in _epsilons(
+                lay, n, remaining, count - len(blocks), banned, spare, (own, signature)
+            ):
+                yield (*blocks, *more), left
     # Or the first eligible slot is left for a delta, and with it the rest of its pool.
     yield from _epsilons(lay, n, available, count, banned | {own}, spare)
 
@@ -175,19 +180,6 @@ def _epsilons(
 def _signature(lay: _Layout, partners: list[Slot]) -> tuple[Pool, ...]:
     """The pools an epsilon's partner slots come from; compared to order the blocks."""
     return tuple(lay.pool_of[s] for s in partners)
-
-
-def _next_block(
-    lay: _Layout, available: list[Slot], pools: tuple[Pool, ...]
-) -> tuple[Slot, ...] | None:
-    """The next free slot of each pool in turn (a pool named twice gives two), or None."""
-    taken: list[Slot] = []
-    for pool in pools:
-        slot = next((s for s in available if lay.pool_of[s] == pool and s not in taken), None)
-        if slot is None:
-            return None
-        taken.append(slot)
-    return tuple(taken)
 
 
 def _pool_picks(
