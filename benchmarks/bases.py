@@ -30,7 +30,7 @@ from pathlib import Path
 from types import FrameType
 
 from lagrangian.grammar import parse_declarations
-from lagrangian.physics import monomials
+from lagrangian.physics import basis, monomials
 from lagrangian.physics.counting import clear_caches
 from lagrangian.physics.fields import Model, build_model
 from lagrangian.physics.groups import SUIrrep
@@ -69,6 +69,7 @@ def seconds(model: Model, limit: float) -> float:
     clear_caches()
     monomials._count_cached.cache_clear()
     monomials._basis_cached.cache_clear()
+    basis._points_cached.cache_clear()
     signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, limit)
     start = time.perf_counter()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -72,13 +73,24 @@ def _points(
     shapes: Sequence[Sequence[Shape]], keys: Sequence[Hashable], samples: int, seed: int
 ) -> list[Point]:
     """One point per distinct key, with as many summands as the key has copies."""
+    labels: dict[Hashable, int] = {}
+    numbered = tuple(labels.setdefault(key, len(labels)) for key in keys)
+    return list(_points_cached(tuple(map(tuple, shapes)), numbered, samples, seed))
+
+
+@lru_cache(maxsize=4096)
+def _points_cached(
+    shapes: tuple[tuple[Shape, ...], ...], labels: tuple[int, ...], samples: int, seed: int
+) -> tuple[Point, ...]:
+    """Drawing points is a good part of a small monomial's cost, and monomials of equal
+    shapes recur across a field content, so draws are shared (points are never modified)."""
     rng = np.random.default_rng(seed)
-    copies = Counter(keys)
-    shared: dict[Hashable, Point] = {}
-    for occ_shapes, key in zip(shapes, keys):
-        if key not in shared:
-            shared[key] = random_point(occ_shapes, copies[key], samples, rng, PRIME)
-    return [shared[key] for key in keys]
+    copies = Counter(labels)
+    shared: dict[int, Point] = {}
+    for occ_shapes, label in zip(shapes, labels):
+        if label not in shared:
+            shared[label] = random_point(occ_shapes, copies[label], samples, rng, PRIME)
+    return tuple(shared[label] for label in labels)
 
 
 def independent_patterns(

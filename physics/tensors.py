@@ -12,7 +12,7 @@ stored as a tensor (an SU(2) 9-plet has 2^8 components, four of them 2^32): it i
 points of the *highest-weight orbit*, each given by a few vectors.  The highest-weight
 vector of the diagram realization puts ``e_r`` on every slot of tableau row r (upper
 indices) and the dual ``e^{n+1-s}`` on every slot of row s (lower indices), antisymmetrised
-down each column; its images under a random ``g`` in SL(n) put ``u_r = g e_r`` and
+down each column; its images under a random unitriangular ``g`` put ``u_r = g e_r`` and
 ``w_s = e^{n+1-s} g^{-1}`` there.  The orbit spans the irrep, so a multilinear function of
 distinct occurrences is zero exactly when it vanishes on orbit points; and ``w_s . u_r = 0``
 (the diagrams have fewer than n rows together) makes every such point traceless.  A field
@@ -142,28 +142,25 @@ def random_point(
 def _frames(
     n: int, batch: tuple[int, ...], rng: np.random.Generator, modulus: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Random ``g = L U`` in SL(n) (unit triangular factors, a dense set) and its inverse,
-    computed without division: ``(1 + N)^{-1} = sum_k (-N)^k`` for nilpotent N."""
+    """Random lower unitriangular ``g = 1 + N`` and its inverse ``sum_k (-N)^k``.
+
+    Upper unitriangular matrices fix the highest-weight vector and diagonal ones scale it,
+    so the lower unitriangular images alone are dense in its orbit (the big Bruhat cell)."""
     shape = (*batch, n, n)
-    if modulus:
-        entries = rng.integers(0, modulus, size=(2, *shape))
-    else:
-        entries = rng.standard_normal((2, *shape)) * 0.5
-    nil_lower = np.tril(entries[0], -1)
-    nil_upper = np.triu(entries[1], 1)
-    eye = np.broadcast_to(np.eye(n, dtype=entries.dtype), shape)
-    g = reduce(eye + matmul(nil_lower, nil_upper, modulus) + nil_lower + nil_upper, modulus)
-    return g, matmul(
-        _unitriangular_inverse(nil_upper, modulus),
-        _unitriangular_inverse(nil_lower, modulus),
-        modulus,
-    )
+    entries = rng.integers(0, modulus, size=shape) if modulus else rng.standard_normal(shape)
+    nil = np.tril(entries, -1)
+    return nil + _identity(n, nil.dtype), _unitriangular_inverse(nil, modulus)
+
+
+@cache
+def _identity(n: int, dtype: np.dtype) -> np.ndarray:
+    return np.eye(n, dtype=dtype)
 
 
 def _unitriangular_inverse(nil: np.ndarray, modulus: int | None) -> np.ndarray:
     n = nil.shape[-1]
     minus = reduce(-nil, modulus)
-    total = np.broadcast_to(np.eye(n, dtype=nil.dtype), nil.shape).copy()
+    total = np.broadcast_to(_identity(n, nil.dtype), nil.shape).copy()
     term = total
     for _ in range(n - 1):
         term = matmul(term, minus, modulus)
