@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from lagrangian.grammar import parse_document
-from lagrangian.physics import monomials
+from lagrangian.physics import basis, monomials
 from lagrangian.physics.api import engine_terms
 from lagrangian.physics.checks import analyze
 from lagrangian.physics.counting import clear_caches
@@ -44,6 +44,7 @@ def clear() -> None:
     clear_caches()
     monomials._count_cached.cache_clear()
     monomials._basis_cached.cache_clear()
+    basis._points_cached.cache_clear()
 
 
 def ms(seconds: float) -> float:

@@ -9,9 +9,9 @@ as the monomial has invariants.  Failures are dropped and counted with a reason.
 
 Values are computed numerically in BART-L's convention, where every SU(N) index is upper
 (a lower index is N-1 antisymmetric upper ones) and every contraction is an epsilon: each
-occurrence gets a generic random tensor with the Young symmetry of its irrep's diagram
-(identical occurrences share one tensor, which imposes Bose/Fermi symmetry exactly as the
-engine's basis search does), and a term's value on a batch of such tensors is a vector.
+occurrence gets a generic random point of its irrep (``physics.tensors``; identical
+occurrences share one point, which imposes Bose/Fermi symmetry exactly as the engine's
+basis search does), and a term's value on a batch of such points is a vector.
 Nonzero and linear rank do not depend on the realization, so they are compared with the
 engine's counts.
 
@@ -23,6 +23,7 @@ sees an unparseable or non-invariant term.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -33,10 +34,11 @@ from lagrangian.model.codec_bartl import BartLCodec, BartLTerm, FieldObject, dec
 from lagrangian.model.codec_compact import PositionalTerm, positional_term
 
 if TYPE_CHECKING:
-    from lagrangian.physics.basis import Pattern
     from lagrangian.physics.fields import Model
     from lagrangian.physics.lagrangian import LagrangianTerm
     from lagrangian.physics.monomials import Occurrence
+    from lagrangian.physics.patterns import Pattern
+    from lagrangian.physics.tensors import Point
 
 _MAX_ASSIGNMENTS = 64
 
@@ -66,7 +68,7 @@ class Evaluator:
         self.model = model
         self.samples = samples  # the length of a value vector: must exceed any rank compared
         self.seed = seed
-        self._tensors: dict[Occurrence, np.ndarray] = {}
+        self._points: dict[tuple[Occurrence, int], Point] = {}
 
     def shapes(self, occ: Occurrence) -> list:
         from lagrangian.physics.monomials import rep_of
@@ -78,18 +80,20 @@ class Evaluator:
             for f in self.model.group.su_factors
         ]
 
-    def tensor(self, occ: Occurrence) -> np.ndarray:
-        from lagrangian.physics.tensors import random_tensor
+    def point(self, occ: Occurrence, copies: int) -> Point:
+        """A generic point for an occurrence that a term holds ``copies`` times."""
+        from lagrangian.physics.tensors import random_point
 
-        if occ not in self._tensors:
-            rng = np.random.default_rng([self.seed, occ.index, int(occ.conjugate)])
-            self._tensors[occ] = random_tensor(tuple(self.shapes(occ)), self.samples, rng)
-        return self._tensors[occ]
+        if (occ, copies) not in self._points:
+            rng = np.random.default_rng([self.seed, occ.index, int(occ.conjugate), copies])
+            point = random_point(self.shapes(occ), copies, self.samples, rng, None)
+            self._points[(occ, copies)] = point
+        return self._points[(occ, copies)]
 
     def pattern(self, occs: Sequence[Occurrence], term: PositionalTerm) -> Pattern:
         """Epsilon blocks per SU factor; raises :class:`Rejected` if indices are left over
         or an epsilon has the wrong number of slots."""
-        from lagrangian.physics.basis import Epsilon
+        from lagrangian.physics.patterns import Epsilon
 
         names = {self.model.group.names[f] for f in self.model.group.su_factors}
         for group, _ in term.contractions:
@@ -121,11 +125,12 @@ class Evaluator:
         return tuple(pattern)
 
     def value(self, occs: Sequence[Occurrence], term: PositionalTerm) -> np.ndarray:
-        from lagrangian.physics.basis import evaluate
+        from lagrangian.physics.brackets import evaluate
 
         pattern = self.pattern(occs, term)
         shapes = [self.shapes(o) for o in occs]
-        return evaluate(shapes, [self.tensor(o) for o in occs], pattern).ravel()
+        copies = Counter(occs)
+        return evaluate(shapes, [self.point(o, copies[o]) for o in occs], pattern)
 
 
 class _Tableau:
@@ -302,7 +307,8 @@ def verify(
             source = "model" if term.occurrences[0].index in kinetic else "engine"
         elif term.kind == "gauge_kinetic":
             assert term.strength is not None
-            source = "model" if model.group.names[term.strength] in gauge else "engine"
+            diagonal = term.partner is None  # the model has no kinetic mixing terms
+            source = "model" if diagonal and model.group.names[term.strength] in gauge else "engine"
         else:
             source = covered.get(id(term), "engine")
         terms.append((term, source))

@@ -22,12 +22,12 @@ import numpy as np
 
 from lagrangian.grammar import ast
 from lagrangian.physics import monomials as mono
-from lagrangian.physics.basis import Delta, Epsilon, Pattern
 from lagrangian.physics.counting import Rep, count_invariants
 from lagrangian.physics.fields import Model, build_model
 from lagrangian.physics.groups import GaugeGroup, SUIrrep
 from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
 from lagrangian.physics.monomials import Occurrence, Sampler
+from lagrangian.physics.patterns import Delta, Epsilon, Pattern
 from lagrangian.physics.resolve import ResolvedTerm, resolve
 
 Severity = Literal["error", "warning", "hint"]
@@ -192,7 +192,8 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
 def _classify(model: Model, r: ResolvedTerm) -> str:
     occs = r.occurrences
     if r.strengths and not occs:
-        return "gauge_kinetic"
+        # eps^{mu nu rho sigma} F_{mu nu} F_{rho sigma}: the CP-odd theta term
+        return "theta" if r.lorentz_epsilons else "gauge_kinetic"
     if r.derivatives or r.strengths:
         same = len({o.index for o in occs}) == 1 and len(occs) == 2 and not r.strengths
         fermion = same and model.fields[occs[0].index].is_fermion
@@ -244,13 +245,10 @@ def _check_groups(model: Model, info: TermInfo) -> None:
                     f"no {label} singlet in {' x '.join(x.name() for x in reps)}",
                 )
             )
+    # A parenthesised product fixes how SU(N) indices contract; its U(1) charges need only
+    # cancel in the whole term, as in (H1^T eps H2)^dagger (H1^T eps H2).
     for unit, span in r.unit_spans.items():
-        occs = tuple(sorted(u.occurrence for u in r.fields if u.unit == unit))
-        problems = [
-            f"{model.group.names[f]} charge {t}"
-            for f, t in mono.charge_sums(model, occs).items()
-            if t != 0
-        ]
+        problems = []
         for f in model.group.su_factors:
             reps = [x for x in _su_reps(model, r, f, unit) if not x.is_trivial]
             if reps and _singlets(model.group, f, reps) == 0:
@@ -274,6 +272,10 @@ def _singlets(group: GaugeGroup, factor: int, reps: list[SUIrrep]) -> int:
 
 def _check_lorentz(model: Model, info: TermInfo) -> None:
     r = info.resolved
+    if any(n != 4 for n in r.lorentz_epsilons):
+        info.diagnostics.append(
+            _diag(info.term, "error", "lorentz", "the Lorentz epsilon takes four indices")
+        )
     counts = Counter(name for name, _ in r.vector_indices)
     for name, n in counts.items():
         if n != 2:
@@ -360,7 +362,11 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
                 )
             )
         return
-    if float(np.linalg.norm(vector)) < 1e-7 * np.sqrt(len(vector)):
+    basis_occs = tuple(sorted(occs))
+    patterns = mono.basis(model, basis_occs, total)
+    matrix = np.stack([sampler.value(basis_occs, p) for p in patterns], axis=1)
+    # Values are products of many brackets, so "zero" is relative to the basis elements'.
+    if float(np.linalg.norm(vector)) < 1e-9 * float(np.max(np.linalg.norm(matrix, axis=0))):
         info.valid = False
         info.diagnostics.append(
             _diag(
@@ -372,10 +378,7 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
             )
         )
         return
-    conj = canonical != tuple(sorted(occs))
-    basis_occs = tuple(sorted(occs))
-    patterns = mono.basis(model, basis_occs, total)
-    matrix = np.stack([sampler.value(basis_occs, p) for p in patterns], axis=1)
+    conj = canonical != basis_occs
     coefficients, *_ = np.linalg.lstsq(matrix, vector, rcond=None)
     residual = float(np.linalg.norm(matrix @ coefficients - vector))
     if residual > 1e-6 * float(np.linalg.norm(vector)):
@@ -399,13 +402,14 @@ def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarra
         return sampler.value(occs, explicit_pattern(model, r))
     units = sorted({u.unit for u in r.fields})
     value = np.ones(sampler.batch)
+    copies = Counter(occs)  # every piece at the points of the whole term
     for unit in units:
         members = tuple(sorted(u.occurrence for u in r.fields if u.unit == unit))
-        count = mono.count(model, members)
+        count = mono.count_contractions(model, members)
         if count != 1:
             return None
         (pattern,) = mono.basis(model, members, 1)
-        value = value * sampler.value(members, pattern)
+        value = value * sampler.value(members, pattern, copies)
     return value
 
 
@@ -542,8 +546,8 @@ def _duplicate_key(model: Model, info: TermInfo) -> object | None:
     r = info.resolved
     if info.kind == "kinetic":
         return ("kinetic", r.occurrences[0].index)
-    if info.kind == "gauge_kinetic":
-        return ("gauge_kinetic", tuple(sorted(s.factor for s in r.strengths)))
+    if info.kind in ("gauge_kinetic", "theta"):
+        return (info.kind, tuple(sorted(s.factor for s in r.strengths)))
     if info.monomial is None:
         return None
     if info.multiplicity == 1:

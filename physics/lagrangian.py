@@ -1,9 +1,12 @@
 """The complete renormalizable Lagrangian of a field content.
 
 Every gauge-invariant, Lorentz-invariant operator of mass dimension at most four, one entry
-per independent invariant: canonical kinetic terms (kinetic mixing is removed by a field
-redefinition, so it is not listed), gauge kinetic terms for every factor some field is
-charged under, and the non-derivative monomials — tadpoles, scalar masses, trilinears,
+per independent invariant: canonical kinetic terms (matter kinetic mixing is removed by a
+field redefinition, so it is not listed), gauge kinetic terms for every factor some field is
+charged under, kinetic mixing ``B_{mu nu} X^{mu nu}`` of every pair of such U(1) factors (a
+field strength of a U(1) is itself gauge invariant, and the mixing cannot be rotated away
+without changing the charges: a physical parameter of Z' models), and the non-derivative
+monomials — tadpoles, scalar masses, trilinears,
 quartics, fermion masses and Yukawas.  A monomial that is not its own conjugate is listed
 once with ``+ h.c.``; a self-conjugate monomial with ``c`` invariants gives ``c`` real
 couplings.  Counts come from the character method, explicit forms from ``basis``.
@@ -16,10 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lagrangian.physics import monomials as mono
-from lagrangian.physics.basis import Pattern
 from lagrangian.physics.fields import Field, Model
 from lagrangian.physics.groups import SUIrrep
 from lagrangian.physics.monomials import Occurrence
+from lagrangian.physics.patterns import Pattern
 
 KINDS = (
     "kinetic",
@@ -38,8 +41,9 @@ class LagrangianTerm:
     """One independent invariant of the Lagrangian.
 
     ``occurrences`` are the field factors (empty for gauge kinetic terms, whose field
-    strength is ``strength``); ``pattern`` the explicit SU(N) contraction (``None`` for the
-    fixed kinetic forms); ``multiplicity`` how many independent invariants the monomial has.
+    strength is ``strength``, mixed with the U(1) factor ``partner`` in kinetic mixing);
+    ``pattern`` the explicit SU(N) contraction (``None`` for the fixed kinetic forms);
+    ``multiplicity`` how many independent invariants the monomial has.
     """
 
     kind: str
@@ -48,6 +52,7 @@ class LagrangianTerm:
     pattern: Pattern | None = None
     multiplicity: int = 1
     strength: int | None = None  # gauge factor of a gauge kinetic term
+    partner: int | None = None  # the other U(1) factor of a kinetic mixing term
 
 
 def complete_lagrangian(model: Model) -> list[LagrangianTerm]:
@@ -56,9 +61,17 @@ def complete_lagrangian(model: Model) -> list[LagrangianTerm]:
     terms.extend(
         LagrangianTerm("kinetic", _kinetic_occurrences(model, f), hc=False) for f in model.fields
     )
-    for factor in range(len(model.group.ns)):
-        if any(f.charged_under(factor) for f in model.fields):
-            terms.append(LagrangianTerm("gauge_kinetic", (), hc=False, strength=factor))
+    gauged = [
+        factor
+        for factor in range(len(model.group.ns))
+        if any(f.charged_under(factor) for f in model.fields)
+    ]
+    terms.extend(LagrangianTerm("gauge_kinetic", (), hc=False, strength=f) for f in gauged)
+    abelian = [f for f in gauged if model.group.ns[f] == 1]
+    terms.extend(
+        LagrangianTerm("gauge_kinetic", (), hc=False, strength=a, partner=b)
+        for a, b in itertools.combinations(abelian, 2)
+    )
     found: dict[str, list[LagrangianTerm]] = {k: [] for k in KINDS[2:]}
     for occs in _candidate_monomials(model):
         kind = monomial_kind(model, occs)

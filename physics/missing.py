@@ -26,7 +26,7 @@ from lagrangian.physics.resolve import coupling_name
 def missing_terms(analysis: Analysis) -> list[EngineTerm]:
     """Engine terms (numbered as in the complete Lagrangian) absent from the document."""
     kinetic: set[int] = set()
-    strengths: set[int] = set()
+    strengths: set[tuple[int, ...]] = set()  # sorted factors: (B,) or (B, X) for mixing
     vectors: dict[tuple[Occurrence, ...], list[np.ndarray]] = defaultdict(list)
     unknown: dict[tuple[Occurrence, ...], int] = defaultdict(int)
     for info in analysis.terms:
@@ -35,7 +35,7 @@ def missing_terms(analysis: Analysis) -> list[EngineTerm]:
         if info.kind == "kinetic":
             kinetic.add(info.resolved.occurrences[0].index)
         elif info.kind == "gauge_kinetic":
-            strengths.update(s.factor for s in info.resolved.strengths)
+            strengths.add(tuple(sorted({s.factor for s in info.resolved.strengths})))
         elif info.monomial is not None:
             if info.coefficients is not None and info.multiplicity > 1:
                 vectors[info.monomial].append(info.coefficients)
@@ -49,7 +49,9 @@ def missing_terms(analysis: Analysis) -> list[EngineTerm]:
             if t.occurrences[0].index not in kinetic:
                 missing.append(term)
         elif t.kind == "gauge_kinetic":
-            if t.strength not in strengths:
+            assert t.strength is not None
+            written = (t.strength,) if t.partner is None else tuple(sorted((t.strength, t.partner)))
+            if written not in strengths:
                 missing.append(term)
         else:
             group = by_monomial[t.occurrences]

@@ -14,11 +14,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from lagrangian.physics.basis import Pattern, evaluate, monomial_basis
+from lagrangian.physics.basis import monomial_basis
+from lagrangian.physics.brackets import evaluate
 from lagrangian.physics.counting import Rep, count_invariants
 from lagrangian.physics.fields import Field, Model
 from lagrangian.physics.groups import GaugeGroup, SUIrrep
-from lagrangian.physics.tensors import Shape, random_tensor, shape_of
+from lagrangian.physics.patterns import Pattern
+from lagrangian.physics.tensors import Point, Shape, random_point, shape_of
 
 
 @dataclass(frozen=True, order=True)
@@ -66,6 +68,23 @@ def charge_sums(model: Model, occs: tuple[Occurrence, ...]) -> dict[int, Fractio
 def count(model: Model, occs: tuple[Occurrence, ...]) -> int:
     """Independent gauge x Lorentz invariants of the monomial, with statistics."""
     return _count_cached(model.group, tuple(parts(model, occs)))
+
+
+def count_contractions(model: Model, occs: tuple[Occurrence, ...]) -> int:
+    """Independent SU(N) x Lorentz contractions, U(1) charges ignored: what a parenthesised
+    product such as ``(H1^T eps H2)`` (hypercharge 1) pins down inside a larger term."""
+    neutral = tuple(
+        (
+            Rep(
+                tuple(g if isinstance(g, SUIrrep) else Fraction(0) for g in rep.gauge),
+                rep.lorentz,
+                rep.fermion,
+            ),
+            k,
+        )
+        for rep, k in parts(model, occs)
+    )
+    return _count_cached(model.group, neutral)
 
 
 @lru_cache(maxsize=65536)
@@ -131,21 +150,35 @@ def _basis_cached(
 
 
 class Sampler:
-    """Fixed random tensors per occurrence, so any two contractions of the same fields can
-    be compared by their values: the same invariant gives proportional vectors."""
+    """Fixed random points per occurrence, so any two contractions of the same fields can
+    be compared by their values: the same invariant gives proportional vectors.
+
+    Values are in floats (a user's term gets real coefficients in the basis).  A field that
+    occurs k times in a term is evaluated at a sum of k orbit points (``tensors``), so the
+    number of copies of each occurrence in the *whole* term must be passed when a term is
+    evaluated piece by piece."""
 
     def __init__(self, model: Model, batch: int = 24, seed: int = 20261124) -> None:
         self.model = model
         self.batch = batch
         self.seed = seed
-        self._cache: dict[Occurrence, np.ndarray] = {}
+        self._cache: dict[tuple[Occurrence, int], Point] = {}
 
-    def tensor(self, occ: Occurrence) -> np.ndarray:
-        if occ not in self._cache:
-            rng = np.random.default_rng([self.seed, occ.index, int(occ.conjugate)])
-            self._cache[occ] = random_tensor(tuple(shapes(self.model, (occ,))[0]), self.batch, rng)
-        return self._cache[occ]
+    def point(self, occ: Occurrence, copies: int) -> Point:
+        if (occ, copies) not in self._cache:
+            rng = np.random.default_rng([self.seed, occ.index, int(occ.conjugate), copies])
+            shapes_ = shapes(self.model, (occ,))[0]
+            self._cache[(occ, copies)] = random_point(shapes_, copies, self.batch, rng, None)
+        return self._cache[(occ, copies)]
 
-    def value(self, occs: tuple[Occurrence, ...], pattern: Pattern) -> np.ndarray:
-        """The contraction ``pattern`` of the occurrences, one number per sample."""
-        return evaluate(shapes(self.model, occs), [self.tensor(o) for o in occs], pattern)
+    def value(
+        self,
+        occs: tuple[Occurrence, ...],
+        pattern: Pattern,
+        copies: Counter[Occurrence] | None = None,
+    ) -> np.ndarray:
+        """The contraction ``pattern`` of the occurrences, one number per sample;
+        ``copies``: how often each occurrence is in the whole term (default: in ``occs``)."""
+        copies = copies or Counter(occs)
+        points = [self.point(o, copies[o]) for o in occs]
+        return evaluate(shapes(self.model, occs), points, pattern)

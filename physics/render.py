@@ -19,10 +19,10 @@ from fractions import Fraction
 
 from lagrangian.grammar import ast
 from lagrangian.physics import monomials as mono
-from lagrangian.physics.basis import Delta, Pattern
 from lagrangian.physics.fields import Model
 from lagrangian.physics.lagrangian import LagrangianTerm
 from lagrangian.physics.monomials import Occurrence
+from lagrangian.physics.patterns import Delta, Pattern
 
 # Index alphabets per SU(N): colour a b c…, weak isospin i j k…, anything else p q r….
 _ALPHABETS = {3: "abcdefgh", 2: "ijklmn"}
@@ -49,18 +49,27 @@ COUPLINGS = {
 }
 
 
+# Kinetic mixing of two U(1) field strengths: -1/2 chi B_{mu nu} X^{mu nu} (Holdom's chi).
+MIXING = "chi"
+
+
+def _coupling_kind(term: LagrangianTerm) -> str:
+    return "mixing" if term.partner is not None else term.kind
+
+
 def coupling_names(terms: list[LagrangianTerm]) -> list[str | None]:
     """``lambda`` if a kind occurs once, else ``lambda_1``, ``lambda_2``…; None for kinetic."""
-    totals = Counter(t.kind for t in terms)
+    totals = Counter(_coupling_kind(t) for t in terms)
     seen: Counter[str] = Counter()
     names: list[str | None] = []
     for t in terms:
-        if t.kind not in COUPLINGS:
+        kind = _coupling_kind(t)
+        if kind not in COUPLINGS and kind != "mixing":
             names.append(None)
             continue
-        seen[t.kind] += 1
-        base = COUPLINGS[t.kind][0]
-        names.append(base if totals[t.kind] == 1 else f"{base}_{seen[t.kind]}")
+        seen[kind] += 1
+        base = MIXING if kind == "mixing" else COUPLINGS[kind][0]
+        names.append(base if totals[kind] == 1 else f"{base}_{seen[kind]}")
     return names
 
 
@@ -79,10 +88,21 @@ def to_ast(model: Model, term: LagrangianTerm, coupling: str | None) -> ast.Term
         name = model.strengths[term.strength]
         mu, nu = ast.Index("mu", False), ast.Index("nu", False)
         up = (ast.Index("mu", True), ast.Index("nu", True))
+        if term.partner is None:
+            number, couplings = Fraction(1, 4), ()
+            other = name
+        else:
+            assert coupling is not None
+            number, couplings = Fraction(1, 2), (_coupling_symbol(coupling, 1),)
+            other = model.strengths[term.partner]
         return ast.Term(
             sign=-1,
-            numbers=(ast.Number(Fraction(1, 4)),),
-            factors=(ast.Symbol(name, indices=(mu, nu)), ast.Symbol(name, indices=up)),
+            numbers=(ast.Number(number),),
+            factors=(
+                *couplings,
+                ast.Symbol(name, indices=(mu, nu)),
+                ast.Symbol(other, indices=up),
+            ),
         )
     assert term.pattern is not None and coupling is not None
     _, power, sign = COUPLINGS[term.kind]
@@ -220,9 +240,11 @@ def explicit_factors(
     lower: list[list[str]] = [[] for _ in occs]
     slot_names: dict[tuple[int, int, bool, int], str] = {}
     epsilons: list[ast.Epsilon] = []
+    # One supply of names per N: two SU(2) factors (SU2[WL] x SU2[WR]) must not share one.
+    alphabets: dict[int, Iterator[str]] = {}
     for position, blocks in enumerate(pattern):
         n = model.group.ns[su[position]]
-        alphabet = _index_names(n)
+        alphabet = alphabets.setdefault(n, _index_names(n))
         for block in blocks:
             if isinstance(block, Delta):
                 name = next(alphabet)

@@ -51,6 +51,7 @@ class ResolvedTerm:
     potentials: list[tuple[str, ast.Span | None]] = field(default_factory=list)  # bare B_mu
     epsilons: list[tuple[tuple[str, bool], ...]] = field(default_factory=list)
     vector_indices: list[tuple[str, ast.Span | None]] = field(default_factory=list)
+    lorentz_epsilons: list[int] = field(default_factory=list)  # index count of each
     derivatives: int = 0
     sigmas: list[bool] = field(default_factory=list)  # bar flags
     unit_spans: dict[int, ast.Span | None] = field(default_factory=dict)
@@ -87,8 +88,12 @@ def _walk(
                 _symbol(model, factor, conjugate, unit, derivative, out)
         elif isinstance(factor, ast.Epsilon):
             # An epsilon without indices (``H^T eps Delta^dagger H``) only decorates an
-            # implicit contraction; with indices it is part of an explicit one.
-            if factor.indices:
+            # implicit contraction; with gauge indices it is part of an explicit one; with
+            # Greek ones it is the Lorentz epsilon of eps^{mu nu rho sigma} G_{mu nu} G_{rho sigma}.
+            if factor.indices and all(is_lorentz_index(i) for i in factor.indices):
+                out.lorentz_epsilons.append(len(factor.indices))
+                out.vector_indices.extend((i.name, i.span) for i in factor.indices)
+            elif factor.indices:
                 out.epsilons.append(tuple((i.name, i.upper) for i in factor.indices))
         elif isinstance(factor, ast.Sigma):
             out.sigmas.append(factor.bar)

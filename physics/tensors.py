@@ -1,4 +1,4 @@
-"""SU(N) irreps as tensors with fundamental indices, and random elements of them.
+"""SU(N) irreps as tensors with fundamental indices, and generic points of them.
 
 Every SU(N) irrep is realised the way physicists write it by hand: a tensor with upper
 indices carrying one Young diagram and lower indices carrying another, traceless between the
@@ -7,20 +7,28 @@ symmetric ``T^{ij}``).  Invariants are then contractions with ``delta`` (one upp
 lower index) and ``epsilon`` tensors, which is exactly the explicit index notation the
 document language accepts.
 
-The explicit-basis engine needs *generic* elements of each irrep: a random tensor pushed
-through the Young symmetrizers of both diagrams and projected onto the traceless subspace.
-The orthogonal trace projector commutes with index permutations, so the result stays inside
-the Young-symmetrised image; hence it is a generic vector of one copy of the irrep.
+Invariants are told apart by their values at random points of the irreps.  A point is never
+stored as a tensor (an SU(2) 9-plet has 2^8 components, four of them 2^32): it is a sum of
+points of the *highest-weight orbit*, each given by a few vectors.  The highest-weight
+vector of the diagram realization puts ``e_r`` on every slot of tableau row r (upper
+indices) and the dual ``e^{n+1-s}`` on every slot of row s (lower indices), antisymmetrised
+down each column; its images under a random unitriangular ``g`` put ``u_r = g e_r`` and
+``w_s = e^{n+1-s} g^{-1}`` there.  The orbit spans the irrep, so a multilinear function of
+distinct occurrences is zero exactly when it vanishes on orbit points; and ``w_s . u_r = 0``
+(the diagrams have fewer than n rows together) makes every such point traceless.  A field
+that occurs k times gets a weighted sum of k orbit points, which is generic enough for
+forms of degree k (polarization).
 """
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
+from lagrangian.physics.arithmetic import matmul, reduce
 from lagrangian.physics.groups import SUIrrep
 
 Partition = tuple[int, ...]
@@ -79,100 +87,82 @@ def realization(irrep: SUIrrep) -> tuple[Partition, Partition]:
     return best[2], best[3]
 
 
-@cache
-def levi_civita(n: int) -> np.ndarray:
-    """The rank-n epsilon tensor with ``eps[0, 1, …, n-1] = 1``."""
-    eps = np.zeros((n,) * n)
-    for perm in itertools.permutations(range(n)):
-        inversions = sum(1 for i in range(n) for j in range(i + 1, n) if perm[i] > perm[j])
-        eps[perm] = -1.0 if inversions % 2 else 1.0
-    return eps
-
-
-def _tableau_groups(partition: Partition, offset: int) -> tuple[list[list[int]], list[list[int]]]:
-    """Rows and columns of the row-reading standard tableau, as slot positions."""
-    rows: list[list[int]] = []
-    slot = offset
-    for length in partition:
-        rows.append(list(range(slot, slot + length)))
-        slot += length
-    columns = [
-        [row[c] for row in rows if c < len(row)] for c in range(partition[0] if partition else 0)
-    ]
-    return rows, columns
-
-
-def _symmetrize(x: np.ndarray, groups: list[list[int]], antisymmetric: bool) -> np.ndarray:
-    """Sum ``x`` over permutations of the axes inside each group (absolute axis numbers).
-
-    The sum over S_k factorises as (sum over S_{k-1}) times the k coset representatives
-    {1, (1 k), …, (k-1 k)}, so it costs O(k^2) transposes instead of k!.
-    """
-    sign = -1.0 if antisymmetric else 1.0
-    for group in groups:
-        for size in range(2, len(group) + 1):
-            last = group[size - 1]
-            total = x.copy()
-            for other in group[: size - 1]:
-                total += sign * np.swapaxes(x, other, last)
-            x = total
-    return x
-
-
-@cache
-def _trace_projector(n: int, n_upper: int, n_lower: int) -> np.ndarray | None:
-    """Orthogonal projector onto tensors whose every upper-lower trace vanishes."""
-    if n_upper == 0 or n_lower == 0:
-        return None
-    size = n ** (n_upper + n_lower)
-    shape = (n,) * (n_upper + n_lower)
-    rows = []
-    for u in range(n_upper):
-        for d in range(n_lower):
-            for rest in itertools.product(range(n), repeat=n_upper + n_lower - 2):
-                row = np.zeros(shape)
-                for k in range(n):
-                    index = list(rest)
-                    index.insert(u, k)
-                    index.insert(n_upper + d, k)
-                    row[tuple(index)] = 1.0
-                rows.append(row.reshape(size))
-    traces = np.array(rows)
-    return np.eye(size) - np.linalg.pinv(traces) @ traces
-
-
-def project(x: np.ndarray, shape: Shape, start: int) -> np.ndarray:
-    """Project the axes ``start …`` of ``x`` (upper slots, then lower) onto the irrep."""
-    k, m = sum(shape.upper), sum(shape.lower)
-    for partition, offset in ((shape.upper, start), (shape.lower, start + k)):
-        if partition:
-            rows, columns = _tableau_groups(partition, offset)
-            x = _symmetrize(x, rows, antisymmetric=False)
-            x = _symmetrize(x, columns, antisymmetric=True)
-    projector = _trace_projector(shape.n, k, m)
-    if projector is not None:
-        axes = list(range(start, start + k + m))
-        moved = np.moveaxis(x, axes, list(range(x.ndim - k - m, x.ndim)))
-        flat = moved.reshape((*moved.shape[: x.ndim - k - m], -1)) @ projector.T
-        x = np.moveaxis(flat.reshape(moved.shape), list(range(x.ndim - k - m, x.ndim)), axes)
-    return x
-
-
-def random_tensor(shapes: tuple[Shape, ...], batch: int, rng: np.random.Generator) -> np.ndarray:
-    """``batch`` generic elements of a product of irreps: axis 0 is the batch, then each
-    factor's upper slots and lower slots in turn."""
-    dims: list[int] = [batch]
-    for shape in shapes:
-        dims.extend([shape.n] * shape.slots)
-    x = rng.standard_normal(dims)
-    start = 1
-    for shape in shapes:
-        x = project(x, shape, start)
-        start += shape.slots
-    scale = float(np.sqrt(np.mean(x * x))) if x.size else 1.0
-    return x / scale if scale > 0 else x
-
-
 def tableau_rows(partition: Partition) -> list[int]:
     """Row number of each slot of a row-reading tableau (for pruning zero contractions)."""
     return [r for r, length in enumerate(partition) for _ in range(length)]
+
+
+@dataclass(frozen=True)
+class Point:
+    """``samples`` generic elements of one occurrence's irreps, each a weighted sum of
+    ``summands`` highest-weight orbit points.
+
+    Per SU factor, ``upper[f]`` has shape (summands, upper rows, samples, n): the vector
+    ``u_r`` on the slots of tableau row r; ``lower[f]`` likewise the covectors ``w_s``.
+    ``weights`` (summands, samples) are the coefficients of the sum.  ``modulus`` is the
+    prime the numbers live in, or None for floats.
+    """
+
+    upper: tuple[np.ndarray, ...]
+    lower: tuple[np.ndarray, ...]
+    weights: np.ndarray
+    modulus: int | None
+
+    @property
+    def summands(self) -> int:
+        return int(self.weights.shape[0])
+
+
+def random_point(
+    shapes: Sequence[Shape],
+    summands: int,
+    samples: int,
+    rng: np.random.Generator,
+    modulus: int | None,
+) -> Point:
+    """A generic point of the irreps ``shapes`` (one per SU factor) of one occurrence."""
+    upper, lower = [], []
+    for shape in shapes:
+        g, g_inv = _frames(shape.n, (summands, samples), rng, modulus)
+        # u_r: column r of g; w_s: row n-1-s of g^{-1}; both with axes (summand, row, sample, n)
+        u = np.moveaxis(g[..., : len(shape.upper)], -1, 1)
+        w = np.moveaxis(g_inv[..., ::-1, :][..., : len(shape.lower), :], -2, 1)
+        if not modulus:  # unit vectors keep products of many brackets of order one
+            u = u / np.linalg.norm(u, axis=-1, keepdims=True)
+            w = w / np.linalg.norm(w, axis=-1, keepdims=True)
+        upper.append(u)
+        lower.append(w)
+    if modulus:
+        weights = rng.integers(1, modulus, size=(summands, samples))
+    else:
+        weights = rng.uniform(0.5, 1.5, size=(summands, samples))
+    return Point(tuple(upper), tuple(lower), weights, modulus)
+
+
+def _frames(
+    n: int, batch: tuple[int, ...], rng: np.random.Generator, modulus: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Random lower unitriangular ``g = 1 + N`` and its inverse ``sum_k (-N)^k``.
+
+    Upper unitriangular matrices fix the highest-weight vector and diagonal ones scale it,
+    so the lower unitriangular images alone are dense in its orbit (the big Bruhat cell)."""
+    shape = (*batch, n, n)
+    entries = rng.integers(0, modulus, size=shape) if modulus else rng.standard_normal(shape)
+    nil = np.tril(entries, -1)
+    return nil + _identity(n, nil.dtype), _unitriangular_inverse(nil, modulus)
+
+
+@cache
+def _identity(n: int, dtype: np.dtype) -> np.ndarray:
+    return np.eye(n, dtype=dtype)
+
+
+def _unitriangular_inverse(nil: np.ndarray, modulus: int | None) -> np.ndarray:
+    n = nil.shape[-1]
+    minus = reduce(-nil, modulus)
+    total = np.broadcast_to(_identity(n, nil.dtype), nil.shape).copy()
+    term = total
+    for _ in range(n - 1):
+        term = matmul(term, minus, modulus)
+        total = reduce(total + term, modulus)
+    return total

@@ -19,11 +19,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from lagrangian.physics import monomials as mono
-from lagrangian.physics.basis import Delta, Pattern
 from lagrangian.physics.fields import Field, Model
 from lagrangian.physics.groups import SUIrrep
 from lagrangian.physics.lagrangian import LagrangianTerm
 from lagrangian.physics.monomials import Occurrence
+from lagrangian.physics.patterns import Delta, Pattern
 from lagrangian.physics.render import display_order
 
 
@@ -68,10 +68,12 @@ def term_tokens(model: Model, term: LagrangianTerm) -> list[str]:
     if term.kind == "gauge_kinetic":
         assert term.strength is not None
         group = model.group.names[term.strength]
+        # kinetic mixing: the two field strengths of different U(1) factors
+        other = group if term.partner is None else model.group.names[term.partner]
         return [
             "-",
             "COMMUTATOR_A", "DERIVATIVE", group, "ID0",
-            "COMMUTATOR_B", "DERIVATIVE", group, "ID1",
+            "COMMUTATOR_B", "DERIVATIVE", other, "ID1",
             "CONTRACTIONS", "LORENTZ", "ID0", "ID1",
         ]  # fmt: skip
     if term.kind == "kinetic":

@@ -180,3 +180,62 @@ def test_occurrences_are_canonical():
     model = make_model(("scalar", "H", "1 2 1/2"))
     (mass,) = [t for t in complete_lagrangian(model) if t.kind == "scalar_mass"]
     assert mass.occurrences == (Occurrence(0, False), Occurrence(0, True))
+
+
+def test_real_su2_nine_plet_with_the_higgs():
+    """A real spin-4 multiplet S (a binary octavic): one cubic invariant, two quartic ones
+    (I2^2 and I4), and S S H^dagger H only through the singlet of S x S.  Issue 11: this
+    took 248 s when bases were found among index patterns."""
+    model = make_model(("scalar", "H", "1 2 1/2"), ("scalar", "S", "1 9 0", "real"))
+    terms = complete_lagrangian(model)
+    quartics = [sorted(n for n, _ in names(model, t)) for t in terms if t.kind == "quartic"]
+    assert sorted(quartics) == [["H", "H", "H", "H"], ["H", "H", "S", "S"]] + [["S"] * 4] * 2
+    assert [names(model, t) for t in terms if t.kind == "trilinear"] == [[("S", False)] * 3]
+    assert kinds(model)["scalar_mass"] == 2
+
+
+def test_left_right_bidoublet():
+    """Phi (2,2) under SU(2)_L x SU(2)_R.  Masses: Phi^dagger Phi and det Phi (+ h.c.).
+    Quartics from Sym^2(V x W) = (3,3) + (1,1): Phi^dagger^2 Phi^2 has two invariants
+    (real), Phi^4 one (Sym^4 holds only the (2,2) partition's det^2), Phi^dagger Phi^3
+    one: four in all, the last two complex - the textbook lambda_1..4 of Tr(Phi^dagger Phi)^2,
+    Tr(Phi~ Phi^dagger)^2, |Tr(Phi~ Phi^dagger)|^2 and Tr(Phi^dagger Phi) Tr(Phi~ Phi^dagger)."""
+    model = make_model(("scalar", "Phi", "1 2 2 0"), gauge=LEFT_RIGHT)
+    terms = complete_lagrangian(model)
+    masses = [t for t in terms if t.kind == "scalar_mass"]
+    quartics = [t for t in terms if t.kind == "quartic"]
+    assert sorted(t.hc for t in masses) == [False, True]
+    assert len(quartics) == 4
+    assert sorted((sum(o.conjugate for o in t.occurrences), t.hc) for t in quartics) == [
+        (0, True),
+        (1, True),
+        (2, False),
+        (2, False),
+    ]
+
+
+LEFT_RIGHT = (("SU3", 3), ("WL", 2), ("WR", 2), ("U1", 1))
+
+
+def test_kinetic_mixing_of_every_pair_of_gauged_u1_factors():
+    """B_{mu nu} X^{mu nu} is gauge invariant and renormalizable for two U(1) factors: one
+    real parameter per pair (Z' models), none for a U(1) without charged fields."""
+    z_prime = make_model(
+        ("scalar", "H", "1 2 1/2 0"),
+        ("scalar", "S", "1 1 0 1"),
+        gauge=(("SU3", 3), ("SU2", 2), ("U1", 1), ("X", 1)),
+    )
+    mixing = [t for t in complete_lagrangian(z_prime) if t.partner is not None]
+    assert [(t.kind, t.strength, t.partner, t.hc) for t in mixing] == [
+        ("gauge_kinetic", 2, 3, False)
+    ]
+    three = make_model(
+        ("scalar", "S", "1 1 1 1 1"),
+        ("scalar", "T", "1 1 0 1 -1"),
+        gauge=(("SU3", 3), ("SU2", 2), ("U1", 1), ("X", 1), ("Y", 1)),
+    )
+    assert sum(t.partner is not None for t in complete_lagrangian(three)) == 3
+    dark = make_model(
+        ("scalar", "H", "1 2 1/2 0"), gauge=(("SU3", 3), ("SU2", 2), ("U1", 1), ("X", 1))
+    )
+    assert all(t.partner is None for t in complete_lagrangian(dark))
