@@ -527,7 +527,8 @@ def _warn_if_dependent(info: TermInfo, spans: dict[tuple, list[TermInfo]]) -> No
         stacked = np.array([*vectors, info.coefficients])
         if np.linalg.matrix_rank(stacked, tol=_RANK_TOLERANCE) == rank:
             lines = ", ".join(
-                str(e.term.span.start.line + 1) for e in earlier if e.term.span is not None
+                str(line)
+                for line in sorted({e.term.span.start.line + 1 for e in earlier if e.term.span})
             )
             info.diagnostics.append(
                 _diag(

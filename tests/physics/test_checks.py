@@ -55,7 +55,8 @@ def test_charged_parenthesised_singlets_are_lambda3_minus_lambda4():
         "  - l (H1^T eps H2)^dagger (H1^T eps H2)\n"
         "  - mu (H1^T eps H2) S^dagger + h.c.\n"
     )
-    assert diagnostics == []
+    # written after l3 and l4 it adds no coupling: exactly the dependence found below
+    assert [(d.span.start.line, d.code) for d in diagnostics] == [(4, "linearly-dependent")]
     lambda3, lambda4, combined, trilinear = terms
     assert trilinear.kind == "trilinear"
     assert lambda3.monomial == lambda4.monomial == combined.monomial
