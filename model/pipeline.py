@@ -218,7 +218,7 @@ def document_analysis(fields: str, terms: Sequence[str]) -> Analysis:
     for error in document.errors:
         start = error.span.start
         raise ValueError(f"line {start.line + 1}, column {start.character + 1}: {error.message}")
-    _, problems = build_model(document.gauge, document.fields)
+    _, problems = build_model(document.gauge, document.fields, document.symmetries)
     for problem in problems:
         start = problem.span.start
         raise ValueError(f"line {start.line + 1}, column {start.character + 1}: {problem.message}")
@@ -252,7 +252,7 @@ def fields_from_json(value: Any) -> Model:
     document = parse_declarations(value)
     for error in document.errors:
         raise ValueError(f"'fields': column {error.span.start.character + 1}: {error.message}")
-    model, problems = build_model(document.gauge, document.fields)
+    model, problems = build_model(document.gauge, document.fields, document.symmetries)
     for problem in problems:
         raise ValueError(f"'fields': column {problem.span.start.character + 1}: {problem.message}")
     if not model.fields:

@@ -54,6 +54,7 @@ def field_record(model: Model, field: Field) -> dict[str, Any]:
         "helicity": field.helicity,
         "real": field.real,
         "dimension": str(field.dimension),
+        "flavours": field.flavours,
     }
 
 
@@ -65,5 +66,6 @@ def declaration_text(field: Field, model: Model) -> str:
         reps=tuple(ast.RepSpec(x.strip()) for x in field.quantum_numbers()[1:-1].split(",")),
         helicity=field.helicity,
         real=field.real,
+        flavours=field.flavours,
     )
     return print_declaration(decl, "text")

@@ -3,7 +3,8 @@
 Codes (documented in docs/diagnostics.md, relied on by scripts and the editor):
 ``syntax``, ``unknown-field``, ``duplicate-field``, ``bad-representation``, ``bad-index``,
 ``hypercharge``, ``gauge-noninvariant``, ``lorentz``, ``vanishes-by-symmetry``,
-``ambiguous-contraction``, ``nonrenormalizable``, ``missing-hc``, ``duplicate-term``.
+``ambiguous-contraction``, ``nonrenormalizable``, ``missing-hc``, ``duplicate-term``,
+``symmetry``.
 
 Each check says what is wrong in physics terms (which group has no singlet, what the charge
 sum is, which identical fields make a contraction vanish) at the span of the term.
@@ -28,6 +29,7 @@ from lagrangian.physics.groups import GaugeGroup, SUIrrep
 from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
 from lagrangian.physics.monomials import Occurrence, Sampler
 from lagrangian.physics.resolve import ResolvedTerm, resolve
+from lagrangian.physics.symmetries import violations
 
 Severity = Literal["error", "warning", "hint"]
 
@@ -66,7 +68,7 @@ def analyze(document: ast.Document, check: TermChecker | None = None) -> Analysi
     ``check`` replaces ``check_term`` for the per-term step (the language server passes one
     that reuses the results for terms whose text did not change).
     """
-    model, diagnostics = build_model(document.gauge, document.fields)
+    model, diagnostics = build_model(document.gauge, document.fields, document.symmetries)
     diagnostics = list(document.errors) + diagnostics
     sampler = Sampler(model)
     check = check or check_term
@@ -144,6 +146,7 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
             )
     errors_before = sum(x.severity == "error" for x in d)
     _check_charges(model, info)
+    _check_symmetries(model, info)
     _check_groups(model, info)
     _check_lorentz(model, info)
     if sum(x.severity == "error" for x in d) > errors_before:
@@ -187,6 +190,14 @@ def _check_charges(model: Model, info: TermInfo) -> None:
             info.diagnostics.append(
                 _diag(info.term, "error", "hypercharge", f"{what} sum is {total}, not 0")
             )
+
+
+def _check_symmetries(model: Model, info: TermInfo) -> None:
+    occs = [(o.index, o.conjugate) for o in info.resolved.occurrences]
+    for reason in violations(model.symmetries, occs):
+        info.diagnostics.append(
+            _diag(info.term, "error", "symmetry", f"breaks the imposed symmetry: {reason}")
+        )
 
 
 def _su_reps(model: Model, r: ResolvedTerm, factor: int, unit: int | None) -> list[SUIrrep]:

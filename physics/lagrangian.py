@@ -20,6 +20,7 @@ from lagrangian.physics.basis import Pattern
 from lagrangian.physics.fields import Field, Model
 from lagrangian.physics.groups import SUIrrep
 from lagrangian.physics.monomials import Occurrence
+from lagrangian.physics.symmetries import violations
 
 KINDS = (
     "kinetic",
@@ -109,6 +110,8 @@ def _candidate_monomials(model: Model) -> Iterator[tuple[Occurrence, ...]]:
     for occs in candidates:
         canonical = canonical_monomial(model, tuple(sorted(occs)))
         if canonical in seen or not _charges_vanish(model, canonical):
+            continue
+        if violations(model.symmetries, [(o.index, o.conjugate) for o in canonical]):
             continue
         seen.add(canonical)
         yield canonical

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         document = parse_path(args.file)
         label = str(args.file)
         first_error(document, label)
-    model, problems = build_model(document.gauge, document.fields)
+    model, problems = build_model(document.gauge, document.fields, document.symmetries)
     for problem in problems:
         start = problem.span.start
         where = (

@@ -9,6 +9,7 @@ from typing import Any
 from lagrangian.grammar import ast, print_term
 from lagrangian.physics.api import EngineTerm, declaration_text, field_record
 from lagrangian.physics.fields import Model, default_strength_names
+from lagrangian.physics.symmetries import symmetry_text
 from lagrangian.physics.tokens import fields_tokens
 
 
@@ -23,7 +24,9 @@ def render_generated(model: Model, terms: list[EngineTerm], fmt: str) -> str:
         lines = [" ".join(fields_tokens(model))]
         lines += [t.record(model)["tokens"] for t in terms]
         return "\n".join(lines) + "\n"
+    names = [f.name for f in model.fields]
     declarations = [declaration_text(f, model) for f in model.fields]
+    declarations += [symmetry_text(s, names) for s in model.symmetries]
     gauge = _gauge_line(model)
     if fmt == "latex":
         directive = "% lagrangian: " + "; ".join(([gauge] if gauge else []) + declarations)
