@@ -4,7 +4,7 @@ Codes (documented in docs/diagnostics.md, relied on by scripts and the editor):
 ``syntax``, ``unknown-field``, ``duplicate-field``, ``bad-representation``, ``bad-index``,
 ``hypercharge``, ``gauge-noninvariant``, ``lorentz``, ``vanishes-by-symmetry``,
 ``ambiguous-contraction``, ``nonrenormalizable``, ``missing-hc``, ``duplicate-term``,
-``symmetry``.
+``symmetry``, ``anomaly``.
 
 Each check says what is wrong in physics terms (which group has no singlet, what the charge
 sum is, which identical fields make a contraction vanish) at the span of the term.
@@ -22,6 +22,7 @@ import numpy as np
 
 from lagrangian.grammar import ast
 from lagrangian.physics import monomials as mono
+from lagrangian.physics.anomalies import anomaly_warnings
 from lagrangian.physics.basis import Delta, Epsilon, Pattern
 from lagrangian.physics.counting import Rep, count_invariants
 from lagrangian.physics.fields import Model, build_model
@@ -69,6 +70,8 @@ def analyze(document: ast.Document, check: TermChecker | None = None) -> Analysi
     that reuses the results for terms whose text did not change).
     """
     model, diagnostics = build_model(document.gauge, document.fields, document.symmetries)
+    if not diagnostics:
+        diagnostics = anomaly_warnings(model)
     diagnostics = list(document.errors) + diagnostics
     sampler = Sampler(model)
     check = check or check_term

@@ -25,6 +25,7 @@ __all__ = ["CliError", "build_parser", "main"]
 _COMMAND_MODULES = (
     "cli_generate",
     "cli_check",
+    "cli_anomalies",
     "cli_lsp",
     "cli_playground",
     "cli_train",
