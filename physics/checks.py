@@ -21,6 +21,7 @@ from typing import Literal
 import numpy as np
 
 from lagrangian.grammar import ast
+from lagrangian.physics import flavour
 from lagrangian.physics import monomials as mono
 from lagrangian.physics.anomalies import anomaly_warnings
 from lagrangian.physics.basis import Delta, Epsilon, Pattern
@@ -308,7 +309,7 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
     """Count, basis and the written contraction: vanishing, ambiguous, or which invariant."""
     r = info.resolved
     occs = r.occurrences
-    total = mono.count(model, occs)
+    total = flavour.entry_count(model, occs)
     if total == 0:
         info.valid = False
         identical = sorted({model.fields[o.index].name for o, k in Counter(occs).items() if k > 1})
@@ -330,6 +331,10 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
     canonical = canonical_monomial(model, occs)
     info.monomial = canonical
     info.multiplicity = total
+    if flavour.is_flavoured(model, occs):
+        # Identical flavoured fields: which coupling symmetry is meant is not read from
+        # the written contraction (each symmetry has its own engine term).
+        return
     try:
         vector = _written_value(model, r, sampler)
     except IndexProblem as problem:

@@ -15,12 +15,14 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from lagrangian.physics import flavour
 from lagrangian.physics import monomials as mono
 from lagrangian.physics.basis import Pattern
 from lagrangian.physics.fields import Field, Model
 from lagrangian.physics.groups import SUIrrep
 from lagrangian.physics.monomials import Occurrence
 from lagrangian.physics.symmetries import violations
+from lagrangian.physics.young import Partition
 
 KINDS = (
     "kinetic",
@@ -41,6 +43,9 @@ class LagrangianTerm:
     ``occurrences`` are the field factors (empty for gauge kinetic terms, whose field
     strength is ``strength``); ``pattern`` the explicit SU(N) contraction (``None`` for the
     fixed kinetic forms); ``multiplicity`` how many independent invariants the monomial has.
+    With flavoured fields, ``couplings`` is the number of independent coupling components
+    (complex for ``hc`` terms, real otherwise) and ``flavour`` the Young symmetry of the
+    coupling in each group of identical flavoured occurrences.
     """
 
     kind: str
@@ -49,6 +54,8 @@ class LagrangianTerm:
     pattern: Pattern | None = None
     multiplicity: int = 1
     strength: int | None = None  # gauge factor of a gauge kinetic term
+    couplings: int = 1
+    flavour: tuple[tuple[Occurrence, Partition], ...] = ()
 
 
 def complete_lagrangian(model: Model) -> list[LagrangianTerm]:
@@ -64,12 +71,26 @@ def complete_lagrangian(model: Model) -> list[LagrangianTerm]:
     for occs in _candidate_monomials(model):
         kind = monomial_kind(model, occs)
         assert kind is not None
-        c = mono.count(model, occs)
-        if c == 0:
-            continue
+        terms_of = flavour.entries(model, occs)
         hc = not mono.is_self_conjugate(model, occs)
-        for pattern in mono.basis(model, occs, c):
-            found[kind].append(LagrangianTerm(kind, occs, hc, pattern, c))
+        groups = flavour.grouped(model, occs)
+        for pattern, component in terms_of:
+            symmetries = tuple(
+                (o, shape)
+                for (o, k), shape in zip(groups, component.shapes)
+                if k > 1 and model.fields[o.index].flavours > 1
+            )
+            found[kind].append(
+                LagrangianTerm(
+                    kind,
+                    occs,
+                    hc,
+                    pattern,
+                    multiplicity=len(terms_of),
+                    couplings=component.couplings,
+                    flavour=symmetries,
+                )
+            )
     for kind in KINDS[2:]:
         terms.extend(found[kind])
     return terms

@@ -10,7 +10,7 @@ singlet on its own, which is how ``(H1^dagger H2)(H2^dagger H1)`` differs from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lagrangian.grammar import GREEK, ast
 from lagrangian.physics.fields import Model
@@ -31,6 +31,7 @@ class FieldUse:
     lower: tuple[str, ...] = ()
     unit: int = 0  # which parenthesised unit it belongs to (0: the top level)
     derivative: bool | None = None  # None: none; True: covariant D; False: partial
+    flavour: tuple[str, ...] = ()  # indices shared with a coupling: ``L^a`` in ``f_{ab} L^a``
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class ResolvedTerm:
     fields: list[FieldUse] = field(default_factory=list)
     strengths: list[StrengthUse] = field(default_factory=list)
     couplings: list[str] = field(default_factory=list)
+    coupling_indices: set[str] = field(default_factory=set)
     unknown: list[tuple[str, ast.Span | None]] = field(default_factory=list)
     epsilons: list[tuple[tuple[str, bool], ...]] = field(default_factory=list)
     vector_indices: list[tuple[str, ast.Span | None]] = field(default_factory=list)
@@ -68,7 +70,22 @@ def resolve(model: Model, term: ast.Term) -> ResolvedTerm:
     out = ResolvedTerm(term)
     units = [0]
     _walk(model, term.factors, False, 0, None, out, units)
+    if out.coupling_indices:
+        out.fields = [_flavour_indices(use, out.coupling_indices) for use in out.fields]
     return out
+
+
+def _flavour_indices(use: FieldUse, shared: set[str]) -> FieldUse:
+    """A field index that a coupling also carries is a flavour index, not a gauge one."""
+    flavour = tuple(i for i in (*use.upper, *use.lower) if i in shared)
+    if not flavour:
+        return use
+    return replace(
+        use,
+        upper=tuple(i for i in use.upper if i not in shared),
+        lower=tuple(i for i in use.lower if i not in shared),
+        flavour=flavour,
+    )
 
 
 def _walk(
@@ -168,6 +185,7 @@ def _symbol(
         out.unknown.append((symbol.name, symbol.span))
     else:
         out.couplings.append(coupling_name(symbol))
+        out.coupling_indices.update(i.name for i in symbol.indices if not is_lorentz_index(i))
 
 
 def coupling_name(symbol: ast.Symbol) -> str:
