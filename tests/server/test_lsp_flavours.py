@@ -1,0 +1,49 @@
+"""The editor with generations, symmetries and anomalies: hover, completions, diagnostics."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from lagrangian.server.documents import build_snapshot
+from lagrangian.server.lsp_completion import proposal_documentation
+from lagrangian.server.lsp_hover import hover
+from lagrangian.server.lsp_providers import Proposal
+
+DECLARATIONS = """scalar H (1, 2, 1/2)
+scalar h (1, 1, 1)
+scalar k (1, 1, 2)
+fermion L (1, 2, -1/2) left x3
+fermion e (1, 1, -1) right x3
+"""
+TEXT = DECLARATIONS + "L = - f_{ab} h L^a L^b + h.c.\n"
+
+
+def test_hover_names_the_coupling_symmetry() -> None:
+    snapshot = build_snapshot("file:///zb.lag", 1, TEXT, "lag")
+    result = hover(snapshot, TEXT.index("f_{ab}"))
+    assert result is not None and isinstance(result.contents, types.MarkupContent)
+    assert "antisymmetric in a b (L); 3 complex couplings" in result.contents.value
+
+
+def test_completions_carry_the_symmetry_and_respect_symmetries() -> None:
+    snapshot = build_snapshot("file:///zb.lag", 1, TEXT, "lag")
+    notes = [t.note for t in snapshot.missing() if t.term.kind == "yukawa"]
+    assert notes == [
+        "y_2: 9 complex couplings",
+        "y_3: symmetric in a b (e^dagger); 6 complex couplings",
+    ]
+    (ee_k,) = [t for t in snapshot.missing() if t.note and "e^dagger" in t.note]
+    documentation = proposal_documentation(snapshot, Proposal(ee_k, "engine"), full=False)
+    assert "symmetric in a b (e^dagger); 6 complex couplings" in documentation
+    odd = TEXT.replace("scalar k (1, 1, 2)\n", "scalar k (1, 1, 2)\nsymmetry Z2: k -\n")
+    guarded = build_snapshot("file:///zb2.lag", 1, odd, "lag")
+    assert [t.note for t in guarded.missing() if t.term.kind == "yukawa"] == [
+        "y_2: 9 complex couplings"
+    ]
+
+
+def test_anomaly_warnings_sit_on_the_declarations() -> None:
+    snapshot = build_snapshot("file:///zb.lag", 1, TEXT, "lag")
+    anomalies = [d for d in snapshot.analysis.diagnostics if d.code == "anomaly"]
+    assert anomalies and all(d.severity == "warning" for d in anomalies)
+    assert {d.span.start.line for d in anomalies} == {3}  # fermion L, the first contributor
