@@ -190,3 +190,12 @@ def distinct_copies(parts: list[tuple[Rep, int, int]]) -> int:
 def test_split_couplings_add_up_to_the_flavoured_character_count(parts):
     split = components(SM, parts)
     assert sum(c.invariants * c.couplings for c in split) == distinct_copies(parts)
+
+
+def test_a_coupling_may_carry_upper_flavour_indices():
+    base = "scalar H (1,2,1/2)\nscalar h (1,1,1)\nfermion L (1,2,-1/2) left x3\nL = {}\n"
+    written = analyze(parse_document(base.format("- y^{ab} h L_a L_b + h.c.")))
+    assert [d.code for d in written.diagnostics if d.code != "anomaly"] == []
+    assert written.terms[0].resolved.couplings == ["y^ab"]
+    typo = analyze(parse_document(base.format("- m Hx^i H_i")))  # H has one flavour
+    assert [d.code for d in typo.diagnostics if d.code != "anomaly"] == ["unknown-field"]
