@@ -107,6 +107,17 @@ class SymmetryCharge:
 
 
 @dataclass(frozen=True)
+class CouplingDecl:
+    """``coupling f antisymmetric``: the permutation symmetry a flavoured coupling is meant
+    to have in the flavour indices of identical fields: ``symmetric``, ``antisymmetric`` or
+    a Young diagram such as ``[2,1]`` (written without blanks)."""
+
+    name: str
+    symmetry: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
 class SymmetryDecl:
     """``symmetry Z2: eta -, N -`` or ``symmetry U1[L]: L 1, e -1``.
 
@@ -244,5 +255,6 @@ class Document:
     terms: list[Term] = field(default_factory=list)
     fits: list[FitBlock] = field(default_factory=list)
     symmetries: list[SymmetryDecl] = field(default_factory=list)
+    couplings: list[CouplingDecl] = field(default_factory=list)
     errors: list[Diagnostic] = field(default_factory=list)
     lagrangian_spans: list[Span] = field(default_factory=list)

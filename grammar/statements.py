@@ -35,7 +35,7 @@ from lagrangian.grammar.scanner import (
     trim,
     unbalanced,
 )
-from lagrangian.grammar.symmetry import flavour_suffix, parse_symmetry
+from lagrangian.grammar.symmetry import flavour_suffix, parse_coupling, parse_symmetry
 
 DEFAULT_GAUGE = GaugeDecl((GaugeFactor("SU3", 3), GaugeFactor("SU2", 2), GaugeFactor("U1", 1)))
 """The gauge group of a document without a ``gauge`` line: SU3 x SU2 x U1."""
@@ -72,6 +72,8 @@ class DocumentBuilder:
             self._unknown(chunk, after)
         elif chunk.kind == "symmetry":
             self.add_symmetry(chunk.start, chunk.end)
+        elif chunk.kind == "coupling":
+            self.add_coupling(chunk.start, chunk.end)
         else:
             self.add_declaration(chunk.start, chunk.end, _RULES[chunk.kind])
 
@@ -102,6 +104,13 @@ class DocumentBuilder:
         except SyntaxProblem as problem:
             self.error(problem)
 
+    def add_coupling(self, start: int, end: int) -> None:
+        """``coupling f antisymmetric``: the flavour symmetry a coupling is meant to have."""
+        try:
+            self.doc.couplings.append(parse_coupling(self.text, start, end, self.lines))
+        except SyntaxProblem as problem:
+            self.error(problem)
+
     def add_declarations(self, start: int, end: int) -> None:
         """Declarations separated by ``;`` or line breaks: ``--fields`` and ``% lagrangian:``."""
         head = lagrangian_head("lag")
@@ -109,6 +118,8 @@ class DocumentBuilder:
             kind = classify(self.text, s, head)
             if kind == "symmetry":
                 self.add_symmetry(s, e)
+            elif kind == "coupling":
+                self.add_coupling(s, e)
             elif kind in _RULES:
                 self.add_declaration(s, e, _RULES[kind])
             else:

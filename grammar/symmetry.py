@@ -1,8 +1,9 @@
-"""``symmetry`` statements and the ``xN`` flavour suffix of declarations.
+"""``symmetry`` and ``coupling`` statements and the ``xN`` flavour suffix of declarations.
 
-Both are read by hand rather than by the Lark grammar: a symmetry statement is a flat list
-(``symmetry Z2: eta -, N -``) whose only structure is commas, and the flavour count is one
-trailing word of a declaration.  Keeping them out of the LALR grammar leaves the grammar of
+All are read by hand rather than by the Lark grammar: a symmetry statement is a flat list
+(``symmetry Z2: eta -, N -``) whose only structure is commas, a coupling statement is three
+words (``coupling f antisymmetric``), and the flavour count is one trailing word of a
+declaration.  Keeping them out of the LALR grammar leaves the grammar of
 fields and terms untouched; every problem is still a ``SyntaxProblem`` at exact offsets.
 """
 
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from itertools import pairwise
 
-from lagrangian.grammar.ast import SymmetryCharge, SymmetryDecl
+from lagrangian.grammar.ast import CouplingDecl, SymmetryCharge, SymmetryDecl
 from lagrangian.grammar.errors import SyntaxProblem
 from lagrangian.grammar.positions import LineIndex
 
@@ -35,7 +37,7 @@ def flavour_suffix(text: str, start: int, end: int) -> tuple[int, int]:
     Raises ``SyntaxProblem`` for ``x0`` or a count above ``MAX_FLAVOURS``.
     """
     match = _FLAVOURS.search(text, start, end)
-    if match is None:
+    if match is None or "#" in text[start : match.start()]:
         return end, 1
     count = int(match.group(1))
     if not 1 <= count <= MAX_FLAVOURS:
@@ -120,3 +122,33 @@ def _entry(text: str, start: int, end: int, order: int | None, lines: LineIndex)
                 )
             charge %= order
     return SymmetryCharge(match.group("field"), charge, lines.span(start, end))
+
+
+_COUPLING = re.compile(
+    r"coupling[ \t]+(?P<name>[A-Za-z][A-Za-z0-9]*'*)[ \t]+"
+    r"(?P<shape>symmetric|antisymmetric|\[[ \t]*\d+(?:[ \t]*,[ \t]*\d+)*[ \t]*\])[ \t]*\Z"
+)
+
+
+def parse_coupling(text: str, start: int, end: int, lines: LineIndex) -> CouplingDecl:
+    """``coupling f antisymmetric`` / ``symmetric`` / ``[2,1]``; raises ``SyntaxProblem``."""
+    stop = _code_end(text, start, end)
+    match = _COUPLING.match(text[:stop], start)
+    if match is None:
+        raise SyntaxProblem(
+            "expected 'coupling NAME symmetric', 'coupling NAME antisymmetric' or "
+            "'coupling NAME [2,1]'",
+            start,
+            stop,
+        )
+    written = match.group("shape")
+    if written.startswith("["):
+        rows = [int(x) for x in re.findall(r"\d+", written)]
+        if any(a < b for a, b in pairwise(rows)) or 0 in rows:
+            raise SyntaxProblem(
+                f"{written} is not a Young diagram: rows must be positive and not increase",
+                match.start("shape"),
+                match.end("shape"),
+            )
+        written = "[" + ",".join(map(str, rows)) + "]"
+    return CouplingDecl(match.group("name"), written, lines.span(start, stop))

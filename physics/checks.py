@@ -4,7 +4,7 @@ Codes (documented in docs/diagnostics.md, relied on by scripts and the editor):
 ``syntax``, ``unknown-field``, ``duplicate-field``, ``bad-representation``, ``bad-index``,
 ``hypercharge``, ``gauge-noninvariant``, ``lorentz``, ``vanishes-by-symmetry``,
 ``ambiguous-contraction``, ``nonrenormalizable``, ``missing-hc``, ``duplicate-term``,
-``symmetry``, ``anomaly``.
+``symmetry``, ``anomaly``, ``flavour-symmetry``.
 
 Each check says what is wrong in physics terms (which group has no singlet, what the charge
 sum is, which identical fields make a contraction vanish) at the span of the term.
@@ -32,6 +32,7 @@ from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
 from lagrangian.physics.monomials import Occurrence, Sampler
 from lagrangian.physics.resolve import ResolvedTerm, resolve
 from lagrangian.physics.symmetries import violations
+from lagrangian.physics.young import shape_name
 
 Severity = Literal["error", "warning", "hint"]
 
@@ -70,8 +71,10 @@ def analyze(document: ast.Document, check: TermChecker | None = None) -> Analysi
     ``check`` replaces ``check_term`` for the per-term step (the language server passes one
     that reuses the results for terms whose text did not change).
     """
-    model, diagnostics = build_model(document.gauge, document.fields, document.symmetries)
-    if not diagnostics:
+    model, diagnostics = build_model(
+        document.gauge, document.fields, document.symmetries, document.couplings
+    )
+    if not diagnostics:  # with a broken declaration the anomaly table would mislead
         diagnostics = anomaly_warnings(model)
     diagnostics = list(document.errors) + diagnostics
     sampler = Sampler(model)
@@ -333,7 +336,9 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
     info.multiplicity = total
     if flavour.is_flavoured(model, occs):
         # Identical flavoured fields: which coupling symmetry is meant is not read from
-        # the written contraction (each symmetry has its own engine term).
+        # the written contraction (each symmetry has its own engine term), only checked
+        # against a ``coupling`` declaration.
+        _check_flavour_symmetry(model, info)
         return
     try:
         vector = _written_value(model, r, sampler)
@@ -383,6 +388,43 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
         )
         return
     info.coefficients = None if conj else coefficients / np.max(np.abs(coefficients))
+
+
+def _check_flavour_symmetry(model: Model, info: TermInfo) -> None:
+    """A declared coupling symmetry that no invariant of these fields has (``flavour-symmetry``),
+    with the symmetries that do survive and their numbers of couplings."""
+    declared = dict(model.coupling_symmetries)
+    occs = info.resolved.occurrences
+    names = {c.split("_")[0].split("^")[0] for c in info.resolved.couplings}
+    comps = flavour.monomial_components(model, occs)
+    for name in sorted(names & declared.keys()):
+        for g, (occ, k) in enumerate(flavour.grouped(model, occs)):
+            if k < 2 or model.fields[occ.index].flavours < 2:
+                continue
+            surviving: dict[str, int] = {}
+            for comp in comps:
+                shape = comp.shapes[g]
+                key = shape_name(shape)
+                surviving[key] = surviving.get(key, 0) + comp.invariants * comp.couplings
+            wanted = declared[name]
+            if wanted in surviving or wanted in {_rows(c.shapes[g]) for c in comps}:
+                continue
+            field = model.fields[occ.index].name + ("^dagger" if occ.conjugate else "")
+            parts = [f"{key} ({n} coupling{'s' if n != 1 else ''})" for key, n in surviving.items()]
+            which = " and ".join(parts) + (" parts survive" if len(parts) > 1 else " part survives")
+            info.diagnostics.append(
+                _diag(
+                    info.term,
+                    "error",
+                    "flavour-symmetry",
+                    f"coupling {name} is declared {wanted}, but in the flavour indices of "
+                    f"{field} only the {which}",
+                )
+            )
+
+
+def _rows(shape: tuple[int, ...]) -> str:
+    return "[" + ",".join(map(str, shape)) + "]"
 
 
 def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarray | None:

@@ -15,6 +15,7 @@ from typing import Literal
 
 from lagrangian.grammar import RESERVED
 from lagrangian.grammar.ast import (
+    CouplingDecl,
     Diagnostic,
     FieldDecl,
     GaugeDecl,
@@ -78,6 +79,7 @@ class Model:
     fields: tuple[Field, ...]
     strengths: tuple[str, ...]
     symmetries: tuple[Symmetry, ...] = ()
+    coupling_symmetries: tuple[tuple[str, str], ...] = ()  # ``coupling f antisymmetric``
 
     def field(self, name: str) -> Field | None:
         for f in self.fields:
@@ -107,6 +109,7 @@ def build_model(
     gauge: GaugeDecl | None,
     decls: Iterable[FieldDecl],
     symmetries: Iterable[SymmetryDecl] = (),
+    couplings: Iterable[CouplingDecl] = (),
 ) -> tuple[Model, list[Diagnostic]]:
     """Resolve declarations into a ``Model``; every problem becomes a diagnostic."""
     diagnostics: list[Diagnostic] = []
@@ -140,7 +143,20 @@ def build_model(
     imposed, problems = read_symmetries(
         symmetries, [f.name for f in fields], [f.real for f in fields]
     )
-    model = Model(group=group, fields=tuple(fields), strengths=strengths, symmetries=imposed)
+    declared: dict[str, str] = {}
+    for coupling in couplings:
+        if coupling.name in declared:
+            problems.append(
+                _error(coupling.span, "syntax", f"coupling '{coupling.name}' is declared twice")
+            )
+        declared.setdefault(coupling.name, coupling.symmetry)
+    model = Model(
+        group=group,
+        fields=tuple(fields),
+        strengths=strengths,
+        symmetries=imposed,
+        coupling_symmetries=tuple(declared.items()),
+    )
     return model, diagnostics + problems
 
 

@@ -49,3 +49,20 @@ def test_bad_suffix_is_one_error_at_its_column(text, column, fragment):
     (error,) = parse_declarations(text).errors
     assert error.span.start.character + 1 == column
     assert fragment in error.message
+
+
+def test_a_count_inside_a_comment_is_not_a_suffix():
+    (decl,) = parse_document("fermion L (1,2,-1/2) left  # not x3\n").fields
+    assert decl.flavours == 1
+
+
+def test_coupling_declarations():
+    document = parse_document("coupling f antisymmetric\ncoupling g [ 2, 1 ]\n")
+    assert [(c.name, c.symmetry) for c in document.couplings] == [
+        ("f", "antisymmetric"),
+        ("g", "[2,1]"),
+    ]
+    (bad,) = parse_declarations("coupling h [1,2]").errors
+    assert "not a Young diagram" in bad.message and bad.span.start.character == 11
+    (missing,) = parse_document("coupling h").errors
+    assert "expected 'coupling NAME symmetric'" in missing.message

@@ -199,3 +199,24 @@ def test_a_coupling_may_carry_upper_flavour_indices():
     assert written.terms[0].resolved.couplings == ["y^ab"]
     typo = analyze(parse_document(base.format("- m Hx^i H_i")))  # H has one flavour
     assert [d.code for d in typo.diagnostics if d.code != "anomaly"] == ["unknown-field"]
+
+
+def test_declared_coupling_symmetry_is_checked_against_what_survives():
+    base = (
+        "scalar h (1,1,1)\nscalar H (1,2,1/2) x2\nfermion L (1,2,-1/2) left x3\n"
+        "coupling f {}\nL = - f_{{ab}} h L^a L^b + h.c.\n"
+    )
+    right = analyze(parse_document(base.format("antisymmetric")))
+    assert [d.code for d in right.diagnostics if d.code != "anomaly"] == []
+    wrong = analyze(parse_document(base.format("symmetric")))
+    (error,) = [d for d in wrong.diagnostics if d.code != "anomaly"]
+    assert (error.code, error.severity, error.span.start.line) == ("flavour-symmetry", "error", 4)
+    assert error.message == (
+        "coupling f is declared symmetric, but in the flavour indices of L only the "
+        "antisymmetric (3 couplings) part survives"
+    )
+    quartic = analyze(parse_document(base.format("[2,1]") + "  - f (H^dagger H)^2\n"))
+    messages = [d.message for d in quartic.diagnostics if d.span.start.line == 5]
+    assert messages[0].endswith(
+        "of H only the symmetric (9 couplings) and antisymmetric (1 coupling) parts survive"
+    )
