@@ -398,7 +398,7 @@ def _check_flavour_symmetry(model: Model, info: TermInfo) -> None:
     names = {c.split("_")[0].split("^")[0] for c in info.resolved.couplings}
     comps = flavour.monomial_components(model, occs)
     for name in sorted(names & declared.keys()):
-        for g, (occ, k) in enumerate(flavour.grouped(model, occs)):
+        for g, (occ, k) in enumerate(flavour.grouped(occs)):
             if k < 2 or model.fields[occ.index].flavours < 2:
                 continue
             surviving: dict[str, int] = {}

@@ -41,6 +41,8 @@ from lagrangian.physics.young import (
     rows_and_columns,
 )
 
+_SAMPLES = 24  # random points per evaluation: far more than any monomial's invariants
+
 
 @dataclass(frozen=True)
 class Component:
@@ -77,22 +79,20 @@ def _components(
     return tuple(found)
 
 
-def grouped(model: Model, occs: tuple[Occurrence, ...]) -> list[tuple[Occurrence, int]]:
+def grouped(occs: tuple[Occurrence, ...]) -> list[tuple[Occurrence, int]]:
     """Identical occurrences with their multiplicities, in the order components use."""
     return sorted(Counter(occs).items())
 
 
 def monomial_components(model: Model, occs: tuple[Occurrence, ...]) -> list[Component]:
-    parts = [
-        (mono.rep_of(model, o), k, model.fields[o.index].flavours) for o, k in grouped(model, occs)
-    ]
+    parts = [(mono.rep_of(model, o), k, model.fields[o.index].flavours) for o, k in grouped(occs)]
     return components(model.group, parts)
 
 
 def is_flavoured(model: Model, occs: tuple[Occurrence, ...]) -> bool:
     """Whether a field with several flavours occurs more than once: only then do the
     invariants split by coupling symmetry."""
-    return any(k > 1 and model.fields[o.index].flavours > 1 for o, k in grouped(model, occs))
+    return any(k > 1 and model.fields[o.index].flavours > 1 for o, k in grouped(occs))
 
 
 def entry_count(model: Model, occs: tuple[Occurrence, ...]) -> int:
@@ -126,25 +126,23 @@ def _projected_basis(
     candidates = mono.distinct_basis(model, occs)
     layout = mono.shapes(model, occs)
     rng = np.random.default_rng(20261205)
-    tensors = [random_tensor(tuple(s), 24, rng) for s in layout]
-    moves = list(_symmetrizer(grouped(model, occs), shapes))
+    tensors = [random_tensor(tuple(s), _SAMPLES, rng) for s in layout]
+    moves = list(_symmetrizer(grouped(occs), shapes))
     chosen: list[Pattern] = []
-    rows = np.zeros((0, 24))
+    rows = np.zeros((0, _SAMPLES))
     for pattern in candidates:
         value = sum(
             sign * evaluate(layout, [tensors[j] for j in perm], pattern) for perm, sign in moves
         )
         stacked = np.vstack([rows, value])
-        if np.linalg.matrix_rank(stacked, tol=1e-8 * max(1.0, float(np.abs(stacked).max()))) > len(
-            chosen
-        ):
+        tolerance = 1e-8 * max(1.0, float(np.abs(stacked).max()))
+        if np.linalg.matrix_rank(stacked, tol=tolerance) > len(chosen):
             rows = stacked
             chosen.append(pattern)
             if len(chosen) == target:
                 return chosen
-    raise AssertionError(
-        f"found {len(chosen)} of {target} flavoured invariants"
-    )  # pragma: no cover
+    message = f"found {len(chosen)} of {target} flavoured invariants"
+    raise AssertionError(message)  # pragma: no cover - characters and tensors disagree
 
 
 def _symmetrizer(

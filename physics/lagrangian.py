@@ -73,7 +73,7 @@ def complete_lagrangian(model: Model) -> list[LagrangianTerm]:
         assert kind is not None
         terms_of = flavour.entries(model, occs)
         hc = not mono.is_self_conjugate(model, occs)
-        groups = flavour.grouped(model, occs)
+        groups = flavour.grouped(occs)
         for pattern, component in terms_of:
             symmetries = tuple(
                 (o, shape)
