@@ -48,3 +48,15 @@ def test_text_notes_symmetries_and_checks_back(tmp_path):
     check = run("check", str(out), "--format", "json")
     codes = {d["code"] for d in json.loads(check.stdout)["diagnostics"]}
     assert codes <= {"anomaly"}, check.stdout
+
+
+def test_latex_output_with_notes_checks_back(tmp_path):
+    fields = "scalar H (1,2,1/2) x2; fermion N (1,1,0) left x2; symmetry Z2: N -"
+    result = run("generate", "--fields", fields, "--format", "latex")
+    assert result.returncode == 0, result.stderr
+    note = "N^{a} N^{b} + \\mathrm{h.c.}  % M: symmetric in a b (N); 3 complex couplings"
+    assert note in result.stdout
+    out = tmp_path / "m.tex"
+    out.write_text(result.stdout)
+    check = run("check", str(out), "--format", "json")
+    assert json.loads(check.stdout) == {"diagnostics": []}
