@@ -47,3 +47,16 @@ def test_anomaly_warnings_sit_on_the_declarations() -> None:
     anomalies = [d for d in snapshot.analysis.diagnostics if d.code == "anomaly"]
     assert anomalies and all(d.severity == "warning" for d in anomalies)
     assert {d.span.start.line for d in anomalies} == {3}  # fermion L, the first contributor
+
+
+def test_changing_a_declaration_rechecks_unchanged_terms() -> None:
+    """Checked terms are reused across versions by model key: symmetries and coupling
+    declarations are part of it, so editing them re-checks the terms below."""
+    first = build_snapshot("file:///c.lag", 1, "coupling f antisymmetric\n" + TEXT, "lag")
+    assert not [d for d in first.analysis.diagnostics if d.severity == "error"]
+    second = build_snapshot("file:///c.lag", 2, "coupling f symmetric\n" + TEXT, "lag")
+    assert [d.code for d in second.analysis.diagnostics if d.severity == "error"] == [
+        "flavour-symmetry"
+    ]
+    third = build_snapshot("file:///c.lag", 3, "symmetry Z2: h -\n" + TEXT, "lag")
+    assert [d.code for d in third.analysis.diagnostics if d.severity == "error"] == ["symmetry"]
