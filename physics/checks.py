@@ -32,7 +32,7 @@ from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
 from lagrangian.physics.monomials import Occurrence, Sampler
 from lagrangian.physics.resolve import ResolvedTerm, resolve
 from lagrangian.physics.symmetries import violations
-from lagrangian.physics.young import shape_name
+from lagrangian.physics.young import diagram_text, shape_name
 
 Severity = Literal["error", "warning", "hint"]
 
@@ -395,7 +395,7 @@ def _check_flavour_symmetry(model: Model, info: TermInfo) -> None:
     with the symmetries that do survive and their numbers of couplings."""
     declared = dict(model.coupling_symmetries)
     occs = info.resolved.occurrences
-    names = {c.split("_")[0].split("^")[0] for c in info.resolved.couplings}
+    names = info.resolved.coupling_bases
     comps = flavour.monomial_components(model, occs)
     for name in sorted(names & declared.keys()):
         for g, (occ, k) in enumerate(flavour.grouped(occs)):
@@ -407,7 +407,7 @@ def _check_flavour_symmetry(model: Model, info: TermInfo) -> None:
                 key = shape_name(shape)
                 surviving[key] = surviving.get(key, 0) + comp.invariants * comp.couplings
             wanted = declared[name]
-            if wanted in surviving or wanted in {_rows(c.shapes[g]) for c in comps}:
+            if wanted in surviving or wanted in {diagram_text(c.shapes[g]) for c in comps}:
                 continue
             field = model.fields[occ.index].name + ("^dagger" if occ.conjugate else "")
             parts = [f"{key} ({n} coupling{'s' if n != 1 else ''})" for key, n in surviving.items()]
@@ -421,10 +421,6 @@ def _check_flavour_symmetry(model: Model, info: TermInfo) -> None:
                     f"{field} only the {which}",
                 )
             )
-
-
-def _rows(shape: tuple[int, ...]) -> str:
-    return "[" + ",".join(map(str, shape)) + "]"
 
 
 def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarray | None:

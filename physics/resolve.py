@@ -31,7 +31,6 @@ class FieldUse:
     lower: tuple[str, ...] = ()
     unit: int = 0  # which parenthesised unit it belongs to (0: the top level)
     derivative: bool | None = None  # None: none; True: covariant D; False: partial
-    flavour: tuple[str, ...] = ()  # indices shared with a coupling: ``L^a`` in ``f_{ab} L^a``
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,7 @@ class ResolvedTerm:
     fields: list[FieldUse] = field(default_factory=list)
     strengths: list[StrengthUse] = field(default_factory=list)
     couplings: list[str] = field(default_factory=list)
+    coupling_bases: set[str] = field(default_factory=set)  # ``f`` of ``f_{ab}``
     coupling_indices: set[str] = field(default_factory=set)
     upper_scripted: list[ast.Symbol] = field(default_factory=list)
     unknown: list[tuple[str, ast.Span | None]] = field(default_factory=list)
@@ -78,15 +78,12 @@ def resolve(model: Model, term: ast.Term) -> ResolvedTerm:
 
 
 def _flavour_indices(use: FieldUse, shared: set[str]) -> FieldUse:
-    """A field index that a coupling also carries is a flavour index, not a gauge one."""
-    flavour = tuple(i for i in (*use.upper, *use.lower) if i in shared)
-    if not flavour:
-        return use
+    """A field index that a coupling also carries is a flavour index, not a gauge one:
+    ``L^a`` in ``f_{ab} L^a L^b`` keeps no gauge index ``a``."""
     return replace(
         use,
         upper=tuple(i for i in use.upper if i not in shared),
         lower=tuple(i for i in use.lower if i not in shared),
-        flavour=flavour,
     )
 
 
@@ -188,6 +185,7 @@ def _symbol(
 
 def _coupling(symbol: ast.Symbol, out: ResolvedTerm) -> None:
     out.couplings.append(coupling_name(symbol))
+    out.coupling_bases.add(symbol.name)
     out.coupling_indices.update(i.name for i in symbol.indices if not is_lorentz_index(i))
 
 

@@ -89,6 +89,11 @@ def shape_name(shape: Partition) -> str:
         return "symmetric"
     if all(row == 1 for row in shape):
         return "antisymmetric"
+    return diagram_text(shape)
+
+
+def diagram_text(shape: Partition) -> str:
+    """``[2,1]``: the rows of a Young diagram, as ``coupling`` declarations write them."""
     return "[" + ",".join(map(str, shape)) + "]"
 
 
