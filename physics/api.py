@@ -23,7 +23,7 @@ from lagrangian.physics.young import shape_name
 @dataclass(frozen=True)
 class EngineTerm:
     """An engine term together with its syntax tree (and, for flavoured terms, a note on
-    its coupling's symmetry: ``f: antisymmetric in a b; 3 complex couplings``)."""
+    its coupling's symmetry: ``f: antisymmetric in a b (L); 3 complex couplings``)."""
 
     term: LagrangianTerm
     tree: ast.Term
