@@ -94,6 +94,41 @@ class FieldDecl:
     real: bool = False
     span: Span | None = None
     name_span: Span | None = None
+    flavours: int = 1  # ``x3``: the number of generations
+
+
+@dataclass(frozen=True)
+class SymmetryCharge:
+    """``eta -`` or ``L 1/3`` inside a ``symmetry`` statement: a field and its charge."""
+
+    field: str
+    charge: Fraction  # ``-`` of a Z2 is 1, ``+`` is 0
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class CouplingDecl:
+    """``coupling f antisymmetric``: the permutation symmetry a flavoured coupling is meant
+    to have in the flavour indices of identical fields: ``symmetric``, ``antisymmetric`` or
+    a Young diagram such as ``[2,1]`` (written without blanks)."""
+
+    name: str
+    symmetry: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class SymmetryDecl:
+    """``symmetry Z2: eta -, N -`` or ``symmetry U1[L]: L 1, e -1``.
+
+    ``order`` is N of a Z_N and None for a global U(1); ``name`` is what messages call it
+    (``Z2``, ``U1[L]``).  Fields not listed have charge 0.
+    """
+
+    name: str
+    order: int | None
+    charges: tuple[SymmetryCharge, ...]
+    span: Span | None = None
 
 
 # ---------------------------------------------------------------------------------------
@@ -219,5 +254,7 @@ class Document:
     fields: list[FieldDecl] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     fits: list[FitBlock] = field(default_factory=list)
+    symmetries: list[SymmetryDecl] = field(default_factory=list)
+    couplings: list[CouplingDecl] = field(default_factory=list)
     errors: list[Diagnostic] = field(default_factory=list)
     lagrangian_spans: list[Span] = field(default_factory=list)

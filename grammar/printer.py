@@ -227,10 +227,12 @@ def print_declaration(decl: FieldDecl | GaugeDecl, style: Style = "text") -> str
         reps = ", ".join(_latex_rep(r) for r in decl.reps)
         flags = [decl.helicity] if decl.helicity else []
         flags += ["real"] if decl.real else []
+        flags += [f"x{decl.flavours}"] if decl.flavours > 1 else []
         note = "".join(f",\\ \\text{{{f}}}" for f in flags)
         return f"\\text{{{decl.kind} }} {_name(decl.name, 'latex')} \\sim ({reps}){note}"
     reps = ", ".join(r.text for r in decl.reps)
     flags = (f" {decl.helicity}" if decl.helicity else "") + (" real" if decl.real else "")
+    flags += f" x{decl.flavours}" if decl.flavours > 1 else ""
     return f"{decl.kind} {decl.name} ({reps}){flags}"
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-StatementKind = Literal["gauge", "field", "fit", "lagrangian", "unknown"]
+StatementKind = Literal["gauge", "field", "fit", "symmetry", "coupling", "lagrangian", "unknown"]
 
 # Per syntax: what to step over (comments, strings, escapes) and the characters that count.
 _CODE = {
@@ -23,12 +23,14 @@ _CODE = {
 _COMMENT = {"lag": re.compile(r"#[^\n]*"), "latex": re.compile(r"(?<!\\)%[^\n]*")}
 _OPEN, _CLOSE = "([{", ")]}"
 
-_KEYWORD = re.compile(r"(gauge|scalar|fermion|fit)(?![A-Za-z0-9_'])")
+_KEYWORD = re.compile(r"(gauge|scalar|fermion|fit|symmetry|coupling)(?![A-Za-z0-9_'])")
 _KINDS: dict[str, StatementKind] = {
     "gauge": "gauge",
     "scalar": "field",
     "fermion": "field",
     "fit": "fit",
+    "symmetry": "symmetry",
+    "coupling": "coupling",
 }
 _LINE = re.compile(r"[^\r\n]*")
 

@@ -35,6 +35,7 @@ from lagrangian.grammar.scanner import (
     trim,
     unbalanced,
 )
+from lagrangian.grammar.symmetry import flavour_suffix, parse_coupling, parse_symmetry
 
 DEFAULT_GAUGE = GaugeDecl((GaugeFactor("SU3", 3), GaugeFactor("SU2", 2), GaugeFactor("U1", 1)))
 """The gauge group of a document without a ``gauge`` line: SU3 x SU2 x U1."""
@@ -69,11 +70,18 @@ class DocumentBuilder:
             self.add_lagrangian(chunk.start, chunk.end, "lag")
         elif chunk.kind == "unknown":
             self._unknown(chunk, after)
+        elif chunk.kind == "symmetry":
+            self.add_symmetry(chunk.start, chunk.end)
+        elif chunk.kind == "coupling":
+            self.add_coupling(chunk.start, chunk.end)
         else:
             self.add_declaration(chunk.start, chunk.end, _RULES[chunk.kind])
 
     def add_declaration(self, start: int, end: int, rule: str) -> None:
         try:
+            flavours = 1
+            if rule == "field_stmt":
+                end, flavours = flavour_suffix(self.text, start, end)
             node, problems = self.parse(start, end, rule, "lag")
         except SyntaxProblem as problem:
             self.error(problem)
@@ -81,7 +89,7 @@ class DocumentBuilder:
         for problem in problems:
             self.error(problem)
         if isinstance(node, FieldDecl):
-            self.doc.fields.append(node)
+            self.doc.fields.append(replace(node, flavours=flavours))
         elif isinstance(node, FitBlock):
             self.doc.fits.append(node)
         elif self.doc.gauge is not None:
@@ -89,12 +97,30 @@ class DocumentBuilder:
         else:
             self.doc.gauge = node
 
+    def add_symmetry(self, start: int, end: int) -> None:
+        """``symmetry Z2: eta -, N -``: a discrete or global symmetry of the Lagrangian."""
+        try:
+            self.doc.symmetries.append(parse_symmetry(self.text, start, end, self.lines))
+        except SyntaxProblem as problem:
+            self.error(problem)
+
+    def add_coupling(self, start: int, end: int) -> None:
+        """``coupling f antisymmetric``: the flavour symmetry a coupling is meant to have."""
+        try:
+            self.doc.couplings.append(parse_coupling(self.text, start, end, self.lines))
+        except SyntaxProblem as problem:
+            self.error(problem)
+
     def add_declarations(self, start: int, end: int) -> None:
         """Declarations separated by ``;`` or line breaks: ``--fields`` and ``% lagrangian:``."""
         head = lagrangian_head("lag")
         for s, e in split_top_level(self.text, start, end, "lag", ";\n\r", keep=False):
             kind = classify(self.text, s, head)
-            if kind in _RULES:
+            if kind == "symmetry":
+                self.add_symmetry(s, e)
+            elif kind == "coupling":
+                self.add_coupling(s, e)
+            elif kind in _RULES:
                 self.add_declaration(s, e, _RULES[kind])
             else:
                 word = self._first_word(s, e)

@@ -90,7 +90,7 @@ def add_sidecar(builder: DocumentBuilder, sidecar: str) -> None:
     side = DocumentBuilder(sidecar, "lag")
     chunks = split_statements(sidecar, lagrangian_head("lag"))
     for chunk in chunks:
-        if chunk.kind in ("gauge", "field", "fit"):
+        if chunk.kind in ("gauge", "field", "fit", "symmetry", "coupling"):
             side.add_statement(chunk)
     for error in side.doc.errors:
         at = error.span.start
@@ -99,6 +99,8 @@ def add_sidecar(builder: DocumentBuilder, sidecar: str) -> None:
     builder.doc.gauge = strip_spans(side.doc.gauge)
     builder.doc.fields.extend(strip_spans(side.doc.fields))
     builder.doc.fits.extend(strip_spans(side.doc.fits))
+    builder.doc.symmetries.extend(strip_spans(side.doc.symmetries))
+    builder.doc.couplings.extend(strip_spans(side.doc.couplings))
 
 
 def parse_tex(text: str, sidecar: str | None = None) -> Document:

@@ -218,7 +218,7 @@ def document_analysis(fields: str, terms: Sequence[str]) -> Analysis:
     for error in document.errors:
         start = error.span.start
         raise ValueError(f"line {start.line + 1}, column {start.character + 1}: {error.message}")
-    _, problems = build_model(document.gauge, document.fields)
+    _, problems = build_model(document.gauge, document.fields, document.symmetries)
     for problem in problems:
         start = problem.span.start
         raise ValueError(f"line {start.line + 1}, column {start.character + 1}: {problem.message}")
@@ -230,7 +230,7 @@ def document_analysis(fields: str, terms: Sequence[str]) -> Analysis:
 
 def fields_from_json(value: Any) -> Model:
     """The ``fields`` of a request: a declaration string or a list of field objects
-    (``{"kind", "name", "representation", "helicity"?, "real"?}``, as the JSON contract
+    (``{"kind", "name", "representation", "helicity"?, "real"?, "flavours"?}``, as the JSON contract
     prints them).  Raises ``ValueError`` naming the problem."""
     from lagrangian.grammar import parse_declarations
     from lagrangian.physics.fields import build_model
@@ -245,6 +245,10 @@ def fields_from_json(value: Any) -> Model:
                     f"'fields[{k}]' must be an object with string kind, name and representation"
                 )
             tail = item.get("helicity") or ("real" if item.get("real") else "")
+            flavours = item.get("flavours", 1)
+            if not isinstance(flavours, int) or isinstance(flavours, bool) or flavours < 1:
+                raise ValueError(f"'fields[{k}].flavours' must be a positive integer")
+            tail += f" x{flavours}" if flavours > 1 else ""
             declarations.append(f"{item['kind']} {item['name']} {item['representation']} {tail}")
         value = "; ".join(declarations)
     if not isinstance(value, str) or not value.strip():
@@ -252,7 +256,7 @@ def fields_from_json(value: Any) -> Model:
     document = parse_declarations(value)
     for error in document.errors:
         raise ValueError(f"'fields': column {error.span.start.character + 1}: {error.message}")
-    model, problems = build_model(document.gauge, document.fields)
+    model, problems = build_model(document.gauge, document.fields, document.symmetries)
     for problem in problems:
         raise ValueError(f"'fields': column {problem.span.start.character + 1}: {problem.message}")
     if not model.fields:

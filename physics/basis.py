@@ -43,7 +43,7 @@ class BasisError(RuntimeError):
     """The search could not reach the independent count the characters promise."""
 
 
-class _Span:
+class Span:
     """Row echelon form over F_p: tells whether a new vector leaves the current span."""
 
     def __init__(self) -> None:
@@ -121,7 +121,7 @@ def independent_patterns(
     chosen: list[Pattern] = []
     for draw in range(_DRAWS):
         points = _points(shapes, keys, _samples(target), seed + 7919 * draw)
-        span = _Span()
+        span = Span()
         chosen = []
         for pattern in replay():
             if span.add(evaluate(shapes, points, pattern)):

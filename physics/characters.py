@@ -28,6 +28,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from math import factorial
 
+from .young import partitions
+
 _BITS = 20
 _BASE = 1 << _BITS
 _HALF = _BASE >> 1
@@ -284,7 +286,7 @@ def cycle_types(k: int) -> tuple[tuple[tuple[tuple[int, int], ...], int], ...]:
     the cycle index is ``(1/k!) sum size * prod_j p_j**m_j`` in integer form.
     """
     result = []
-    for partition in _partitions(k, k):
+    for partition in partitions(k):
         counts = Counter(partition)
         z = 1
         for length, count in counts.items():
@@ -297,15 +299,6 @@ def cycle_sign(cycle_type: Iterable[tuple[int, int]]) -> int:
     """Sign of a permutation of this cycle type: (-1)^(number of even-length cycles)."""
     even = sum(count for length, count in cycle_type if length % 2 == 0)
     return -1 if even % 2 else 1
-
-
-def _partitions(k: int, largest: int) -> Iterator[tuple[int, ...]]:
-    if k == 0:
-        yield ()
-        return
-    for first in range(min(k, largest), 0, -1):
-        for rest in _partitions(k - first, first):
-            yield (first, *rest)
 
 
 @cache

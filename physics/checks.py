@@ -4,7 +4,7 @@ Codes (documented in docs/diagnostics.md, relied on by scripts and the editor):
 ``syntax``, ``unknown-field``, ``duplicate-field``, ``bad-representation``, ``bad-index``,
 ``hypercharge``, ``gauge-noninvariant``, ``lorentz``, ``vanishes-by-symmetry``,
 ``ambiguous-contraction``, ``nonrenormalizable``, ``missing-hc``, ``duplicate-term``,
-``linearly-dependent``.
+``linearly-dependent``, ``symmetry``, ``anomaly``, ``flavour-symmetry``.
 
 Each check says what is wrong in physics terms (which group has no singlet, what the charge
 sum is, which identical fields make a contraction vanish) at the span of the term.
@@ -21,7 +21,9 @@ from typing import Literal
 import numpy as np
 
 from lagrangian.grammar import ast
+from lagrangian.physics import flavour
 from lagrangian.physics import monomials as mono
+from lagrangian.physics.anomalies import anomaly_warnings
 from lagrangian.physics.counting import Rep, count_invariants
 from lagrangian.physics.fields import Model, build_model
 from lagrangian.physics.groups import GaugeGroup, SUIrrep
@@ -29,6 +31,8 @@ from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
 from lagrangian.physics.monomials import Occurrence, Sampler
 from lagrangian.physics.patterns import Delta, Epsilon, Pattern
 from lagrangian.physics.resolve import ResolvedTerm, resolve
+from lagrangian.physics.symmetries import violations
+from lagrangian.physics.young import diagram_text, shape_name
 
 Severity = Literal["error", "warning", "hint"]
 
@@ -67,7 +71,11 @@ def analyze(document: ast.Document, check: TermChecker | None = None) -> Analysi
     ``check`` replaces ``check_term`` for the per-term step (the language server passes one
     that reuses the results for terms whose text did not change).
     """
-    model, diagnostics = build_model(document.gauge, document.fields)
+    model, diagnostics = build_model(
+        document.gauge, document.fields, document.symmetries, document.couplings
+    )
+    if not diagnostics:  # with a broken declaration the anomaly table would mislead
+        diagnostics = anomaly_warnings(model)
     diagnostics = list(document.errors) + diagnostics
     sampler = Sampler(model)
     check = check or check_term
@@ -169,6 +177,7 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
     renormalizable = dimension <= 4
     errors_before = sum(x.severity == "error" for x in d)
     _check_charges(model, info)
+    _check_symmetries(model, info)
     if renormalizable:
         _check_groups(model, info)
     _check_lorentz(model, info)
@@ -214,6 +223,14 @@ def _check_charges(model: Model, info: TermInfo) -> None:
             info.diagnostics.append(
                 _diag(info.term, "error", "hypercharge", f"{what} sum is {total}, not 0")
             )
+
+
+def _check_symmetries(model: Model, info: TermInfo) -> None:
+    occs = [(o.index, o.conjugate) for o in info.resolved.occurrences]
+    for reason in violations(model.symmetries, occs):
+        info.diagnostics.append(
+            _diag(info.term, "error", "symmetry", f"breaks the imposed symmetry: {reason}")
+        )
 
 
 def _su_reps(model: Model, r: ResolvedTerm, factor: int, unit: int | None) -> list[SUIrrep]:
@@ -322,7 +339,7 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
     """Count, basis and the written contraction: vanishing, ambiguous, or which invariant."""
     r = info.resolved
     occs = r.occurrences
-    total = mono.count(model, occs)
+    total = flavour.entry_count(model, occs)
     if total == 0:
         info.valid = False
         identical = sorted({model.fields[o.index].name for o, k in Counter(occs).items() if k > 1})
@@ -344,6 +361,12 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
     canonical = canonical_monomial(model, occs)
     info.monomial = canonical
     info.multiplicity = total
+    if flavour.is_flavoured(model, occs):
+        # Identical flavoured fields: which coupling symmetry is meant is not read from
+        # the written contraction (each symmetry has its own engine term), only checked
+        # against a ``coupling`` declaration.
+        _check_flavour_symmetry(model, info)
+        return
     try:
         vector = _written_value(model, r, sampler)
     except IndexProblem as problem:
@@ -393,6 +416,39 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
         )
         return
     info.coefficients = None if conj else coefficients / np.max(np.abs(coefficients))
+
+
+def _check_flavour_symmetry(model: Model, info: TermInfo) -> None:
+    """A declared coupling symmetry that no invariant of these fields has (``flavour-symmetry``),
+    with the symmetries that do survive and their numbers of couplings."""
+    declared = dict(model.coupling_symmetries)
+    occs = info.resolved.occurrences
+    names = info.resolved.coupling_bases
+    comps = flavour.monomial_components(model, occs)
+    for name in sorted(names & declared.keys()):
+        for g, (occ, k) in enumerate(flavour.grouped(occs)):
+            if k < 2 or model.fields[occ.index].flavours < 2:
+                continue
+            surviving: dict[str, int] = {}
+            for comp in comps:
+                shape = comp.shapes[g]
+                key = shape_name(shape)
+                surviving[key] = surviving.get(key, 0) + comp.invariants * comp.couplings
+            wanted = declared[name]
+            if wanted in surviving or wanted in {diagram_text(c.shapes[g]) for c in comps}:
+                continue
+            field = model.fields[occ.index].name + ("^dagger" if occ.conjugate else "")
+            parts = [f"{key} ({n} coupling{'s' if n != 1 else ''})" for key, n in surviving.items()]
+            which = " and ".join(parts) + (" parts survive" if len(parts) > 1 else " part survives")
+            info.diagnostics.append(
+                _diag(
+                    info.term,
+                    "error",
+                    "flavour-symmetry",
+                    f"coupling {name} is declared {wanted}, but in the flavour indices of "
+                    f"{field} only the {which}",
+                )
+            )
 
 
 def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarray | None:

@@ -29,8 +29,8 @@ from functools import cache, lru_cache
 from itertools import product
 from math import factorial, prod
 
-from . import characters
-from .characters import adams_irrep_character, cycle_sign, cycle_types, product_singlets
+from . import characters, young
+from .characters import adams_irrep_character, cycle_types, product_singlets
 from .groups import GaugeGroup, RepError, SUIrrep
 
 _LORENTZ_FACTORS = 2  # SU(2)_L and SU(2)_R
@@ -76,15 +76,33 @@ def count_invariants(group: GaugeGroup, parts: Sequence[tuple[Rep, int]]) -> int
     Every entry of ``parts`` is a distinct object, even when two entries have equal reps
     (two Higgs doublets); a real field appearing k times is one entry with power k.
     """
-    return _count(group, tuple((rep, power) for rep, power in parts))
+    for _, power in parts:
+        if not isinstance(power, int) or power < 0:
+            raise RepError(f"power of a field must be a non-negative integer, got {power!r}")
+    shaped = tuple(
+        (rep, (1,) * power if rep.fermion else (power,)) for rep, power in parts if power
+    )
+    return _count(group, shaped)
+
+
+def count_schur(group: GaugeGroup, parts: Sequence[tuple[Rep, tuple[int, ...]]]) -> int:
+    """Invariants of ``(x)_i S_{shape_i}(rep_i)``: Schur functors of the full reps.
+
+    The copies are treated as commuting: Grassmann signs are the caller's business (k
+    fermions of one flavour are the one-column shape, which is ``Lambda^k``).  With
+    ``shape = (k,)`` for bosons this is ``count_invariants``; other shapes are the pieces of
+    definite permutation symmetry that flavoured fields need (see ``physics/flavour.py``).
+    """
+    return _count(group, tuple((rep, tuple(shape)) for rep, shape in parts if sum(shape)))
 
 
 @lru_cache(maxsize=65536)
-def _count(group: GaugeGroup, parts: tuple[tuple[Rep, int], ...]) -> int:
-    parts = tuple((rep, power) for rep, power in parts if power)
-    for rep, power in parts:
+def _count(group: GaugeGroup, parts: tuple[tuple[Rep, tuple[int, ...]], ...]) -> int:
+    """(1/prod k_i!) sum over cycle types of prod_i |class| chi^{shape_i}(class) x singlets."""
+    powers = [sum(shape) for _, shape in parts]
+    for (rep, _), power in zip(parts, powers, strict=True):
         _validate(group, rep, power)
-    if not _centre_allows(group, parts):
+    if not _centre_allows(group, tuple(zip((rep for rep, _ in parts), powers, strict=True))):
         return 0
     # Per non-abelian factor (gauge SU(N), then SU(2)_L, SU(2)_R): (part index, n, dynkin)
     # for the parts that transform nontrivially there.
@@ -104,11 +122,15 @@ def _count(group: GaugeGroup, parts: tuple[tuple[Rep, int], ...]) -> int:
     factors = [(n, members) for n, members in factors if members]
 
     total = 0
-    for types in product(*(cycle_types(power) for _, power in parts)):
+    for types in product(*(cycle_types(power) for power in powers)):
         weight = 1
-        for (rep, _), (cycle_type, size) in zip(parts, types, strict=True):
-            weight *= size * cycle_sign(cycle_type) if rep.fermion else size
+        for (_, shape), (cycle_type, size) in zip(parts, types, strict=True):
+            weight *= size * young.character(shape, young.cycle_partition(cycle_type))
+            if not weight:
+                break
         for n, members in factors:
+            if not weight:
+                break
             key = tuple(
                 sorted(
                     (dynkin, length)
@@ -118,10 +140,8 @@ def _count(group: GaugeGroup, parts: tuple[tuple[Rep, int], ...]) -> int:
                 )
             )
             weight *= _factor_singlets(n, key)
-            if not weight:
-                break
         total += weight
-    denominator = prod(factorial(power) for _, power in parts)
+    denominator = prod(factorial(power) for power in powers)
     count, remainder = divmod(total, denominator)
     if remainder:  # pragma: no cover - would mean a broken character table
         raise ArithmeticError(f"cycle-index sum {total} not divisible by {denominator}")
@@ -135,8 +155,6 @@ def _factor_singlets(n: int, key: tuple[tuple[tuple[int, ...], int], ...]) -> in
 
 
 def _validate(group: GaugeGroup, rep: Rep, power: int) -> None:
-    if not isinstance(power, int) or power < 0:
-        raise RepError(f"power of a field must be a non-negative integer, got {power!r}")
     if len(rep.gauge) != len(group.ns):
         raise RepError(
             f"representation has {len(rep.gauge)} gauge entries but the group "

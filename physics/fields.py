@@ -9,12 +9,20 @@ caused it, so that one bad declaration never hides the others.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
 
 from lagrangian.grammar import RESERVED
-from lagrangian.grammar.ast import Diagnostic, FieldDecl, GaugeDecl, Position, Span
+from lagrangian.grammar.ast import (
+    CouplingDecl,
+    Diagnostic,
+    FieldDecl,
+    GaugeDecl,
+    Position,
+    Span,
+    SymmetryDecl,
+)
 from lagrangian.physics.counting import Rep, check_countable
 from lagrangian.physics.groups import (
     GaugeGroup,
@@ -23,6 +31,7 @@ from lagrangian.physics.groups import (
     parse_charge,
     parse_su_irrep,
 )
+from lagrangian.physics.symmetries import Symmetry, read_symmetries
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class Field:
     real: bool = False
     helicity: Literal["left", "right"] | None = None
     span: Span | None = None
+    flavours: int = 1  # generations: ``x3``
 
     @property
     def is_fermion(self) -> bool:
@@ -68,6 +78,8 @@ class Model:
     group: GaugeGroup
     fields: tuple[Field, ...]
     strengths: tuple[str, ...]
+    symmetries: tuple[Symmetry, ...] = ()
+    coupling_symmetries: tuple[tuple[str, str], ...] = ()  # ``coupling f antisymmetric``
 
     def field(self, name: str) -> Field | None:
         for f in self.fields:
@@ -94,7 +106,10 @@ def default_strength_names(group: GaugeGroup) -> tuple[str, ...]:
 
 
 def build_model(
-    gauge: GaugeDecl | None, decls: Iterable[FieldDecl]
+    gauge: GaugeDecl | None,
+    decls: Iterable[FieldDecl],
+    symmetries: Iterable[SymmetryDecl] = (),
+    couplings: Iterable[CouplingDecl] = (),
 ) -> tuple[Model, list[Diagnostic]]:
     """Resolve declarations into a ``Model``; every problem becomes a diagnostic."""
     diagnostics: list[Diagnostic] = []
@@ -124,8 +139,25 @@ def build_model(
         seen[decl.name] = decl
         field = _read_field(group, decl, diagnostics)
         if field is not None:
-            fields.append(field)
-    return Model(group=group, fields=tuple(fields), strengths=strengths), diagnostics
+            fields.append(replace(field, flavours=decl.flavours))
+    imposed, problems = read_symmetries(
+        symmetries, [f.name for f in fields], [f.real for f in fields]
+    )
+    declared: dict[str, str] = {}
+    for coupling in couplings:
+        if coupling.name in declared:
+            problems.append(
+                _error(coupling.span, "syntax", f"coupling '{coupling.name}' is declared twice")
+            )
+        declared.setdefault(coupling.name, coupling.symmetry)
+    model = Model(
+        group=group,
+        fields=tuple(fields),
+        strengths=strengths,
+        symmetries=imposed,
+        coupling_symmetries=tuple(declared.items()),
+    )
+    return model, diagnostics + problems
 
 
 def _read_field(group: GaugeGroup, decl: FieldDecl, diagnostics: list[Diagnostic]) -> Field | None:

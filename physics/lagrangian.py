@@ -18,11 +18,14 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from lagrangian.physics import flavour
 from lagrangian.physics import monomials as mono
 from lagrangian.physics.fields import Field, Model
 from lagrangian.physics.groups import SUIrrep
 from lagrangian.physics.monomials import Occurrence
 from lagrangian.physics.patterns import Pattern
+from lagrangian.physics.symmetries import violations
+from lagrangian.physics.young import Partition
 
 KINDS = (
     "kinetic",
@@ -44,6 +47,9 @@ class LagrangianTerm:
     strength is ``strength``, mixed with the U(1) factor ``partner`` in kinetic mixing);
     ``pattern`` the explicit SU(N) contraction (``None`` for the fixed kinetic forms);
     ``multiplicity`` how many independent invariants the monomial has.
+    With flavoured fields, ``couplings`` is the number of independent coupling components
+    (complex for ``hc`` terms, real otherwise) and ``flavour`` the Young symmetry of the
+    coupling in each group of identical flavoured occurrences.
     """
 
     kind: str
@@ -53,6 +59,8 @@ class LagrangianTerm:
     multiplicity: int = 1
     strength: int | None = None  # gauge factor of a gauge kinetic term
     partner: int | None = None  # the other U(1) factor of a kinetic mixing term
+    couplings: int = 1
+    flavour: tuple[tuple[Occurrence, Partition], ...] = ()
 
 
 def complete_lagrangian(model: Model) -> list[LagrangianTerm]:
@@ -76,12 +84,26 @@ def complete_lagrangian(model: Model) -> list[LagrangianTerm]:
     for occs in _candidate_monomials(model):
         kind = monomial_kind(model, occs)
         assert kind is not None
-        c = mono.count(model, occs)
-        if c == 0:
-            continue
+        terms_of = flavour.entries(model, occs)
         hc = not mono.is_self_conjugate(model, occs)
-        for pattern in mono.basis(model, occs, c):
-            found[kind].append(LagrangianTerm(kind, occs, hc, pattern, c))
+        groups = flavour.grouped(occs)
+        for pattern, component in terms_of:
+            symmetries = tuple(
+                (o, shape)
+                for (o, k), shape in zip(groups, component.shapes)
+                if k > 1 and model.fields[o.index].flavours > 1
+            )
+            found[kind].append(
+                LagrangianTerm(
+                    kind,
+                    occs,
+                    hc,
+                    pattern,
+                    multiplicity=len(terms_of),
+                    couplings=component.couplings,
+                    flavour=symmetries,
+                )
+            )
     for kind in KINDS[2:]:
         terms.extend(found[kind])
     return terms
@@ -122,6 +144,8 @@ def _candidate_monomials(model: Model) -> Iterator[tuple[Occurrence, ...]]:
     for occs in candidates:
         canonical = canonical_monomial(model, tuple(sorted(occs)))
         if canonical in seen or not _charges_vanish(model, canonical):
+            continue
+        if violations(model.symmetries, [(o.index, o.conjugate) for o in canonical]):
             continue
         seen.add(canonical)
         yield canonical

@@ -97,6 +97,16 @@ def basis(model: Model, occs: tuple[Occurrence, ...], target: int) -> list[Patte
     return _basis_cached(model.group, tuple(_signature(model, occs)), target)
 
 
+def distinct_basis(model: Model, occs: tuple[Occurrence, ...]) -> list[Pattern]:
+    """Independent contractions of the occurrences taken as distinct fields (flavoured
+    copies): every contraction, whatever its symmetry under identical occurrences."""
+    signature = tuple(
+        (sh, irr, position) for position, (sh, irr, _) in enumerate(_signature(model, occs))
+    )
+    target = count_invariants(model.group, [(rep_of(model, o), 1) for o in occs])
+    return _basis_cached(model.group, signature, target)
+
+
 def shapes(model: Model, occs: tuple[Occurrence, ...]) -> list[list[Shape]]:
     """Per occurrence, how it carries each SU(N) factor (conjugates swap index heights)."""
     su = model.group.su_factors

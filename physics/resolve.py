@@ -10,7 +10,7 @@ singlet on its own, which is how ``(H1^dagger H2)(H2^dagger H1)`` differs from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lagrangian.grammar import GREEK, ast
 from lagrangian.physics.fields import Model
@@ -47,6 +47,9 @@ class ResolvedTerm:
     fields: list[FieldUse] = field(default_factory=list)
     strengths: list[StrengthUse] = field(default_factory=list)
     couplings: list[str] = field(default_factory=list)
+    coupling_bases: set[str] = field(default_factory=set)  # ``f`` of ``f_{ab}``
+    coupling_indices: set[str] = field(default_factory=set)
+    upper_scripted: list[ast.Symbol] = field(default_factory=list)
     unknown: list[tuple[str, ast.Span | None]] = field(default_factory=list)
     potentials: list[tuple[str, ast.Span | None]] = field(default_factory=list)  # bare B_mu
     epsilons: list[tuple[tuple[str, bool], ...]] = field(default_factory=list)
@@ -70,7 +73,20 @@ def resolve(model: Model, term: ast.Term) -> ResolvedTerm:
     out = ResolvedTerm(term)
     units = [0]
     _walk(model, term.factors, False, 0, None, out, units)
+    _upper_scripted(model, out)
+    if out.coupling_indices:
+        out.fields = [_flavour_indices(use, out.coupling_indices) for use in out.fields]
     return out
+
+
+def _flavour_indices(use: FieldUse, shared: set[str]) -> FieldUse:
+    """A field index that a coupling also carries is a flavour index, not a gauge one:
+    ``L^a`` in ``f_{ab} L^a L^b`` keeps no gauge index ``a``."""
+    return replace(
+        use,
+        upper=tuple(i for i in use.upper if i not in shared),
+        lower=tuple(i for i in use.lower if i not in shared),
+    )
 
 
 def _walk(
@@ -169,15 +185,35 @@ def _symbol(
         out.strengths.append(StrengthUse(model.strengths.index(symbol.name), symbol.span))
         out.vector_indices.extend((i.name, i.span) for i in symbol.indices if is_lorentz_index(i))
         return
-    looks_like_field = (
-        symbol.conjugate
-        or derivative is not None
-        or any(not is_lorentz_index(i) and i.upper for i in symbol.indices)
-    )
-    if looks_like_field:
+    if symbol.conjugate or derivative is not None:
         out.unknown.append((symbol.name, symbol.span))
+    elif any(not is_lorentz_index(i) and i.upper for i in symbol.indices):
+        out.upper_scripted.append(symbol)  # a field with an index, or ``y^{ij}``: see resolve
     else:
-        out.couplings.append(coupling_name(symbol))
+        _coupling(symbol, out)
+
+
+def _coupling(symbol: ast.Symbol, out: ResolvedTerm) -> None:
+    out.couplings.append(coupling_name(symbol))
+    out.coupling_bases.add(symbol.name)
+    out.coupling_indices.update(i.name for i in symbol.indices if not is_lorentz_index(i))
+
+
+def _upper_scripted(model: Model, out: ResolvedTerm) -> None:
+    """An undeclared symbol with upper indices is an unknown field, unless every such index
+    sits on a field with several flavours: then it is a coupling, ``y^{ij} L_i L_j h``."""
+    flavoured = {
+        name
+        for use in out.fields
+        if model.fields[use.occurrence.index].flavours > 1
+        for name in (*use.upper, *use.lower)
+    }
+    for symbol in out.upper_scripted:
+        names = {i.name for i in symbol.indices if not is_lorentz_index(i)}
+        if names <= flavoured:
+            _coupling(symbol, out)
+        else:
+            out.unknown.append((symbol.name, symbol.span))
 
 
 def coupling_name(symbol: ast.Symbol) -> str:

@@ -7,8 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from lagrangian.grammar import ast, print_term
-from lagrangian.physics.api import EngineTerm, declaration_text, field_record
+from lagrangian.physics.api import (
+    EngineTerm,
+    declaration_text,
+    field_record,
+    parameter_summary,
+)
 from lagrangian.physics.fields import Model, default_strength_names
+from lagrangian.physics.symmetries import symmetry_text
 from lagrangian.physics.tokens import fields_tokens
 
 
@@ -17,13 +23,16 @@ def render_generated(model: Model, terms: list[EngineTerm], fmt: str) -> str:
         payload = {
             "fields": [field_record(model, f) for f in model.fields],
             "terms": [t.record(model) for t in terms],
+            "parameters": parameter_summary(terms),
         }
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
     if fmt == "tokens":
         lines = [" ".join(fields_tokens(model))]
         lines += [t.record(model)["tokens"] for t in terms]
         return "\n".join(lines) + "\n"
+    names = [f.name for f in model.fields]
     declarations = [declaration_text(f, model) for f in model.fields]
+    declarations += [symmetry_text(s, names) for s in model.symmetries]
     gauge = _gauge_line(model)
     if fmt == "latex":
         directive = "% lagrangian: " + "; ".join(([gauge] if gauge else []) + declarations)
@@ -31,13 +40,31 @@ def render_generated(model: Model, terms: list[EngineTerm], fmt: str) -> str:
         first = body[0].removeprefix("+ ")
         lines = [directive, "\\begin{align}", f"\\mathcal{{L}} = & {first}"]
         lines += [f"  &{line}" for line in body[1:]]
-        return "\n".join(_latex_lines(lines)) + "\n\\end{align}\n"
-    body = [_signed(t.tree, "text") for t in terms]
+        rows = _latex_lines(lines)
+        rows[2:] = [_noted(row, t.note, "%") for row, t in zip(rows[2:], terms)]
+        return "\n".join(rows) + "\n\\end{align}\n"
+    body = [_noted(_signed(t.tree, "text"), t.note, "#") for t in terms]
     header = [f"# Complete renormalizable Lagrangian: {len(terms)} independent terms"]
+    header += _summary_lines(parameter_summary(terms))
     header += [gauge] if gauge else []
     lines = [*header, *declarations, "", f"L = {body[0].removeprefix('+ ')}"]
     lines += [f"  {line}" for line in body[1:]]
     return "\n".join(lines) + "\n"
+
+
+def _noted(line: str, note: str | None, comment: str) -> str:
+    """A row with its flavour note as a trailing comment."""
+    return f"{line}  {comment} {note}" if note else line
+
+
+def _summary_lines(summary: dict[str, dict[str, int]]) -> list[str]:
+    """``# independent parameters: yukawa 27 complex; quartic 10 real``: with flavours the
+    number of terms no longer says how many couplings a model has."""
+    parts = []
+    for kind, counts in summary.items():
+        words = [f"{n} {what}" for what, n in counts.items() if n]
+        parts.append(f"{kind} {' + '.join(words)}")
+    return ["# independent parameters: " + "; ".join(parts)] if parts else []
 
 
 def _latex_lines(lines: list[str]) -> list[str]:

@@ -27,6 +27,7 @@ __all__ = ["CliError", "build_parser", "main"]
 _COMMAND_MODULES = (
     "generate",
     "check",
+    "anomalies",
     "lsp",
     "playground",
     "train",

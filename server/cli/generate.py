@@ -44,31 +44,10 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from lagrangian.physics.api import engine_terms
-    from lagrangian.physics.fields import build_model
-    from lagrangian.server.cli import CliError
-    from lagrangian.server.cli.sources import first_error, parse_fields_option, parse_path
+    from lagrangian.server.cli.sources import load_model
     from lagrangian.server.output import render_generated
 
-    if (args.file is None) == (args.fields is None):
-        raise CliError("give either FILE or --fields DECLS (exactly one)")
-    if args.fields is not None:
-        document = parse_fields_option(args.fields)
-        label = "--fields"
-    else:
-        document = parse_path(args.file)
-        label = str(args.file)
-        first_error(document, label)
-    model, problems = build_model(document.gauge, document.fields)
-    for problem in problems:
-        start = problem.span.start
-        where = (
-            f"column {start.character + 1}"
-            if args.fields
-            else f"{start.line + 1}:{start.character + 1}"
-        )
-        raise CliError(f"{label}: {where}: {problem.message}")
-    if not model.fields:
-        raise CliError(f"{label}: no fields declared")
+    model = load_model(args.file, args.fields)
     if args.engine == "exact":
         sys.stdout.write(render_generated(model, engine_terms(model), args.format))
         return 0

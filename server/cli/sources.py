@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lagrangian.grammar import ast, parse_declarations, parse_document, parse_tex
+from lagrangian.physics.fields import Model, build_model
 from lagrangian.server.cli.errors import CliError
 from lagrangian.server.lsp.documents import Syntax, sidecar_path, syntax_of
 
@@ -72,3 +73,30 @@ def first_error(document: ast.Document, label: str) -> None:
     for error in document.errors:
         start = error.span.start
         raise CliError(f"{label}:{start.line + 1}:{start.character + 1}: {error.message}")
+
+
+def load_model(file: Path | None, fields: str | None) -> Model:
+    """The field content of ``FILE`` or ``--fields DECLS`` (exactly one), symmetries included;
+    the first problem in the declarations is a usage error naming where it is."""
+    if (file is None) == (fields is None):
+        raise CliError("give either FILE or --fields DECLS (exactly one)")
+    if fields is not None:
+        document = parse_fields_option(fields)
+        label = "--fields"
+    else:
+        assert file is not None
+        document = parse_path(file)
+        label = str(file)
+        first_error(document, label)
+    model, problems = build_model(document.gauge, document.fields, document.symmetries)
+    for problem in problems:
+        start = problem.span.start
+        where = (
+            f"column {start.character + 1}"
+            if fields is not None
+            else f"{start.line + 1}:{start.character + 1}"
+        )
+        raise CliError(f"{label}: {where}: {problem.message}")
+    if not model.fields:
+        raise CliError(f"{label}: no fields declared")
+    return model

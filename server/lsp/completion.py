@@ -136,6 +136,8 @@ def proposal_documentation(snapshot: Snapshot, proposal: ProposalLike, full: boo
         print_term(term.tree, "latex"),
         "```",
     ]
+    if term.note:
+        lines += ["", f"Flavour couplings: {term.note}."]
     if full:
         lines += _full_documentation(model, proposal)
     return "\n".join(lines)

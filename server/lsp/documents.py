@@ -157,9 +157,11 @@ _COMPLETE = _Memo(8)
 
 
 def model_key(model: Model) -> object:
-    """What the engine's terms depend on in a model (declaration spans left out)."""
-    fields = tuple((f.name, f.kind, f.rep, f.real, f.helicity) for f in model.fields)
-    return (model.group.names, model.group.ns, model.strengths, fields)
+    """What the engine's terms and the checks of written terms depend on in a model
+    (declaration spans left out)."""
+    fields = tuple((f.name, f.kind, f.rep, f.real, f.helicity, f.flavours) for f in model.fields)
+    group = (model.group.names, model.group.ns, model.strengths)
+    return (*group, fields, model.symmetries, model.coupling_symmetries)
 
 
 def _written_key(analysis: Analysis) -> object:

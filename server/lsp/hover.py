@@ -100,6 +100,7 @@ def term_markdown(snapshot: Snapshot, info: TermInfo) -> str:
     if info.resolved.couplings:
         lines.append(f"Couplings: {', '.join(info.resolved.couplings)}")
     lines += ["", _which_invariant(snapshot, info)]
+    lines += _flavour_couplings(snapshot, info)
     if not info.valid:
         lines.append("This term is not a valid invariant: see its diagnostics.")
     elif info.self_conjugate:
@@ -139,6 +140,14 @@ def _which_invariant(snapshot: Snapshot, info: TermInfo) -> str:
         f"These fields have {count} independent invariants; this one is the combination "
         f"{combination} of the engine's."
     )
+
+
+def _flavour_couplings(snapshot: Snapshot, info: TermInfo) -> list[str]:
+    """With flavoured fields: the engine's couplings of this monomial and their symmetry."""
+    if info.monomial is None:
+        return []
+    notes = [t.note for t in snapshot.complete() if t.term.occurrences == info.monomial and t.note]
+    return ["", "Flavour couplings: " + " · ".join(f"`{n}`" for n in notes)] if notes else []
 
 
 def _strength_markdown(model: Model, factor: int) -> str:

@@ -34,14 +34,17 @@ def test_generate_json_contract():
     )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"fields", "terms"}
+    assert set(payload) == {"fields", "terms", "parameters"}
     assert [f["name"] for f in payload["fields"]] == ["H", "L", "S"]
     kinds = {
         "kinetic", "gauge_kinetic", "linear", "scalar_mass",
         "trilinear", "quartic", "fermion_mass", "yukawa",
     }  # fmt: skip
     for term in payload["terms"]:
-        assert set(term) == {"kind", "fields", "hc", "text", "latex", "tokens", "source"}
+        assert set(term) == {
+            "kind", "fields", "hc", "text", "latex", "tokens", "source", "couplings", "flavour",
+        }  # fmt: skip
+        assert term["couplings"] == 1 and term["flavour"] == {}
         assert term["kind"] in kinds
         assert term["source"] == "engine"
         assert all(set(f) == {"name", "conjugate"} for f in term["fields"])
@@ -81,7 +84,7 @@ def test_check_json_and_exit_status():
     codes = {d["code"] for d in diagnostics}
     assert {"vanishes-by-symmetry", "hypercharge", "lorentz", "unknown-field"} <= codes
     assert {"nonrenormalizable", "duplicate-term"} <= codes
-    first = diagnostics[0]
+    first = next(d for d in diagnostics if d["code"] != "anomaly")  # L alone is anomalous
     assert set(first) == {
         "line", "column", "end_line", "end_column", "severity", "code", "message",
     }  # fmt: skip
