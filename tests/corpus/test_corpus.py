@@ -90,10 +90,12 @@ class Outcome:
         for e in sorted(self.missing, key=lambda e: (e.line, e.code)):
             sev = f" ({e.severity})" if e.severity else ""
             lines.append(f"  missing     line {e.line}: {e.code}{sev}")
+        shown = set()
         for r in sorted(self.unexpected, key=lambda r: (r["line"], r["code"])):
-            lines.append(
-                f"  unexpected  line {r['line']}: {r['code']} ({r['severity']}): {r['message']}"
-            )
+            line = f"  unexpected  line {r['line']}: {r['code']} ({r['severity']}): {r['message']}"
+            if line not in shown:
+                shown.add(line)
+                lines.append(line)
         for e, r in self.wrong_severity:
             lines.append(
                 f"  severity    line {e.line}: {e.code} is {r['severity']}, expected {e.severity}"
