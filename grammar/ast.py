@@ -39,7 +39,7 @@ class Diagnostic:
     """A problem at a source span; ``code`` is one of the stable codes listed in docs."""
 
     span: Span
-    severity: Literal["error", "warning", "hint"]
+    severity: Literal["error", "warning", "information", "hint"]
     code: str
     message: str
 
@@ -115,7 +115,9 @@ class Symbol:
 
     ``conjugate`` covers ``^dagger``, ``^\\dagger`` and ``^*``; ``transpose`` is ``^T``
     (meaningful only for the reader: it does not change the invariant); ``power`` is an
-    integer exponent (``S^2``).
+    integer exponent (``S^2``).  Four-component notation lands here too: ``\\bar\\psi``,
+    ``\\tilde H`` and ``\\psi^c`` flip ``conjugate``, and a chiral projector (``P_R``,
+    ``(1+\\gamma_5)/2``) in front of a field sets ``chirality``.
     """
 
     name: str
@@ -124,6 +126,7 @@ class Symbol:
     indices: tuple[Index, ...] = ()
     power: int = 1
     span: Span | None = None
+    chirality: Literal["left", "right"] | None = None  # a projector before it: ``P_R N``
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,7 @@ class Term:
     imaginary: bool = False
     hc: bool = False
     span: Span | None = None
-    hc_span: Span | None = None
+    hc_span: Span | None = None  # the ``+ h.c.`` that covers it (one may cover several terms)
 
 
 @dataclass(frozen=True)

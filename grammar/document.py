@@ -9,11 +9,11 @@ and raises ``ParseError`` instead.
 from __future__ import annotations
 
 from lagrangian.grammar.ast import Document, Term
-from lagrangian.grammar.builder import assemble_terms
 from lagrangian.grammar.errors import SyntaxProblem
 from lagrangian.grammar.parsers import Syntax, lagrangian_head
 from lagrangian.grammar.scanner import Chunk, split_statements
 from lagrangian.grammar.statements import DocumentBuilder
+from lagrangian.grammar.sums import assemble_terms
 from lagrangian.grammar.tex import parse_latex_text
 
 
@@ -45,7 +45,7 @@ def parse_term(text: str, syntax: Syntax = "lag") -> Term:
     builder = DocumentBuilder(text, syntax)
     try:
         items, _ = builder.parse(0, len(text), "single_term", syntax)
-        terms, problems = assemble_terms(items)
+        terms, problems = assemble_terms(items, syntax == "latex")
         if problems:
             raise problems[0]
     except SyntaxProblem as problem:

@@ -118,6 +118,8 @@ def index_name_problem(name: str, upper: bool) -> str | None:
         return f"upper index {name!r} would read as a power"
     if upper and name in ("T", "dagger"):
         return f"upper index {name!r} would read as a transpose or conjugate"
+    if upper and name in ("c", "C"):
+        return f"upper index {name!r} would read as a charge conjugate in LaTeX"
     return None
 
 

@@ -12,7 +12,7 @@ reads back the same (an index named ``ij``, a symbol named ``eps``) raises ``Val
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
 
@@ -274,8 +274,14 @@ def print_document(doc: Document, style: Style = "text") -> str:
     declarations.extend(print_declaration(f) for f in doc.fields)
     fits = [print_fit(f) for f in doc.fits]
     terms = []
+    uncovered = False  # a term without h.c. since the last bare h.c. (LaTeX's rule)
     for k, term in enumerate(doc.terms):
         sign, body = _signed_body(term, style)
+        if style == "latex" and term.hc and uncovered:
+            # A bare h.c. at the end of a line would cover the terms before it as well.
+            inner = _signed_body(replace(term, hc=False), style)[1]
+            body = f"\\left[ {inner} + {_SPELLING[style].hc} \\right]"
+        uncovered = uncovered or not term.hc
         if k == 0:
             terms.append(f"{_SPELLING[style].head} " + ("- " if sign < 0 else "") + body)
         else:
