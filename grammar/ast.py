@@ -85,12 +85,16 @@ class RepSpec:
 
 @dataclass(frozen=True)
 class FieldDecl:
-    """``scalar H (1, 2, 1/2)`` or ``fermion L (1, 2, -1/2) left`` or ``scalar S (1,1,0) real``."""
+    """``scalar H (1, 2, 1/2)`` or ``fermion L (1, 2, -1/2) left`` or ``scalar S (1,1,0) real``.
+
+    ``helicity`` is ``dirac`` for a vector-like fermion: a left and a right Weyl field with
+    the same quantum numbers, written ``\\Psi`` in four-component notation.
+    """
 
     kind: Literal["scalar", "fermion"]
     name: str
     reps: tuple[RepSpec, ...]
-    helicity: Literal["left", "right"] | None = None
+    helicity: Literal["left", "right", "dirac"] | None = None
     real: bool = False
     span: Span | None = None
     name_span: Span | None = None

@@ -53,7 +53,7 @@ from lagrangian.grammar.sums import Dots, HcMark, Item, assemble_terms, multiply
 
 MAX_DEPTH = 64  # nested groups and derivatives in one factor
 
-_GROUP = re.compile(r"(SU|U)\(?\s*(\d+)\s*\)?")
+_GROUP = re.compile(r"(SU|U)\(?\s*(\d+)\s*\)?(?:_.*)?", re.S)
 _TEXT_ARGUMENT = re.compile(r"\{\s*([^}]*?)\s*\}")
 _FRAC_DIGITS = re.compile(r"(\d)\s*(\d)$")
 _UNESCAPE = re.compile(r"\\(.)")
@@ -198,9 +198,10 @@ class AstBuilder:
         return GaugeFactor(written, n, strength, self._span_of(children))
 
     def field_stmt(self, children: list[Any]) -> FieldDecl:
-        kind, name, reps, *flags = children
-        if str(name) in RESERVED:
-            raise self._fail(f"'{name}' is reserved and cannot name a field", name)
+        kind, token, reps, *flags = children
+        name = str(token).replace("{", "").replace("}", "")  # H_{u} is H_u
+        if name in RESERVED:
+            raise self._fail(f"'{name}' is reserved and cannot name a field", token)
         helicity: str | None = None
         real = False
         for flag in flags:
@@ -214,20 +215,21 @@ class AstBuilder:
                 message = f"a scalar has no helicity; remove '{flag}'"
                 self._ctx.problems.append(self._fail(message, flag))
             elif helicity is not None:
-                self._ctx.problems.append(self._fail("the helicity is given twice", flag))
+                message = "the chirality ('left', 'right' or 'dirac') is given twice"
+                self._ctx.problems.append(self._fail(message, flag))
             else:
                 helicity = str(flag)
         if kind.type == "FERMION" and helicity is None:
-            message = f"fermion '{name}' needs a helicity: add 'left' or 'right'"
-            self._ctx.problems.append(self._fail(message, name))
+            message = f"fermion '{name}' needs a helicity: add 'left', 'right' or 'dirac'"
+            self._ctx.problems.append(self._fail(message, token))
         return FieldDecl(
             kind=str(kind),  # type: ignore[arg-type]
-            name=str(name),
+            name=name,
             reps=reps.reps,
             helicity=helicity,  # type: ignore[arg-type]
             real=real and kind.type == "SCALAR",
             span=self._span_of(children),
-            name_span=self._span_of([name]),
+            name_span=self._span_of([token]),
         )
 
     def rep_tuple(self, children: list[Any]) -> _Reps:

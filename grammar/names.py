@@ -85,6 +85,7 @@ RESERVED = frozenset(
         "fit",
         "left",
         "right",
+        "dirac",
         "real",
         "x",
         "hc",
@@ -118,8 +119,6 @@ def index_name_problem(name: str, upper: bool) -> str | None:
         return f"upper index {name!r} would read as a power"
     if upper and name in ("T", "dagger"):
         return f"upper index {name!r} would read as a transpose or conjugate"
-    if upper and name in ("c", "C"):
-        return f"upper index {name!r} would read as a charge conjugate in LaTeX"
     return None
 
 

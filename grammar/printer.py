@@ -109,11 +109,15 @@ def print_factor(factor: Factor, style: Style = "text") -> str:
     """One factor: ``H^dagger_i``, ``(D_mu H)^dagger``, ``\\bar{\\sigma}^{\\mu}``."""
     spelling = _SPELLING[style]
     if isinstance(factor, Symbol):
-        problem = symbol_name_problem(factor.name)
+        # A declared name with a subscript (``Phi_1``) is written with that subscript, which
+        # the physics engine joins back to the name.
+        base, _, sub = factor.name.partition("_")
+        indices = (Index(sub, False), *factor.indices) if sub else factor.indices
+        problem = symbol_name_problem(base)
         if problem:
             raise ValueError(problem)
         flags = [spelling.dagger] * factor.conjugate + ["T"] * factor.transpose
-        return _scripted(_name(factor.name, style), flags, factor.indices, factor.power, style)
+        return _scripted(_name(base, style), flags, indices, factor.power, style)
     if isinstance(factor, Epsilon):
         return _scripted(spelling.epsilon, [], factor.indices, 1, style)
     if isinstance(factor, Sigma):

@@ -11,6 +11,7 @@ sum is, which identical fields make a contraction vanish) at the span of the ter
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from lagrangian.physics.fields import Model, build_model
 from lagrangian.physics.groups import GaugeGroup, SUIrrep
 from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
 from lagrangian.physics.monomials import Occurrence, Sampler
+from lagrangian.physics.notation import weyl_terms
 from lagrangian.physics.resolve import ResolvedTerm, resolve
 
 Severity = Literal["error", "warning", "hint"]
@@ -70,7 +72,8 @@ def analyze(document: ast.Document, check: TermChecker | None = None) -> Analysi
     diagnostics = list(document.errors) + diagnostics
     sampler = Sampler(model)
     check = check or check_term
-    infos = [check(model, term, sampler) for term in document.terms]
+    terms = [weyl for term in document.terms for weyl in weyl_terms(model, term)]
+    infos = [check(model, term, sampler) for term in terms]
     document_checks(model, infos)
     for info in infos:
         diagnostics.extend(info.diagnostics)
@@ -95,6 +98,7 @@ _ORIGIN = ast.Span(ast.Position(0, 0, 0), ast.Position(0, 0, 0))
 def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> TermInfo:
     """All term-level checks; the returned info carries the diagnostics."""
     sampler = sampler or Sampler(model)
+    term = weyl_terms(model, term)[0]  # as analyze gives it (a no-op on its terms)
     r = resolve(model, term)
     occs = r.occurrences
     dimension = (
@@ -112,8 +116,8 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
         self_conjugate=mono.is_self_conjugate(model, occs),
     )
     d = info.diagnostics
-    for name, span in r.unknown:
-        d.append(_diag(term, "error", "unknown-field", f"'{name}' is not a declared field", span))
+    for message, span in r.unknown:
+        d.append(_diag(term, "error", "unknown-field", message, span))
     if r.unknown:
         # Charges and singlets without the unknown field would only add noise.
         info.valid = False
@@ -143,6 +147,8 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
                 )
             )
     errors_before = sum(x.severity == "error" for x in d)
+    for message, span in r.projections:
+        d.append(_diag(term, "error", "lorentz", message, span))
     _check_charges(model, info)
     _check_groups(model, info)
     _check_lorentz(model, info)
@@ -183,10 +189,13 @@ def _fermions(model: Model, occs: Sequence[Occurrence]) -> int:
 def _check_charges(model: Model, info: TermInfo) -> None:
     for name, total in info.charges.items():
         if total != 0:
-            what = "hypercharge" if name in ("U1", "U(1)", "U1Y") else f"{name} charge"
+            what = "hypercharge" if _HYPERCHARGE.fullmatch(name) else f"{name} charge"
             info.diagnostics.append(
                 _diag(info.term, "error", "hypercharge", f"{what} sum is {total}, not 0")
             )
+
+
+_HYPERCHARGE = re.compile(r"U\(?1\)?(?:Y|_\{?Y\}?)?")
 
 
 def _su_reps(model: Model, r: ResolvedTerm, factor: int, unit: int | None) -> list[SUIrrep]:
@@ -448,6 +457,7 @@ def explicit_pattern(model: Model, r: ResolvedTerm) -> Pattern:
 
 def document_checks(model: Model, infos: list[TermInfo]) -> None:
     """Duplicates, and conjugate pairs written out by hand (which need no ``+ h.c.``)."""
+    _redundant_hc(infos)
     seen: dict[object, TermInfo] = {}
     occurrence_sets = {tuple(sorted(i.resolved.occurrences)) for i in infos if i.valid}
     for info in infos:
@@ -477,6 +487,33 @@ def document_checks(model: Model, infos: list[TermInfo]) -> None:
             )
         else:
             seen[key] = info
+
+
+def _redundant_hc(infos: list[TermInfo]) -> None:
+    """A hint where an ``h.c.`` covers only self-conjugate terms: it doubles them.
+
+    An ``h.c.`` that also covers terms needing it is how papers write a line of kinetic
+    terms and Yukawas ending in ``+ h.c.``; the self-conjugate ones are understood to be
+    exempt, so they get no hint.
+    """
+    marks: dict[int, list[TermInfo]] = {}
+    for info in infos:
+        if info.term.hc and info.term.hc_span is not None and info.valid:
+            marks.setdefault(info.term.hc_span.start.offset, []).append(info)
+    for covered in marks.values():
+        if all(i.self_conjugate and (i.resolved.fields or i.resolved.strengths) for i in covered):
+            span = covered[0].term.hc_span
+            for info in covered:
+                info.diagnostics.append(
+                    _diag(
+                        info.term,
+                        "hint",
+                        "redundant-hc",
+                        "this term is its own hermitian conjugate: the 'h.c.' that covers it "
+                        "doubles it",
+                        span,
+                    )
+                )
 
 
 def _duplicate_key(model: Model, info: TermInfo) -> object | None:

@@ -10,10 +10,11 @@ singlet on its own, which is how ``(H1^dagger H2)(H2^dagger H1)`` differs from
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 from lagrangian.grammar import GREEK, ast
-from lagrangian.physics.fields import Model
+from lagrangian.physics.fields import Field, Model
 from lagrangian.physics.monomials import Occurrence
 
 
@@ -47,12 +48,14 @@ class ResolvedTerm:
     fields: list[FieldUse] = field(default_factory=list)
     strengths: list[StrengthUse] = field(default_factory=list)
     couplings: list[str] = field(default_factory=list)
-    unknown: list[tuple[str, ast.Span | None]] = field(default_factory=list)
+    unknown: list[tuple[str, ast.Span | None]] = field(default_factory=list)  # message, where
+    projections: list[tuple[str, ast.Span | None]] = field(default_factory=list)
     epsilons: list[tuple[tuple[str, bool], ...]] = field(default_factory=list)
     vector_indices: list[tuple[str, ast.Span | None]] = field(default_factory=list)
     derivatives: int = 0
     sigmas: list[bool] = field(default_factory=list)  # bar flags
     unit_spans: dict[int, ast.Span | None] = field(default_factory=dict)
+    contracted: set[str] = field(default_factory=set)  # index names written twice or more
 
     @property
     def occurrences(self) -> tuple[Occurrence, ...]:
@@ -66,6 +69,7 @@ class ResolvedTerm:
 
 def resolve(model: Model, term: ast.Term) -> ResolvedTerm:
     out = ResolvedTerm(term)
+    out.contracted = _contracted(term.factors)
     units = [0]
     _walk(model, term.factors, False, 0, None, out, units)
     return out
@@ -139,6 +143,9 @@ def _symbol(
 ) -> None:
     found = model.field(symbol.name)
     if found is not None:
+        conjugated = (conjugate != symbol.conjugate) and not found.real
+        if symbol.chirality is not None:
+            out.projections.extend(_projection(found, conjugated, symbol))
         gauge = [i for i in symbol.indices if not is_lorentz_index(i)]
         out.vector_indices.extend((i.name, i.span) for i in symbol.indices if is_lorentz_index(i))
         occ = Occurrence(
@@ -159,15 +166,76 @@ def _symbol(
         out.strengths.append(StrengthUse(model.strengths.index(symbol.name), symbol.span))
         out.vector_indices.extend((i.name, i.span) for i in symbol.indices if is_lorentz_index(i))
         return
+    vector = [i.name for i in symbol.indices if is_lorentz_index(i)]
+    # ``Z_{mu nu}``, ``Z^mu ... Z_mu``: a vector or strength; ``y_nu`` is a coupling
+    lorentz = len(vector) > 1 or any(name in out.contracted for name in vector)
     looks_like_field = (
         symbol.conjugate
         or derivative is not None
+        or lorentz
         or any(not is_lorentz_index(i) and i.upper for i in symbol.indices)
+        or (bool(out.fields) and _bare_word(symbol))
     )
     if looks_like_field:
-        out.unknown.append((symbol.name, symbol.span))
+        what = "a declared field or field strength" if lorentz else "a declared field"
+        message = f"'{coupling_name(symbol)}' is not {what}" + did_you_mean(model, symbol.name)
+        out.unknown.append((message, symbol.span))
     else:
         out.couplings.append(coupling_name(symbol))
+
+
+def _contracted(factors: tuple[ast.Factor, ...]) -> set[str]:
+    names: list[str] = []
+    stack = list(factors)
+    while stack:
+        factor = stack.pop()
+        names.extend(i.name for i in getattr(factor, "indices", ()))
+        if isinstance(factor, ast.Derivative):
+            stack.append(factor.operand)
+            names.extend([factor.index.name] if factor.index else [])
+        elif isinstance(factor, ast.Group):
+            stack.extend(factor.factors)
+    return {n for n in names if names.count(n) > 1}
+
+
+def _bare_word(symbol: ast.Symbol) -> bool:
+    """A plain multi-letter word among the fields (``Htilde``, ``Ss``) is a misspelt field:
+    couplings there carry scripts (``Y_u``), are Greek, or are one letter (``M``)."""
+    return (
+        not symbol.indices
+        and symbol.power == 1
+        and len(symbol.name) > 1
+        and symbol.name.rstrip("'") not in GREEK
+    )
+
+
+def did_you_mean(model: Model, name: str) -> str:
+    names = model.names()
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if not close:
+        close = sorted((n for n in names if name.startswith(n)), key=len, reverse=True)[:1]
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _projection(
+    found: Field, conjugated: bool, symbol: ast.Symbol
+) -> list[tuple[str, ast.Span | None]]:
+    """Why a projector (or chirality subscript) on a declared field kills it, if it does."""
+    if not found.is_fermion:
+        return [(f"a chiral projector stands before the scalar {found.name}", symbol.span)]
+    written = found.helicity if not conjugated else _OTHER[found.helicity or "left"]
+    if written == symbol.chirality:
+        return []
+    return [
+        (
+            f"{found.name} is {found.helicity}-handed: its {symbol.chirality}-handed "
+            "projection vanishes",
+            symbol.span,
+        )
+    ]
+
+
+_OTHER = {"left": "right", "right": "left"}
 
 
 def coupling_name(symbol: ast.Symbol) -> str:

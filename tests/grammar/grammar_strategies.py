@@ -36,7 +36,11 @@ symbol_names = st.one_of(
     st.sampled_from(sorted(GREEK)),
     st.sampled_from(["H", "H1", "Delta", "L", "Q", "u", "y", "m2", "lam3", "T", "S'", "h"]),
     _names,
-).filter(lambda name: symbol_name_problem(name) is None)
+).filter(
+    # ``\\gamma^\\mu`` is a Dirac matrix, ``P_L`` a projector and ``C`` after ``psi^T`` the
+    # charge-conjugation matrix in LaTeX: symbols of those names do not read back as symbols.
+    lambda name: symbol_name_problem(name) is None and name not in ("gamma", "P", "C")
+)
 
 _index_words = st.one_of(
     st.sampled_from(list("abcdijkmnpqrsABPQ")),
@@ -51,7 +55,12 @@ def indices(draw: st.DrawFn, max_size: int = 3) -> tuple[Index, ...]:
     out = []
     for _ in range(draw(st.integers(0, max_size))):
         upper = draw(st.booleans())
-        name = draw(_index_words.filter(lambda w, u=upper: index_name_problem(w, u) is None))
+        # A lone upper ``c`` reads as a charge conjugate in LaTeX (``\\psi^c``).
+        name = draw(
+            _index_words.filter(
+                lambda w, u=upper: index_name_problem(w, u) is None and not (u and w in "cC")
+            )
+        )
         out.append(Index(name, upper))
     return tuple(out)
 

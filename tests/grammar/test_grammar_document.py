@@ -71,9 +71,7 @@ def test_a_broken_term_in_the_middle_keeps_the_others() -> None:
         "  + kappa H^dagger H S\n"
     )
     doc = parse_document(text)
-    assert _errors(doc) == [
-        (3, 24, "unexpected ')'; expected the end of the statement")
-    ]
+    assert _errors(doc) == [(3, 24, "unexpected ')'; expected the end of the statement")]
     assert _texts(doc) == ["m2 H^dagger H", "kappa H^dagger H S"]
     assert [f.name for f in doc.fields] == ["H"]
 
