@@ -413,7 +413,7 @@ class AstBuilder:
         return _Sum(variants, *self._extent(children))
 
     def _summands(self, items: list[Item], where: list[Any]) -> list[Term]:
-        terms, problems = assemble_terms(items, self._syntax == "latex")
+        terms, problems = assemble_terms(items)
         for problem in problems:
             if problem.note:
                 self._ctx.problems.append(problem)

@@ -45,7 +45,7 @@ def parse_term(text: str, syntax: Syntax = "lag") -> Term:
     builder = DocumentBuilder(text, syntax)
     try:
         items, _ = builder.parse(0, len(text), "single_term", syntax)
-        terms, problems = assemble_terms(items, syntax == "latex")
+        terms, problems = assemble_terms(items)
         if problems:
             raise problems[0]
     except SyntaxProblem as problem:

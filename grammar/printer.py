@@ -278,13 +278,15 @@ def print_document(doc: Document, style: Style = "text") -> str:
     declarations.extend(print_declaration(f) for f in doc.fields)
     fits = [print_fit(f) for f in doc.fits]
     terms = []
-    uncovered = False  # a term without h.c. since the last bare h.c. (LaTeX's rule)
+    uncovered = False  # a term without h.c. since the last bare h.c.
     for k, term in enumerate(doc.terms):
         sign, body = _signed_body(term, style)
-        if style == "latex" and term.hc and uncovered:
-            # A bare h.c. at the end of a line would cover the terms before it as well.
+        if term.hc and uncovered:
+            # A bare h.c. at the end of a line would cover the terms before it as well;
+            # inside brackets it covers the bracket only.
             inner = _signed_body(replace(term, hc=False), style)[1]
-            body = f"\\left[ {inner} + {_SPELLING[style].hc} \\right]"
+            hc = _SPELLING[style].hc
+            body = f"\\left[ {inner} + {hc} \\right]" if style == "latex" else f"[{inner} + {hc}]"
         uncovered = uncovered or not term.hc
         if k == 0:
             terms.append(f"{_SPELLING[style].head} " + ("- " if sign < 0 else "") + body)

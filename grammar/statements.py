@@ -141,7 +141,7 @@ class DocumentBuilder:
             items, problems = self._recover(head.end(), end, syntax, whole)
             last = trim(self.text, start, end)[1]
         self.doc.lagrangian_spans.append(self.lines.span(start, last))
-        terms, more = assemble_terms(items, syntax == "latex")
+        terms, more = assemble_terms(items)
         self.doc.terms.extend(terms)
         problems += more
         if whole is not None and not problems:

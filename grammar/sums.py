@@ -6,12 +6,12 @@ Papers group terms: ``-[m_{12}^2 \\Phi_1^\\dagger\\Phi_2 + {\\rm h.c.}]`` and th
 The engine checks monomials, so a bracketed sum times factors is multiplied out here into
 one ``Term`` per summand, each keeping the span of the whole written term.
 
-The h.c. rule of LaTeX (docs/language.md), the papers' rule: an ``h.c.`` inside a bracket
-covers the terms of that bracket; at the end of an equation, or at the end of one of its
-lines, it covers every term since the previous ``h.c.``; in the middle of a line, the
-terms of its line since the previous ``h.c.``.  That is how papers use
-``+ \\text{h.c.}`` after a run of Yukawas.  In ``.lag`` (our own dialect, which the
-printers and the model write term by term) an ``h.c.`` covers the term right before it.
+The h.c. rule (docs/language.md), the papers' rule, in both syntaxes: an ``h.c.`` inside a
+bracket covers the terms of that bracket; at the end of an equation, or at the end of one
+of its lines, it covers every term since the previous ``h.c.``; in the middle of a line,
+the terms of its line since the previous ``h.c.``.  That is how papers use
+``+ \\text{h.c.}`` after a run of Yukawas.  A mark right after a term that failed to
+parse belongs to that term and covers nothing.
 """
 
 from __future__ import annotations
@@ -69,10 +69,8 @@ def _times(a: Term, b: Term) -> Term:
     )
 
 
-def assemble_terms(
-    items: list[Item], papers: bool = True
-) -> tuple[list[Term], list[SyntaxProblem]]:
-    """Terms with the ``h.c.`` rule applied (the papers' rule, or ``.lag``'s), and problems.
+def assemble_terms(items: list[Item]) -> tuple[list[Term], list[SyntaxProblem]]:
+    """Terms with the ``h.c.`` rule applied, and the problems found on the way.
 
     A mark after a failed term covers nothing new: that term already has a diagnostic.
     A term already under an inner bracket's ``h.c.`` keeps it.
@@ -88,7 +86,7 @@ def assemble_terms(
             message = "'\\dots' stands for terms that are not written, so they are not checked"
             problems.append(SyntaxProblem(message, item.start, item.end, note=True))
         elif isinstance(item, HcMark):
-            problem = _mark(item, items[:k], items[k + 1 :], pending, terms, papers)
+            problem = _mark(item, items[:k], items[k + 1 :], pending, terms)
             if problem is not None:
                 problems.append(SyntaxProblem(problem, item.start, item.end))
             if item.sign > 0:
@@ -102,7 +100,6 @@ def _mark(
     after: list[Item],
     pending: list[int],
     terms: list[Term],
-    papers: bool,
 ) -> str | None:
     """Puts ``mark`` on the terms it covers; what is wrong with it, if anything."""
     if mark.sign < 0:
@@ -110,10 +107,9 @@ def _mark(
     previous = before[-1] if before else None
     if isinstance(previous, HcMark) and previous.sign > 0:
         return "'h.c.' is added twice to the same term"
-    if papers:
-        covered = _covered(mark, pending, terms, _line_end(mark, after))
-    else:
-        covered = pending[-1:] if isinstance(previous, Term) else []
+    if previous is None and before:
+        return None  # the mark of a term that failed to parse: that term has its report
+    covered = _covered(mark, pending, terms, _line_end(mark, after))
     if not covered:
         # After a term that failed to parse the mark goes quietly: that term has its report.
         return None if any(x is None for x in before) else "'h.c.' needs a term before it"

@@ -37,9 +37,9 @@ symbol_names = st.one_of(
     st.sampled_from(["H", "H1", "Delta", "L", "Q", "u", "y", "m2", "lam3", "T", "S'", "h"]),
     _names,
 ).filter(
-    # ``\\gamma^\\mu`` is a Dirac matrix, ``P_L`` a projector and ``C`` after ``psi^T`` the
-    # charge-conjugation matrix in LaTeX: symbols of those names do not read back as symbols.
-    lambda name: symbol_name_problem(name) is None and name not in ("gamma", "P", "C")
+    # ``\\gamma^\\mu`` is a Dirac matrix, ``P_L`` a projector, ``\\tau_2`` is eps and ``C``
+    # after ``psi^T`` the charge-conjugation matrix in LaTeX: such symbols read otherwise.
+    lambda name: symbol_name_problem(name) is None and name not in ("gamma", "P", "C", "tau")
 )
 
 _index_words = st.one_of(
@@ -76,7 +76,12 @@ symbols = st.builds(
     power=powers,
 )
 epsilons = st.builds(Epsilon, indices=indices())
-sigmas = st.builds(Sigma, bar=st.booleans(), indices=indices(max_size=2))
+# ``\\sigma_2`` alone is i sigma_2 = eps in LaTeX.
+sigmas = st.builds(
+    Sigma,
+    bar=st.booleans(),
+    indices=indices(max_size=2).filter(lambda t: len(t) != 1 or t[0].name != "2"),
+)
 
 
 def _extend(inner: st.SearchStrategy) -> st.SearchStrategy:
