@@ -263,6 +263,8 @@ class AstBuilder:
     def lagrangian_stmt(self, children: list[Any]) -> LagrangianItems:
         head, items = children
         _require_factors(items)
+        if not items:  # only pieces defined elsewhere: `\\mathcal{L} = \\mathcal{L}_{\\rm gauge}`
+            return LagrangianItems([], self._start(head), self._end(head))
         if head_sign(str(head)) < 0:  # a potential (L = -V) or a head such as -\\mathcal{L}
             items = [replace(x, sign=-x.sign) if isinstance(x, Term) else x for x in items]
         return LagrangianItems(items, self._start(head), self._end(items[-1]))
@@ -296,6 +298,9 @@ class AstBuilder:
         start, end = self._extent(children)
         return HcMark(children[0].value, start, end, self._span(start, end))
 
+    def piece_ref(self, children: list[Any]) -> list[Item]:
+        return []  # `+ \\mathcal{L}_{\\rm Yukawa}`: a piece defined elsewhere
+
     def dots(self, children: list[Any]) -> Dots:
         start, end = self._extent(children[-1:])
         return Dots(start, end, self._span(start, end))
@@ -327,37 +332,52 @@ class AstBuilder:
             return Epsilon(span=self._span_of([token]))
         return None  # \\sum_i: a flavour sum says nothing about the invariant
 
-    def _notation(self, factors: tuple[Any, ...]) -> tuple[Factor, ...]:
-        """Projectors moved onto their fields, ``psi^c`` read, ``C`` after ``psi^T`` dropped."""
-        out: list[Factor] = []
-        pending: _Projector | None = None
+    def _notation(self, factors: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Projectors moved onto their fields, ``psi^c`` read, ``C`` after ``psi^T`` dropped.
+
+        A projector or a slashed derivative with nothing after it is kept: inside brackets
+        it acts on what follows them (``\\bar\\psi (i\\slashed\\partial - m) \\psi``), which
+        ``_require_factors`` checks at the top.
+        """
+        out: list[Any] = []
+        pending: _Projector | _OpenDerivative | None = None
         used = _index_names(factors)
         for factor in factors:
-            if isinstance(factor, _Projector):
+            if isinstance(factor, (_Projector, _OpenDerivative)):
                 if pending is not None:
-                    raise SyntaxProblem("two projectors in a row", pending.start, factor.start + 1)
+                    raise pending.misplaced()
                 pending = factor
                 continue
-            if (
-                _is_charge_conjugation_matrix(factor)
-                and out
-                and getattr(out[-1], "transpose", False)
-            ):
+            after_transpose = bool(out) and getattr(out[-1], "transpose", False)
+            if after_transpose and _is_charge_conjugation_matrix(factor):
                 continue
             factor = _charge_conjugate(factor, used)
-            if pending is not None:
+            if isinstance(pending, _Projector):
                 projected = _project(factor, "right" if pending.right else "left")
                 if projected is None:
-                    raise SyntaxProblem(
-                        "a chiral projector stands before a field", pending.start, pending.start + 1
-                    )
-                factor, pending = projected, None
+                    raise pending.misplaced()
+                factor = projected
+            elif isinstance(pending, _OpenDerivative):
+                if pending.slashed:
+                    out.append(Sigma(False, span=pending.span))
+                factor = Derivative(pending.covariant, pending.index, factor, pending.span)
+            pending = None
             out.append(factor)
         if pending is not None:
-            raise SyntaxProblem(
-                "a chiral projector stands before a field", pending.start, pending.start + 1
-            )
+            out.append(pending)
         return tuple(out)
+
+    def open_derivative(self, children: list[Token]) -> _OpenDerivative:
+        keyword, *scripts = children
+        indices = [s.index for s in self._scripts(scripts) if s.kind == "index"]
+        if len(indices) != len(self._scripts(scripts)) or len(indices) > 1:
+            raise self._fail("a derivative takes one index, such as D_mu", *children)
+        slashed = keyword.type == "SLASHED"
+        covariant = keyword.type != "PARTIAL" and "partial" not in str(keyword)
+        index = indices[0] if indices else None
+        return _OpenDerivative(
+            covariant, index, slashed, self._start(keyword), self._span_of(children)
+        )
 
     def imag(self, children: list[Token]) -> _Imag:
         return _Imag(*self._extent(children))
@@ -408,8 +428,10 @@ class AstBuilder:
 
     def sqrt(self, children: list[Any]) -> _Sum:
         """``\\sqrt{2}``, ``\\sqrt{\\lambda}``: couplings kept, the irrational number dropped."""
-        inner = next((c for c in children if isinstance(c, list)), [])
-        variants = [Term(1, t.factors) for t in self._summands(inner, children)] or [Term(1, ())]
+        inner = next((c for c in children if isinstance(c, list)), None)
+        if inner is None:  # \\sqrt2
+            return _Sum([Term(1, ())], *self._extent(children))
+        variants = [Term(1, t.factors) for t in self._summands(inner, children)]
         return _Sum(variants, *self._extent(children))
 
     def _summands(self, items: list[Item], where: list[Any]) -> list[Term]:
@@ -483,6 +505,10 @@ class AstBuilder:
         if len(indices) > 1:
             raise self._fail("a derivative takes one index, such as D_mu", *scripts)
         index = indices[0] if indices else None
+        if keyword.type == "BOX":  # \\Box = partial_mu partial^mu
+            span = self._span_of(children)
+            inner = self._nest(Derivative(False, None, operand, span), [operand])
+            return self._nest(Derivative(False, None, inner, span), [inner])
         if keyword.type == "SLASHED":  # \\slashed{D} = gamma^mu D_mu
             covariant = "partial" not in str(keyword)
             span = self._span_of(children)
@@ -494,19 +520,21 @@ class AstBuilder:
         node = Derivative(keyword.type != "PARTIAL", index, operand, self._span_of(children))
         return self._nest(node, [operand])
 
-    def group(self, children: list[Any]) -> Group | _Sum:
+    def group(self, children: list[Any]) -> Factor | _Sum:
         """A bracket: a product contracted on its own (``(H^\\dagger H)``) or a sum."""
-        close = next(
-            k for k, c in enumerate(children) if isinstance(c, Token) and c.type in ("RPAR", "RSQB")
-        )
+        close = 2  # children: the opening bracket, the terms, the closing bracket, scripts
         terms = self._summands(children[1], children)
         scripts = self._scripts(children[close + 1 :])
         single = terms[0] if len(terms) == 1 else None
-        if single is not None and (single.sign, single.numbers, single.imaginary, single.hc) == (
-            1,
-            (),
-            False,
-            False,
+        if single is not None and single.sign == 1 and len(single.factors) == 1 and scripts:
+            lone = single.factors[0]
+            if isinstance(lone, Symbol) and not (single.numbers or single.imaginary):
+                # ``(Y_e)_{ij}``, ``(N_R)^c``: brackets around one symbol group its scripts
+                return replace(self._decorate(lone, scripts), span=self._span_of(children))
+        plain = (1, (), False, False)
+        if (
+            single is not None
+            and (single.sign, single.numbers, single.imaginary, single.hc) == plain
         ):
             node = Group(single.factors, span=self._span_of(children))
             return self._nest(self._decorate(node, scripts), list(single.factors))
@@ -559,7 +587,10 @@ class AstBuilder:
 
     def trace(self, children: list[Any]) -> Factor | _Sum:
         """``{\\rm Tr}(\\Delta^\\dagger\\Delta)``: a trace is a product contracted to a singlet."""
-        return children[1]  # type: ignore[no-any-return]
+        inner = children[1]
+        if isinstance(inner, Symbol):  # {\\rm Tr}\\,\\Sigma^2
+            return self._nest(Group((inner,), span=self._span_of(children)), [inner])
+        return inner  # type: ignore[no-any-return]
 
     def _nest(self, node: Any, inner: list[Any]) -> Any:
         """Records ``node``'s nesting depth (keeping it alive so its id stays unique)."""
@@ -655,6 +686,19 @@ class _Projector:
         return SyntaxProblem("a chiral projector stands before a field", self.start, self.start + 1)
 
 
+@dataclass(frozen=True)
+class _OpenDerivative:
+    covariant: bool
+    index: Index | None
+    slashed: bool
+    start: int
+    span: Span
+
+    def misplaced(self) -> SyntaxProblem:
+        message = "a derivative acts on a field after it"
+        return SyntaxProblem(message, self.start, self.span.end.offset)
+
+
 def head_sign(head: str) -> int:
     """-1 for a potential (``V = ...``, as L = -V) and for ``-\\mathcal{L} = ...``."""
     text = head.lstrip()
@@ -667,8 +711,14 @@ _POTENTIAL = re.compile(r"(?:\\delta\s*)?(?:\\math(?:cal|scr)\s*\{?\s*V|\{\s*\\c
 
 
 def _require_factors(items: list[Item]) -> None:
+    """A whole term has a factor, and no projector or derivative is left without one."""
     for item in items:
-        if isinstance(item, Term) and not item.factors:
+        if not isinstance(item, Term):
+            continue
+        for factor in item.factors:
+            if isinstance(factor, (_Projector, _OpenDerivative)):
+                raise factor.misplaced()
+        if not item.factors:
             start = item.span.start.offset if item.span else 0
             end = item.span.end.offset if item.span else 0
             raise SyntaxProblem("a term needs a factor besides its numbers", start, end)

@@ -15,6 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from lark.lexer import PatternStr
 
 from lagrangian.grammar.ast import Diagnostic
+from lagrangian.grammar.hygiene import spelling_hint
 from lagrangian.grammar.positions import LineIndex
 
 
@@ -182,5 +183,8 @@ def from_lark(
     if latex and unknown and text.startswith("\\") and len(text) > 1:
         message = f"unsupported LaTeX command '{text}'"
     else:
+        hint = spelling_hint(text[0]) if not text[0].isascii() else None
+        if hint is not None:
+            return SyntaxProblem(f"unexpected '{text[0]}': {hint}", base + pos, base + pos + 1)
         message = f"unexpected '{text}'"
     return SyntaxProblem(message + tail, base + pos, base + pos + len(text))

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from lagrangian.grammar.ast import Document, FieldDecl
 from lagrangian.grammar.errors import SyntaxProblem
+from lagrangian.grammar.hygiene import clean
 from lagrangian.grammar.parsers import lagrangian_head
 from lagrangian.grammar.scanner import split_statements, trim
 from lagrangian.grammar.statements import DocumentBuilder
@@ -159,7 +160,8 @@ def parse_tex(text: str, sidecar: str | None = None) -> Document:
     Declarations come from the file's ``% lagrangian:`` directives; the ``.lag`` sidecar is
     read only when the file has none, so the same fields are never declared twice.
     """
-    return _parse_latex(text, _regions(text), sidecar)
+    text = clean(text)
+    return _parse_latex(text, _regions(text), None if sidecar is None else clean(sidecar))
 
 
 def parse_latex_text(text: str) -> Document:

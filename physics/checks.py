@@ -471,6 +471,8 @@ def document_checks(model: Model, infos: list[TermInfo]) -> None:
         key = _duplicate_key(model, info)
         if key is None:
             continue
+        if key in seen and _written_apart(seen[key], info):
+            continue
         if key in seen:
             info.diagnostics.append(
                 _diag(
@@ -487,6 +489,16 @@ def document_checks(model: Model, infos: list[TermInfo]) -> None:
             )
         else:
             seen[key] = info
+
+
+def _written_apart(first: TermInfo, second: TermInfo) -> bool:
+    """Two terms of one invariant that are not a duplicate: pieces of one written term
+    (``(|\\mu|^2 + m^2) H^\\dagger H``, ``m (\\Phi_1^\\dagger\\Phi_2 + \\Phi_2^\\dagger\\Phi_1)``),
+    or a term and its conjugate written out (``\\lambda_7 ... + \\lambda_7^* ...``)."""
+    if first.term.span is not None and first.term.span == second.term.span:
+        return True
+    mine, theirs = first.resolved.occurrences, second.resolved.occurrences
+    return mine != theirs and not (first.term.hc or second.term.hc)
 
 
 def _redundant_hc(infos: list[TermInfo]) -> None:

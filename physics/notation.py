@@ -51,6 +51,7 @@ class _Walk:
 
 def weyl_terms(model: Model, term: ast.Term) -> list[ast.Term]:
     """``term`` with declared names resolved and Dirac fields split into Weyl components."""
+    term = _without_generators(term)
     walk = _Walk(model)
     renamed = tuple(_factor(f, walk) for f in term.factors)
     if not any(s.dirac for s in walk.slots):
@@ -74,13 +75,60 @@ def _fields(model: Model, term: ast.Term, flip: bool = False) -> list[tuple[str,
     stack: list[tuple[ast.Factor, bool]] = [(f, flip) for f in term.factors]
     while stack:
         factor, conjugate = stack.pop()
-        if isinstance(factor, ast.Symbol) and model.field(factor.name) is not None:
-            out.append((factor.name, factor.conjugate != conjugate))
+        found = model.field(factor.name) if isinstance(factor, ast.Symbol) else None
+        if isinstance(factor, ast.Symbol) and found is not None:
+            out.append((factor.name, factor.conjugate != conjugate and not found.real))
         elif isinstance(factor, ast.Derivative):
             stack.append((factor.operand, conjugate))
         elif isinstance(factor, ast.Group):
             stack.extend((f, conjugate != factor.conjugate) for f in factor.factors)
     return sorted(out)
+
+
+def _generator_index(factor: ast.Factor) -> str | None:
+    """``a`` of an SU(2) generator ``\\sigma^a`` or ``\\tau^a`` (a Latin index), else None."""
+    named = isinstance(factor, ast.Symbol) and factor.name == "tau" and not factor.conjugate
+    if isinstance(factor, ast.Sigma) or named:
+        indices = factor.indices  # type: ignore[union-attr]
+        if len(indices) == 1 and indices[0].name not in GREEK:
+            return indices[0].name
+    return None
+
+
+def _without_generators(term: ast.Term) -> ast.Term:
+    """``H^\\dagger \\sigma^a H \\Sigma^a`` read as ``H^\\dagger H \\Sigma``: the generator and
+    the adjoint index it carries are the one way a doublet pair meets a triplet, which the
+    engine finds by itself."""
+    names: set[str] = set()
+    stack = list(term.factors)
+    while stack:
+        factor = stack.pop()
+        index = _generator_index(factor)
+        if index is not None:
+            names.add(index)
+        elif isinstance(factor, ast.Group):
+            stack.extend(factor.factors)
+        elif isinstance(factor, ast.Derivative):
+            stack.append(factor.operand)
+    if not names:
+        return term
+    return replace(term, factors=_strip(term.factors, names))
+
+
+def _strip(factors: tuple[ast.Factor, ...], names: set[str]) -> tuple[ast.Factor, ...]:
+    out: list[ast.Factor] = []
+    for factor in factors:
+        if _generator_index(factor) in names:
+            continue
+        if isinstance(factor, ast.Symbol):
+            kept = tuple(i for i in factor.indices if i.name not in names)
+            factor = replace(factor, indices=kept)
+        elif isinstance(factor, ast.Group):
+            factor = replace(factor, factors=_strip(factor.factors, names))
+        elif isinstance(factor, ast.Derivative):
+            factor = replace(factor, operand=_strip((factor.operand,), names)[0])
+        out.append(factor)
+    return tuple(out)
 
 
 def _choices(slots: list[_Slot]) -> list[dict[int, str]]:
@@ -176,9 +224,10 @@ def field_name(
     ``Phi`` with lower index ``1`` reaches ``Phi_1`` when that is declared; ``Q`` with lower
     index ``L`` reaches the chiral fermion ``Q`` with written chirality ``left``.
     """
-    if _declared(model, symbol.name):
-        return symbol.name, symbol.indices, None
     lower = [k for k, i in enumerate(symbol.indices) if not i.upper and i.name not in GREEK]
+    chiral = bool(lower) and symbol.indices[lower[0]].name in _CHIRALITY
+    if _declared(model, symbol.name) and not (chiral and _is_fermion(model, symbol.name)):
+        return symbol.name, symbol.indices, None
     for count in range(len(lower), 0, -1):
         picked = lower[:count]
         if picked != list(range(picked[0], picked[0] + count)):
@@ -197,6 +246,11 @@ def field_name(
         if found is not None and found.is_fermion:
             return symbol.name, rest, written
     return None, symbol.indices, None
+
+
+def _is_fermion(model: Model, name: str) -> bool:
+    found = model.field(name)
+    return model.components(name) is not None or (found is not None and found.is_fermion)
 
 
 def _declared(model: Model, name: str) -> bool:

@@ -166,15 +166,17 @@ def _symbol(
         out.strengths.append(StrengthUse(model.strengths.index(symbol.name), symbol.span))
         out.vector_indices.extend((i.name, i.span) for i in symbol.indices if is_lorentz_index(i))
         return
-    vector = [i.name for i in symbol.indices if is_lorentz_index(i)]
-    # ``Z_{mu nu}``, ``Z^mu ... Z_mu``: a vector or strength; ``y_nu`` is a coupling
+    # ``Z_{mu nu}``, ``Z^mu ... Z_mu``: a vector or strength; ``y_nu``, ``M_Sigma``: couplings
+    vector = [i.name for i in symbol.indices if i.name in GREEK and i.name[0].islower()]
     lorentz = len(vector) > 1 or any(name in out.contracted for name in vector)
+    after_fields = bool(out.fields)
     looks_like_field = (
-        symbol.conjugate
+        (after_fields and symbol.conjugate)  # before the fields ``lambda_5^*`` is a coupling
         or derivative is not None
         or lorentz
-        or any(not is_lorentz_index(i) and i.upper for i in symbol.indices)
-        or (bool(out.fields) and _bare_word(symbol))
+        # an upper gauge index among fields (``X^i``); before them ``y^u_{ij}`` is a coupling
+        or (after_fields and any(not is_lorentz_index(i) and i.upper for i in symbol.indices))
+        or (after_fields and _bare_word(symbol))
     )
     if looks_like_field:
         what = "a declared field or field strength" if lorentz else "a declared field"
