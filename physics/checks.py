@@ -3,7 +3,9 @@
 Codes (documented in docs/diagnostics.md, relied on by scripts and the editor):
 ``syntax``, ``unknown-field``, ``duplicate-field``, ``bad-representation``, ``bad-index``,
 ``hypercharge``, ``gauge-noninvariant``, ``lorentz``, ``vanishes-by-symmetry``,
-``ambiguous-contraction``, ``nonrenormalizable``, ``missing-hc``, ``duplicate-term``.
+``ambiguous-contraction``, ``nonrenormalizable``, ``missing-hc``, ``redundant-hc``,
+``duplicate-term``; from the reader and the declarations also ``not-checked`` and
+``strength-renamed`` (information).
 
 Each check says what is wrong in physics terms (which group has no singlet, what the charge
 sum is, which identical fields make a contraction vanish) at the span of the term.
