@@ -56,6 +56,7 @@ MAX_DEPTH = 64  # nested groups and derivatives in one factor
 _GROUP = re.compile(r"(SU|U)\(?\s*(\d+)\s*\)?(?:_.*)?", re.S)
 _TEXT_ARGUMENT = re.compile(r"\{\s*([^}]*?)\s*\}")
 _FRAC_DIGITS = re.compile(r"(\d)\s*(\d)$")
+_MAX_SUM_POWER = 4  # (X - Y)^n of a sum is multiplied out up to this power
 _UNESCAPE = re.compile(r"\\(.)")
 _BRACKETS = frozenset(["LPAR", "RPAR", "LBRACE", "RBRACE", "LSQB", "RSQB"])
 
@@ -538,10 +539,16 @@ class AstBuilder:
         ):
             node = Group(single.factors, span=self._span_of(children))
             return self._nest(self._decorate(node, scripts), list(single.factors))
+        summands = [replace(t, span=None) for t in terms]
+        start, end = self._extent(children)
+        if len(scripts) == 1 and scripts[0].kind == "power" and scripts[0].power <= _MAX_SUM_POWER:
+            return _Sum(
+                multiply([summands] * scripts[0].power, start, end), start, end
+            )  # (X - Y)^2
         if scripts:
-            message = "a bracket holding a sum or numbers cannot take scripts; multiply it out"
+            message = "a bracket holding a sum or numbers takes only a power; multiply it out"
             raise SyntaxProblem(message, scripts[0].start, scripts[-1].end)
-        return _Sum([replace(t, span=None) for t in terms], *self._extent(children))
+        return _Sum(summands, start, end)
 
     def braced(self, children: list[Any]) -> Factor | _Sum:
         close = _closing(children, "RBRACE")

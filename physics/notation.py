@@ -52,6 +52,8 @@ class _Walk:
 def weyl_terms(model: Model, term: ast.Term) -> list[ast.Term]:
     """``term`` with declared names resolved and Dirac fields split into Weyl components."""
     term = _without_generators(term)
+    term = _adjoint_indices_joined(model, term)
+    term = _doublet_chains(model, term)
     walk = _Walk(model)
     renamed = tuple(_factor(f, walk) for f in term.factors)
     if not any(s.dirac for s in walk.slots):
@@ -129,6 +131,74 @@ def _strip(factors: tuple[ast.Factor, ...], names: set[str]) -> tuple[ast.Factor
             factor = replace(factor, operand=_strip((factor.operand,), names)[0])
         out.append(factor)
     return tuple(out)
+
+
+def _adjoint_indices_joined(model: Model, term: ast.Term) -> ast.Term:
+    """``\\Sigma^a \\Sigma^a``: an adjoint index written on two adjoint fields is their
+    singlet contraction, which the engine finds without it."""
+    places: dict[str, list[bool]] = {}
+    stack = list(term.factors)
+    while stack:
+        factor = stack.pop()
+        if isinstance(factor, ast.Symbol):
+            for index in factor.indices:
+                if index.name not in GREEK:
+                    places.setdefault(index.name, []).append(_adjoint(model, factor))
+        elif isinstance(factor, ast.Group):
+            stack.extend(factor.factors)
+        elif isinstance(factor, ast.Derivative):
+            stack.append(factor.operand)
+    joined = {name for name, where in places.items() if where == [True, True]}
+    return replace(term, factors=_strip(term.factors, joined)) if joined else term
+
+
+def _adjoint(model: Model, symbol: ast.Symbol) -> bool:
+    found = model.field(symbol.name)
+    if found is None:
+        return False
+    charged = [
+        (r, n) for r, n in zip(found.rep.gauge, model.group.ns) if n > 1 and not r.is_trivial
+    ]
+    return len(charged) == 1 and charged[0][0].dim == charged[0][1] ** 2 - 1
+
+
+def _doublet_chains(model: Model, term: ast.Term) -> ast.Term:
+    """``\\Phi_1^\\dagger\\Phi_1 \\Phi_2^\\dagger\\Phi_2``: doublets read as matrices multiply
+    left to right, so each ``X^\\dagger Y`` is contracted on its own."""
+    fields = [
+        k
+        for k, f in enumerate(term.factors)
+        if isinstance(f, ast.Symbol) and field_name(model, f)[0] is not None
+    ]
+    if len(fields) < 4 or len(fields) % 2:
+        return term
+    pairs = list(zip(fields[::2], fields[1::2]))
+    for a, b in pairs:
+        left, right = term.factors[a], term.factors[b]
+        assert isinstance(left, ast.Symbol) and isinstance(right, ast.Symbol)
+        if b != a + 1 or not left.conjugate or right.conjugate:
+            return term
+        if not (_doublet(model, left) and _doublet(model, right)):
+            return term
+    factors = list(term.factors)
+    for a, b in reversed(pairs):
+        span = _join(factors[a].span, factors[b].span)  # type: ignore[union-attr]
+        factors[a : b + 1] = [ast.Group((factors[a], factors[b]), span=span)]
+    return replace(term, factors=tuple(factors))
+
+
+def _doublet(model: Model, symbol: ast.Symbol) -> bool:
+    found = model.field(field_name(model, symbol)[0] or "")
+    if found is None or found.is_fermion:
+        return False
+    charged = [(r, n) for r, n in zip(found.rep.gauge, model.group.ns) if n > 1]
+    return [r.dim for r, n in charged if not r.is_trivial] == [2] and any(
+        n == 2 for _, n in charged
+    )
+
+
+def _join(a: ast.Span | None, b: ast.Span | None) -> ast.Span | None:
+    return ast.Span(a.start, b.end) if a and b else a or b
 
 
 def _choices(slots: list[_Slot]) -> list[dict[int, str]]:

@@ -100,7 +100,9 @@ def _walk(
             out.derivatives += 1
             if factor.index is not None:
                 out.vector_indices.append((factor.index.name, factor.index.span))
-            _walk(model, (factor.operand,), conjugate, unit, factor.covariant, out, units)
+            # a partial derivative of a product contracted to a singlet is covariant
+            covariant = factor.covariant or isinstance(factor.operand, ast.Group)
+            _walk(model, (factor.operand,), conjugate, unit, covariant, out, units)
         else:
             inner_fields = _count_fields(model, factor.factors)
             for _ in range(max(factor.power, 1)):
@@ -171,7 +173,8 @@ def _symbol(
     lorentz = len(vector) > 1 or any(name in out.contracted for name in vector)
     after_fields = bool(out.fields)
     looks_like_field = (
-        (after_fields and symbol.conjugate)  # before the fields ``lambda_5^*`` is a coupling
+        # before the fields ``lambda_5^*`` is a coupling, between them ``Y_\\Sigma^\\dagger``
+        (after_fields and symbol.conjugate and not symbol.indices)
         or derivative is not None
         or lorentz
         # an upper gauge index among fields (``X^i``); before them ``y^u_{ij}`` is a coupling

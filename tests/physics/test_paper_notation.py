@@ -166,3 +166,33 @@ def test_generators_with_triplets() -> None:
 def test_dots_are_noted_not_checked() -> None:
     analysis = _check(r"\mathcal{L} = - m^2 H^\dagger H + \dots")
     assert [(d.code, d.severity) for d in analysis.diagnostics] == [("not-checked", "information")]
+
+
+def test_doublets_read_as_matrices_multiply_left_to_right() -> None:
+    """(P1^+ P1)(P2^+ P2) and (P1^+ P2)(P2^+ P1) are the 2HDM's lambda_3 and lambda_4."""
+    decls = "% lagrangian: scalar Phi_1 (1,2,1/2); scalar Phi_2 (1,2,1/2)\n"
+    math = (
+        r"V \supset \lambda_3\, \Phi_1^\dagger\Phi_1\, \Phi_2^\dagger\Phi_2"
+        r" + \lambda_4\, \Phi_1^\dagger\Phi_2\, \Phi_2^\dagger\Phi_1"
+    )
+    analysis = _check(math, decls)
+    assert analysis.diagnostics == []
+    first, second = (t.coefficients for t in analysis.terms)
+    assert first is not None and second is not None and not (abs(first - second) < 1e-6).all()
+
+
+def test_adjoint_indices_and_powers_of_sums() -> None:
+    decls = "% lagrangian: scalar H (1,2,1/2); scalar Sigma (1,3,0) real\n"
+    math = (
+        r"V = \frac{\mu^2}{2} \Sigma^a\Sigma^a + \frac{b_4}{4} (\Sigma^a\Sigma^a)^2"
+        r" + \lambda \left( |H|^2 - \frac{v^2}{2} \right)^2"
+    )
+    analysis = _check(math, decls)
+    assert analysis.diagnostics == []
+    # (|H|^2 - v^2/2)^2 = |H|^4 - v^2 |H|^2 + v^4/4: a quartic, a mass and a constant
+    assert [t.kind for t in analysis.terms][2:4] == ["quartic", "scalar_mass"]
+
+
+def test_a_partial_derivative_of_a_singlet_is_covariant() -> None:
+    analysis = _check(r"\mathcal{L} \supset \frac{c}{\Lambda^2} (H^\dagger H) \Box (H^\dagger H)")
+    assert [d.code for d in analysis.diagnostics] == ["nonrenormalizable"]
