@@ -529,7 +529,12 @@ class AstBuilder:
         single = terms[0] if len(terms) == 1 else None
         if single is not None and single.sign == 1 and len(single.factors) == 1 and scripts:
             lone = single.factors[0]
-            if isinstance(lone, Symbol) and not (single.numbers or single.imaginary):
+            indices_only = all(x.kind == "index" for x in scripts)
+            if (
+                isinstance(lone, Symbol)
+                and indices_only
+                and not (single.numbers or single.imaginary)
+            ):
                 # ``(Y_e)_{ij}``, ``(N_R)^c``: brackets around one symbol group its scripts
                 return replace(self._decorate(lone, scripts), span=self._span_of(children))
         plain = (1, (), False, False)

@@ -43,10 +43,10 @@ _ATOMS = {
         + _TEXT_COMMAND
         + r"T\s*\})"
         # names: ``ij``, ``\\mu``, ``\\text{top}``, a primed number ``3'``, a name with its own
-        # subscript (``m_{H_u}``) and any other command (``C_{H\\Box}``)
+        # subscript (``m_{H_u}``) and ``\\Box`` (``C_{H\\Box}``)
         r"|(?P<name>[A-Za-z][A-Za-z0-9]*'*(?:_\{?[A-Za-z0-9]+\}?)?"
         r"|\\(?:" + _GREEK_COMMAND + r")(?![A-Za-z])'*"
-        r"|" + _TEXT_COMMAND + r"[A-Za-z][A-Za-z0-9]*'*\s*\}|\d+'+|\\[A-Za-z]+)"
+        r"|" + _TEXT_COMMAND + r"[A-Za-z][A-Za-z0-9]*'*\s*\}|\d+'+|\\(?:Box|square)(?![A-Za-z]))"
         r"|(?P<number>\d+(?:\.\d+)?)"
     ),
 }

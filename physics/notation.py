@@ -143,7 +143,8 @@ def _adjoint_indices_joined(model: Model, term: ast.Term) -> ast.Term:
         if isinstance(factor, ast.Symbol):
             for index in factor.indices:
                 if index.name not in GREEK:
-                    places.setdefault(index.name, []).append(_adjoint(model, factor))
+                    alone = len(factor.indices) == 1  # explicit tensor indices come in pairs
+                    places.setdefault(index.name, []).append(alone and _adjoint(model, factor))
         elif isinstance(factor, ast.Group):
             stack.extend(factor.factors)
         elif isinstance(factor, ast.Derivative):
@@ -170,6 +171,8 @@ def _doublet_chains(model: Model, term: ast.Term) -> ast.Term:
         for k, f in enumerate(term.factors)
         if isinstance(f, ast.Symbol) and field_name(model, f)[0] is not None
     ]
+    if any(term.factors[k].indices for k in fields):  # type: ignore[union-attr]
+        return term  # explicit indices say the contraction themselves
     if len(fields) < 4 or len(fields) % 2:
         return term
     pairs = list(zip(fields[::2], fields[1::2]))

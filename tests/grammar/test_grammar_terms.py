@@ -154,7 +154,7 @@ def test_latex_braces_group_nothing() -> None:
     [
         ("H^dagger^dagger H", 1, 10, "a symbol is conjugated twice"),
         ("(H^dagger H)^2^3", 1, 16, "a parenthesised group is raised to a power twice"),
-        ("(H)_i", 1, 5, "a parenthesised group cannot take indices"),
+        ("(H H)_i", 1, 7, "a parenthesised group cannot take indices"),
         ("eps^dagger", 1, 5, "eps cannot take a conjugation"),
         ("sigma^2", 1, 7, "sigma cannot take a power"),
         ("D^dagger H", 1, 3, "a derivative cannot take a conjugation"),
