@@ -173,8 +173,9 @@ def _symbol(
     lorentz = len(vector) > 1 or any(name in out.contracted for name in vector)
     after_fields = bool(out.fields)
     looks_like_field = (
-        # before the fields ``lambda_5^*`` is a coupling, between them ``Y_\\Sigma^\\dagger``
-        (after_fields and symbol.conjugate and not symbol.indices)
+        # ``lambda_5^*``, ``mu^*`` before the fields and ``Y_\\Sigma^\\dagger`` between them
+        # are couplings; ``Phi^dagger`` is a field
+        (symbol.conjugate and not symbol.indices and (after_fields or symbol.name[0].isupper()))
         or derivative is not None
         or lorentz
         # an upper gauge index among fields (``X^i``); before them ``y^u_{ij}`` is a coupling
