@@ -39,7 +39,7 @@ class Diagnostic:
     """A problem at a source span; ``code`` is one of the stable codes listed in docs."""
 
     span: Span
-    severity: Literal["error", "warning", "hint"]
+    severity: Literal["error", "warning", "information", "hint"]
     code: str
     message: str
 
@@ -85,12 +85,16 @@ class RepSpec:
 
 @dataclass(frozen=True)
 class FieldDecl:
-    """``scalar H (1, 2, 1/2)`` or ``fermion L (1, 2, -1/2) left`` or ``scalar S (1,1,0) real``."""
+    """``scalar H (1, 2, 1/2)`` or ``fermion L (1, 2, -1/2) left`` or ``scalar S (1,1,0) real``.
+
+    ``helicity`` is ``dirac`` for a vector-like fermion: a left and a right Weyl field with
+    the same quantum numbers, written ``\\Psi`` in four-component notation.
+    """
 
     kind: Literal["scalar", "fermion"]
     name: str
     reps: tuple[RepSpec, ...]
-    helicity: Literal["left", "right"] | None = None
+    helicity: Literal["left", "right", "dirac"] | None = None
     real: bool = False
     span: Span | None = None
     name_span: Span | None = None
@@ -150,7 +154,9 @@ class Symbol:
 
     ``conjugate`` covers ``^dagger``, ``^\\dagger`` and ``^*``; ``transpose`` is ``^T``
     (meaningful only for the reader: it does not change the invariant); ``power`` is an
-    integer exponent (``S^2``).
+    integer exponent (``S^2``).  Four-component notation lands here too: ``\\bar\\psi``,
+    ``\\tilde H`` and ``\\psi^c`` flip ``conjugate``, and a chiral projector (``P_R``,
+    ``(1+\\gamma_5)/2``) in front of a field sets ``chirality``.
     """
 
     name: str
@@ -159,6 +165,7 @@ class Symbol:
     indices: tuple[Index, ...] = ()
     power: int = 1
     span: Span | None = None
+    chirality: Literal["left", "right"] | None = None  # a projector before it: ``P_R N``
 
 
 @dataclass(frozen=True)
@@ -229,7 +236,7 @@ class Term:
     imaginary: bool = False
     hc: bool = False
     span: Span | None = None
-    hc_span: Span | None = None
+    hc_span: Span | None = None  # the ``+ h.c.`` that covers it (one may cover several terms)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ absurd input cannot make later recursive passes overflow the stack.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Iterator
@@ -45,34 +46,26 @@ from lagrangian.grammar.ast import (
     Term,
 )
 from lagrangian.grammar.errors import SyntaxProblem
-from lagrangian.grammar.names import RESERVED, TERM_KEYWORDS
+from lagrangian.grammar.names import GREEK, RESERVED, TERM_KEYWORDS
 from lagrangian.grammar.positions import LineIndex
 from lagrangian.grammar.scripts import MAX_DIGITS, TOO_LONG, Script, read_script
+from lagrangian.grammar.sums import Dots, HcMark, Item, assemble_terms, multiply
 
 MAX_DEPTH = 64  # nested groups and derivatives in one factor
 
-_GROUP = re.compile(r"(SU|U)\(?\s*(\d+)\s*\)?")
+_GROUP = re.compile(r"(SU|U)\(?\s*(\d+)\s*\)?(?:_.*)?", re.S)
 _TEXT_ARGUMENT = re.compile(r"\{\s*([^}]*?)\s*\}")
 _FRAC_DIGITS = re.compile(r"(\d)\s*(\d)$")
+_MAX_SUM_POWER = 4  # (X - Y)^n of a sum is multiplied out up to this power
 _UNESCAPE = re.compile(r"\\(.)")
 _BRACKETS = frozenset(["LPAR", "RPAR", "LBRACE", "RBRACE", "LSQB", "RSQB"])
 
 
 @dataclass(frozen=True)
-class HcMark:
-    """``+ h.c.`` as written; it is attached to the term before it by ``assemble_terms``."""
-
-    sign: int
-    start: int
-    end: int
-    span: Span
-
-
-@dataclass(frozen=True)
 class LagrangianItems:
-    """The terms and ``h.c.`` marks of one ``L = ...`` statement."""
+    """The terms, ``h.c.`` marks and ``\\dots`` of one ``L = ...`` statement."""
 
-    items: list[Term | HcMark]
+    items: list[Item]
     start: int
     end: int
 
@@ -93,18 +86,25 @@ class _Sign:
 
 @dataclass(frozen=True)
 class _Body:
-    numbers: tuple[Number, ...]
-    imaginary: bool
-    factors: tuple[Factor, ...]
+    """A term body multiplied out: one ``Term`` (without span) per summand choice."""
+
+    variants: list[Term]
     start: int
     end: int
 
 
 @dataclass(frozen=True)
-class _Splice:
-    """LaTeX braces without scripts: ``{H^\\dagger H}`` is just its factors."""
+class _Sum:
+    """What a bracket, a brace, ``\\frac`` or ``\\sqrt`` contributes to a product: the
+    summands it holds (one, for a plain grouping such as ``{H^\\dagger H}``)."""
 
-    factors: tuple[Factor, ...]
+    variants: list[Term]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Imag:
     start: int
     end: int
 
@@ -199,9 +199,10 @@ class AstBuilder:
         return GaugeFactor(written, n, strength, self._span_of(children))
 
     def field_stmt(self, children: list[Any]) -> FieldDecl:
-        kind, name, reps, *flags = children
-        if str(name) in RESERVED:
-            raise self._fail(f"'{name}' is reserved and cannot name a field", name)
+        kind, token, reps, *flags = children
+        name = str(token).replace("{", "").replace("}", "")  # H_{u} is H_u
+        if name in RESERVED:
+            raise self._fail(f"'{name}' is reserved and cannot name a field", token)
         helicity: str | None = None
         real = False
         for flag in flags:
@@ -215,20 +216,21 @@ class AstBuilder:
                 message = f"a scalar has no helicity; remove '{flag}'"
                 self._ctx.problems.append(self._fail(message, flag))
             elif helicity is not None:
-                self._ctx.problems.append(self._fail("the helicity is given twice", flag))
+                message = "the chirality ('left', 'right' or 'dirac') is given twice"
+                self._ctx.problems.append(self._fail(message, flag))
             else:
                 helicity = str(flag)
         if kind.type == "FERMION" and helicity is None:
-            message = f"fermion '{name}' needs a helicity: add 'left' or 'right'"
-            self._ctx.problems.append(self._fail(message, name))
+            message = f"fermion '{name}' needs a helicity: add 'left', 'right' or 'dirac'"
+            self._ctx.problems.append(self._fail(message, token))
         return FieldDecl(
             kind=str(kind),  # type: ignore[arg-type]
-            name=str(name),
+            name=name,
             reps=reps.reps,
             helicity=helicity,  # type: ignore[arg-type]
             real=real and kind.type == "SCALAR",
             span=self._span_of(children),
-            name_span=self._span_of([name]),
+            name_span=self._span_of([token]),
         )
 
     def rep_tuple(self, children: list[Any]) -> _Reps:
@@ -261,23 +263,35 @@ class AstBuilder:
 
     def lagrangian_stmt(self, children: list[Any]) -> LagrangianItems:
         head, items = children
+        _require_factors(items)
+        if not items:  # only pieces defined elsewhere: `\\mathcal{L} = \\mathcal{L}_{\\rm gauge}`
+            return LagrangianItems([], self._start(head), self._end(head))
+        if head_sign(str(head)) < 0:  # a potential (L = -V) or a head such as -\\mathcal{L}
+            items = [replace(x, sign=-x.sign) if isinstance(x, Term) else x for x in items]
         return LagrangianItems(items, self._start(head), self._end(items[-1]))
 
-    def term_list(self, children: list[Any]) -> list[Term | HcMark]:
-        return children
+    def term_list(self, children: list[Any]) -> list[Item]:
+        out: list[Item] = []
+        for child in children:
+            out.extend(child if isinstance(child, list) else [child])
+        return out
 
-    single_term = term_list
-    piece = term_list
+    def single_term(self, children: list[Any]) -> list[Item]:
+        items = self.term_list(children)
+        _require_factors(items)
+        return items
+
+    piece = single_term
 
     def sign(self, children: list[Token]) -> _Sign:
         token = children[0]
         return _Sign(-1 if token.type == "MINUS" else 1, self._start(token), self._end(token))
 
-    def first_term(self, children: list[Any]) -> Term:
+    def first_term(self, children: list[Any]) -> list[Term]:
         sign = children[0].value if len(children) == 2 else 1
         body: _Body = children[-1]
         span = self._span_of(children)
-        return Term(sign, body.factors, body.numbers, body.imaginary, span=span)
+        return [replace(v, sign=sign * v.sign, span=span) for v in body.variants]
 
     signed_term = first_term
 
@@ -285,31 +299,158 @@ class AstBuilder:
         start, end = self._extent(children)
         return HcMark(children[0].value, start, end, self._span(start, end))
 
+    def piece_ref(self, children: list[Any]) -> list[Item]:
+        return []  # `+ \\mathcal{L}_{\\rm Yukawa}`: a piece defined elsewhere
+
+    def dots(self, children: list[Any]) -> Dots:
+        start, end = self._extent(children[-1:])
+        return Dots(start, end, self._span(start, end))
+
     def term_body(self, children: list[Any]) -> _Body:
-        numbers = tuple(c for c in children if isinstance(c, Number))
-        imaginary = any(isinstance(c, Token) for c in children)  # IMAG / IMAG_RM
-        factors: list[Factor] = []
+        choices: list[list[Term]] = []
         for c in children:
-            if isinstance(c, _Splice):
-                factors.extend(c.factors)
-            elif not isinstance(c, (Number, Token)):
-                factors.append(c)
-        return _Body(numbers, imaginary, tuple(factors), *self._extent(children))
+            if isinstance(c, Number):
+                choices.append([Term(1, (), (c,))])
+            elif isinstance(c, _Imag):
+                choices.append([Term(1, (), imaginary=True)])
+            elif isinstance(c, _Sum):
+                choices.append(c.variants)
+            elif isinstance(c, Token):
+                factor = self._token_factor(c)
+                if factor is not None:
+                    choices.append([Term(1, (factor,))])
+            else:
+                choices.append([Term(1, (c,))])
+        start, end = self._extent(children)
+        variants = multiply(choices, start, end)
+        return _Body([replace(v, factors=self._notation(v.factors)) for v in variants], start, end)
+
+    def _token_factor(self, token: Token) -> Any:
+        """Factors that are one token: ``P_R`` (kept until it meets its field), ``i\\sigma_2``."""
+        if token.type == "PROJECTOR":
+            return _Projector("R" in str(token) or "+" in str(token), self._start(token))
+        if token.type == "EPS_MATRIX":
+            return Epsilon(span=self._span_of([token]))
+        return None  # \\sum_i: a flavour sum says nothing about the invariant
+
+    def _notation(self, factors: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Projectors moved onto their fields, ``psi^c`` read, ``C`` after ``psi^T`` dropped.
+
+        A projector or a slashed derivative with nothing after it is kept: inside brackets
+        it acts on what follows them (``\\bar\\psi (i\\slashed\\partial - m) \\psi``), which
+        ``_require_factors`` checks at the top.
+        """
+        out: list[Any] = []
+        pending: _Projector | _OpenDerivative | None = None
+        used = _index_names(factors)
+        for factor in factors:
+            if isinstance(factor, (_Projector, _OpenDerivative)):
+                if pending is not None:
+                    raise pending.misplaced()
+                pending = factor
+                continue
+            after_transpose = bool(out) and getattr(out[-1], "transpose", False)
+            if after_transpose and _is_charge_conjugation_matrix(factor):
+                continue
+            factor = _charge_conjugate(factor, used)
+            if isinstance(pending, _Projector):
+                projected = _project(factor, "right" if pending.right else "left")
+                if projected is None:
+                    raise pending.misplaced()
+                factor = projected
+            elif isinstance(pending, _OpenDerivative):
+                if pending.slashed:
+                    out.append(Sigma(False, span=pending.span))
+                factor = Derivative(pending.covariant, pending.index, factor, pending.span)
+            pending = None
+            out.append(factor)
+        if pending is not None:
+            out.append(pending)
+        return tuple(out)
+
+    def open_derivative(self, children: list[Token]) -> _OpenDerivative:
+        keyword, *scripts = children
+        indices = [s.index for s in self._scripts(scripts) if s.kind == "index"]
+        if len(indices) != len(self._scripts(scripts)) or len(indices) > 1:
+            raise self._fail("a derivative takes one index, such as D_mu", *children)
+        slashed = keyword.type == "SLASHED"
+        covariant = keyword.type != "PARTIAL" and "partial" not in str(keyword)
+        index = indices[0] if indices else None
+        return _OpenDerivative(
+            covariant, index, slashed, self._start(keyword), self._span_of(children)
+        )
+
+    def imag(self, children: list[Token]) -> _Imag:
+        return _Imag(*self._extent(children))
 
     def number(self, children: list[Token]) -> Number:
         token = children[0]
         if token.type == "FRACTION":
             top, bottom = str(token).split("/")
             return self._fraction(token, top.strip(), bottom.strip())
+        if token.type == "FACTORIAL":
+            digits = self._digits(str(token).rstrip("! \t\n"), token)
+            if int(digits) > 20:
+                raise self._fail("a factorial is at most 20!", token)
+            return Number(Fraction(math.factorial(int(digits))), self._span_of(children))
         return Number(Fraction(self._digits(str(token), token)), self._span_of(children))
 
-    def frac(self, children: list[Token]) -> Number:
-        if len(children) == 1:  # \frac12
-            match = _FRAC_DIGITS.search(str(children[0]))
-            assert match is not None  # the FRAC_DIGITS terminal ends in two digits
-            return self._fraction(children[0], match.group(1), match.group(2))
-        top, bottom = (str(c) for c in children if c.type == "NUMBER")
-        return self._fraction(children, top, bottom)
+    def frac_digits(self, children: list[Token]) -> Number:  # \\frac12
+        match = _FRAC_DIGITS.search(str(children[0]))
+        assert match is not None  # the FRAC_DIGITS terminal ends in two digits
+        return self._fraction(children[0], match.group(1), match.group(2))
+
+    def frac(self, children: list[Any]) -> _Sum:
+        """``\\frac{\\lambda_1}{2}``: the numerator's terms over one denominator term."""
+        top, bottom = (c for c in children if isinstance(c, list))
+        start, end = self._extent(children)
+        below = self._one_term(bottom, children)
+        inverse: list[Number] = []
+        for n in below.numbers:
+            if n.value == 0:
+                raise self._fail("division by zero", *children)
+            inverse.append(Number(1 / n.value, n.span))
+        scale = math.prod((n.value for n in inverse), start=Fraction(1))
+        span = self._span(start, end)
+        variants = []
+        for top_term in self._summands(top, children):
+            value = math.prod((n.value for n in top_term.numbers), start=scale)
+            variants.append(
+                replace(
+                    top_term,
+                    factors=top_term.factors + below.factors,
+                    numbers=(Number(value, span),),
+                    imaginary=top_term.imaginary != below.imaginary,
+                    sign=top_term.sign * below.sign,
+                    span=None,
+                )
+            )
+        return _Sum(variants, start, end)
+
+    def sqrt(self, children: list[Any]) -> _Sum:
+        """``\\sqrt{2}``, ``\\sqrt{\\lambda}``: couplings kept, the irrational number dropped."""
+        inner = next((c for c in children if isinstance(c, list)), None)
+        if inner is None:  # \\sqrt2
+            return _Sum([Term(1, ())], *self._extent(children))
+        variants = [Term(1, t.factors) for t in self._summands(inner, children)]
+        return _Sum(variants, *self._extent(children))
+
+    def _summands(self, items: list[Item], where: list[Any]) -> list[Term]:
+        terms, problems = assemble_terms(items)
+        for problem in problems:
+            if problem.note:
+                self._ctx.problems.append(problem)
+            else:
+                raise problem
+        if not terms:
+            raise self._fail("empty brackets", *where)
+        return terms
+
+    def _one_term(self, items: list[Item], where: list[Any]) -> Term:
+        terms = self._summands(items, where)
+        if len(terms) != 1 or terms[0].hc:
+            raise self._fail("a denominator is one product, such as 2 or 4!", *where)
+        return terms[0]
 
     def _fraction(self, where: Any, top: str, bottom: str) -> Number:
         items = where if isinstance(where, list) else [where]
@@ -338,10 +479,23 @@ class AstBuilder:
         node = Sigma(children[0].type == "SIGMABAR", span=self._span_of(children))
         return self._decorate(node, self._scripts(children[1:]))
 
-    def derivative(self, children: list[Any]) -> Derivative:
+    def gamma(self, children: list[Any]) -> Factor | _Sum:
+        """``\\gamma^\\mu`` is a Dirac matrix (a sigma for the engine), ``\\gamma_5`` changes
+        no Lorentz bookkeeping; ``\\gamma`` otherwise is the Greek coupling."""
+        scripts = self._scripts(children[1:])
+        span = self._span_of(children)
+        if any(s.index is not None and s.index.name in GREEK for s in scripts):
+            return self._decorate(Sigma(False, span=span), scripts)
+        if [s.index.name for s in scripts if s.index is not None] == ["5"] and len(scripts) == 1:
+            return _Sum([Term(1, ())], *self._extent(children))
+        return self._decorate(Symbol("gamma", span=span), scripts)
+
+    def derivative(self, children: list[Any]) -> Derivative | _Sum:
         keyword, *scripts, operand = children
-        if isinstance(operand, _Splice):
-            raise self._fail("a derivative acts on one factor; use parentheses", operand)
+        if isinstance(operand, _Sum):
+            if len(operand.variants) != 1 or len(operand.variants[0].factors) != 1:
+                raise self._fail("a derivative acts on one factor; use parentheses", operand)
+            operand = operand.variants[0].factors[0]
         indices: list[Index] = []
         for script in self._scripts(scripts):
             if script.kind != "index":
@@ -352,26 +506,103 @@ class AstBuilder:
         if len(indices) > 1:
             raise self._fail("a derivative takes one index, such as D_mu", *scripts)
         index = indices[0] if indices else None
+        if keyword.type == "BOX":  # \\Box = partial_mu partial^mu
+            span = self._span_of(children)
+            inner = self._nest(Derivative(False, None, operand, span), [operand])
+            return self._nest(Derivative(False, None, inner, span), [inner])
+        if keyword.type == "SLASHED":  # \\slashed{D} = gamma^mu D_mu
+            covariant = "partial" not in str(keyword)
+            span = self._span_of(children)
+            node = self._nest(Derivative(covariant, None, operand, span), [operand])
+            return _Sum(
+                [Term(1, (Sigma(False, span=self._span_of([keyword])), node))],
+                *self._extent(children),
+            )
         node = Derivative(keyword.type != "PARTIAL", index, operand, self._span_of(children))
         return self._nest(node, [operand])
 
-    def group(self, children: list[Any]) -> Group:
-        close = _closing(children, "RPAR")
-        factors = _spliced(children[1:close])
-        node = Group(tuple(factors), span=self._span_of(children))
-        return self._nest(self._decorate(node, self._scripts(children[close + 1 :])), factors)
-
-    def braced(self, children: list[Any]) -> Factor | _Splice:
-        close = _closing(children, "RBRACE")
-        factors = _spliced(children[1:close])
+    def group(self, children: list[Any]) -> Factor | _Sum:
+        """A bracket: a product contracted on its own (``(H^\\dagger H)``) or a sum."""
+        close = 2  # children: the opening bracket, the terms, the closing bracket, scripts
+        terms = self._summands(children[1], children)
         scripts = self._scripts(children[close + 1 :])
-        if close == len(children) - 1:
-            return _Splice(tuple(factors), *self._extent(children))
-        if len(factors) != 1:
+        single = terms[0] if len(terms) == 1 else None
+        if single is not None and single.sign == 1 and len(single.factors) == 1 and scripts:
+            lone = single.factors[0]
+            indices_only = all(x.kind == "index" for x in scripts)
+            if (
+                isinstance(lone, Symbol)
+                and indices_only
+                and not (single.numbers or single.imaginary)
+            ):
+                # ``(Y_e)_{ij}``, ``(N_R)^c``: brackets around one symbol group its scripts
+                return replace(self._decorate(lone, scripts), span=self._span_of(children))
+        plain = (1, (), False, False)
+        if (
+            single is not None
+            and (single.sign, single.numbers, single.imaginary, single.hc) == plain
+        ):
+            node = Group(single.factors, span=self._span_of(children))
+            return self._nest(self._decorate(node, scripts), list(single.factors))
+        summands = [replace(t, span=None) for t in terms]
+        start, end = self._extent(children)
+        if len(scripts) == 1 and scripts[0].kind == "power" and scripts[0].power <= _MAX_SUM_POWER:
+            return _Sum(
+                multiply([summands] * scripts[0].power, start, end), start, end
+            )  # (X - Y)^2
+        if scripts:
+            message = "a bracket holding a sum or numbers takes only a power; multiply it out"
+            raise SyntaxProblem(message, scripts[0].start, scripts[-1].end)
+        return _Sum(summands, start, end)
+
+    def braced(self, children: list[Any]) -> Factor | _Sum:
+        close = _closing(children, "RBRACE")
+        terms = self._summands(children[1], children)
+        scripts = self._scripts(children[close + 1 :])
+        if not scripts:
+            return _Sum([replace(t, span=None) for t in terms], *self._extent(children))
+        if len(terms) != 1 or len(terms[0].factors) != 1 or terms[0].numbers:
             message = "braces with scripts hold one factor; use parentheses for a product"
             raise self._fail(message, *children)
-        decorated = self._decorate(factors[0], scripts)
-        return self._keep_depth(factors[0], replace(decorated, span=self._span_of(children)))
+        inner = terms[0].factors[0]
+        decorated = self._decorate(inner, scripts)
+        return self._keep_depth(inner, replace(decorated, span=self._span_of(children)))
+
+    def barred(self, children: list[Any]) -> Factor:
+        """``\\bar\\psi``, ``\\overline{\\psi_L}``, ``\\tilde H``: the conjugate field
+        (the bar's gamma^0 and tilde's i sigma_2 change no invariant)."""
+        keyword, inner = children
+        if isinstance(inner, _Sum):
+            factors = inner.variants[0].factors if len(inner.variants) == 1 else ()
+            if len(factors) != 1 or inner.variants[0].numbers:
+                raise self._fail(f"'{keyword}' stands over one field", *children)
+            inner = factors[0]
+        if not isinstance(inner, (Symbol, Group)):
+            raise self._fail(f"'{keyword}' stands over a field", *children)
+        return replace(inner, conjugate=not inner.conjugate, span=self._span_of(children))
+
+    def modulus(self, children: list[Any]) -> Group:
+        """``|H|^2`` is ``H^\\dagger H``, ``|H|^4`` is ``(H^\\dagger H)^2``."""
+        close = max(k for k, c in enumerate(children) if isinstance(c, Token) and c.type == "VBAR")
+        inside = _factors_of(children[1:close])
+        scripts = self._scripts(children[close + 1 :])
+        powers = [s for s in scripts if s.kind == "power"]
+        if len(powers) != 1 or len(scripts) != 1 or powers[0].power % 2:
+            raise self._fail("write |...| with an even power, such as |H|^2", *children)
+        if len(inside) == 1 and isinstance(inside[0], Symbol):
+            this = inside[0]
+        else:
+            this = Group(tuple(inside), span=self._span_of(children[: close + 1]))
+        pair = (replace(this, conjugate=not this.conjugate), this)
+        node = Group(pair, power=powers[0].power // 2, span=self._span_of(children))
+        return self._nest(node, list(inside))
+
+    def trace(self, children: list[Any]) -> Factor | _Sum:
+        """``{\\rm Tr}(\\Delta^\\dagger\\Delta)``: a trace is a product contracted to a singlet."""
+        inner = children[1]
+        if isinstance(inner, Symbol):  # {\\rm Tr}\\,\\Sigma^2
+            return self._nest(Group((inner,), span=self._span_of(children)), [inner])
+        return inner  # type: ignore[no-any-return]
 
     def _nest(self, node: Any, inner: list[Any]) -> Any:
         """Records ``node``'s nesting depth (keeping it alive so its id stays unique)."""
@@ -446,41 +677,118 @@ def _closing(children: list[Any], kind: str) -> int:
     return next(k for k, c in enumerate(children) if isinstance(c, Token) and c.type == kind)
 
 
-def _spliced(children: list[Any]) -> list[Factor]:
+def _factors_of(children: list[Any]) -> list[Factor]:
     factors: list[Factor] = []
     for c in children:
-        if isinstance(c, _Splice):
-            factors.extend(c.factors)
-        else:
+        if isinstance(c, _Sum):
+            if len(c.variants) != 1:
+                raise SyntaxProblem("a sum cannot stand here", c.start, c.end)
+            factors.extend(c.variants[0].factors)
+        elif not isinstance(c, Token):
             factors.append(c)
     return factors
 
 
-def assemble_terms(items: list[Term | HcMark | None]) -> tuple[list[Term], list[SyntaxProblem]]:
-    """Terms with their ``+ h.c.`` attached; ``None`` stands for a term that failed to parse.
+@dataclass(frozen=True)
+class _Projector:
+    right: bool
+    start: int
 
-    A mark after a failed term is dropped silently: that term already has a diagnostic.
-    """
-    terms: list[Term] = []
-    problems: list[SyntaxProblem] = []
-    previous: int | None = None  # index into terms of the term a mark would attach to
-    seen_any = False
+    def misplaced(self) -> SyntaxProblem:
+        return SyntaxProblem("a chiral projector stands before a field", self.start, self.start + 1)
+
+
+@dataclass(frozen=True)
+class _OpenDerivative:
+    covariant: bool
+    index: Index | None
+    slashed: bool
+    start: int
+    span: Span
+
+    def misplaced(self) -> SyntaxProblem:
+        message = "a derivative acts on a field after it"
+        return SyntaxProblem(message, self.start, self.span.end.offset)
+
+
+def head_sign(head: str) -> int:
+    """-1 for a potential (``V = ...``, as L = -V) and for ``-\\mathcal{L} = ...``."""
+    text = head.lstrip()
+    negated = text.startswith("-")
+    potential = _POTENTIAL.match(text.lstrip("- \t\n")) is not None
+    return -1 if negated != potential else 1
+
+
+_POTENTIAL = re.compile(r"(?:\\delta\s*)?(?:\\math(?:cal|scr)\s*\{?\s*V|\{\s*\\cal\s+V|V)")
+
+
+def _require_factors(items: list[Item]) -> None:
+    """A whole term has a factor, and no projector or derivative is left without one."""
     for item in items:
-        if item is None:
-            previous, seen_any = None, True
-        elif isinstance(item, Term):
-            terms.append(item)
-            previous, seen_any = len(terms) - 1, True
-        elif item.sign < 0:
-            message = "'h.c.' is added with '+', not '-'"
-            problems.append(SyntaxProblem(message, item.start, item.end))
-        elif previous is None:
-            if not seen_any:
-                message = "'h.c.' needs a term before it"
-                problems.append(SyntaxProblem(message, item.start, item.end))
-        elif terms[previous].hc:
-            message = "'h.c.' is added twice to the same term"
-            problems.append(SyntaxProblem(message, item.start, item.end))
-        else:
-            terms[previous] = replace(terms[previous], hc=True, hc_span=item.span)
-    return terms, problems
+        if not isinstance(item, Term):
+            continue
+        for factor in item.factors:
+            if isinstance(factor, (_Projector, _OpenDerivative)):
+                raise factor.misplaced()
+        if not item.factors:
+            start = item.span.start.offset if item.span else 0
+            end = item.span.end.offset if item.span else 0
+            raise SyntaxProblem("a term needs a factor besides its numbers", start, end)
+
+
+def _index_names(factors: tuple[Any, ...]) -> set[str]:
+    """Every index name written on the factors of a term (to tell ``Q^c`` from colour ``c``)."""
+    names: list[str] = []
+    stack = list(factors)
+    while stack:
+        f = stack.pop()
+        names.extend(i.name for i in getattr(f, "indices", ()))
+        if isinstance(f, Derivative):
+            stack.append(f.operand)
+            if f.index is not None:
+                names.append(f.index.name)
+        elif isinstance(f, Group):
+            stack.extend(f.factors)
+    return {n for n in names if names.count(n) > 1}
+
+
+def _charge_conjugate(factor: Any, shared: set[str]) -> Any:
+    """``\\psi^c`` (an upper ``c`` no other index of the term meets) is the conjugate field.
+
+    Unchanged nodes are returned as they are (their identity carries their nesting depth).
+    """
+    if isinstance(factor, Symbol):
+        marks = [i for i in factor.indices if i.upper and i.name in ("c", "C")]
+        if len(marks) == 1 and marks[0].name not in shared:
+            kept = tuple(i for i in factor.indices if i is not marks[0])
+            return replace(factor, indices=kept, conjugate=not factor.conjugate)
+    elif isinstance(factor, Group):
+        inner = tuple(_charge_conjugate(f, shared) for f in factor.factors)
+        if any(a is not b for a, b in zip(inner, factor.factors)):
+            return replace(factor, factors=inner)
+    elif isinstance(factor, Derivative):
+        operand = _charge_conjugate(factor.operand, shared)
+        if operand is not factor.operand:
+            return replace(factor, operand=operand)
+    return factor
+
+
+def _is_charge_conjugation_matrix(factor: Any) -> bool:
+    """``C`` right after ``\\psi^T``: the charge-conjugation matrix of ``\\psi^T C \\chi``."""
+    return isinstance(factor, Symbol) and factor.name == "C" and not factor.indices
+
+
+def _project(factor: Any, chirality: str) -> Any:
+    """``factor`` with ``chirality`` set on its first field symbol, or None if it has none."""
+    if isinstance(factor, Symbol):
+        return replace(factor, chirality=chirality)
+    if isinstance(factor, Derivative):
+        inner = _project(factor.operand, chirality)
+        return None if inner is None else replace(factor, operand=inner)
+    if isinstance(factor, Group):
+        for k, f in enumerate(factor.factors):
+            inner = _project(f, chirality)
+            if inner is not None:
+                factors = (*factor.factors[:k], inner, *factor.factors[k + 1 :])
+                return replace(factor, factors=factors)
+    return None

@@ -9,11 +9,12 @@ and raises ``ParseError`` instead.
 from __future__ import annotations
 
 from lagrangian.grammar.ast import Document, Term
-from lagrangian.grammar.builder import assemble_terms
 from lagrangian.grammar.errors import SyntaxProblem
+from lagrangian.grammar.hygiene import clean
 from lagrangian.grammar.parsers import Syntax, lagrangian_head
 from lagrangian.grammar.scanner import Chunk, split_statements
 from lagrangian.grammar.statements import DocumentBuilder
+from lagrangian.grammar.sums import assemble_terms
 from lagrangian.grammar.tex import parse_latex_text
 
 
@@ -23,6 +24,7 @@ def parse_document(text: str, syntax: Syntax = "lag") -> Document:
     For ``"latex"`` the text is a ``.tex`` file (see ``parse_tex``) or, when it has no math
     environment at all, bare math such as ``\\mathcal{L} = ...``.
     """
+    text = clean(text)
     if syntax == "latex":
         return parse_latex_text(text)
     builder = DocumentBuilder(text, "lag")
@@ -35,7 +37,7 @@ def parse_document(text: str, syntax: Syntax = "lag") -> Document:
 
 def parse_declarations(text: str) -> Document:
     """Declarations separated by ``;`` or line breaks, as given to ``--fields``."""
-    builder = DocumentBuilder(text, "lag")
+    builder = DocumentBuilder(clean(text), "lag")
     builder.add_declarations(0, len(text))
     return builder.finish()
 

@@ -15,6 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from lark.lexer import PatternStr
 
 from lagrangian.grammar.ast import Diagnostic
+from lagrangian.grammar.hygiene import spelling_hint
 from lagrangian.grammar.positions import LineIndex
 
 
@@ -29,16 +30,24 @@ class ParseError(Exception):
 
 
 class SyntaxProblem(Exception):
-    """A syntax error found while parsing one statement, at absolute offsets."""
+    """A syntax error found while parsing one statement, at absolute offsets.
 
-    def __init__(self, message: str, start: int, end: int) -> None:
+    A ``note`` is the same thing at information level with code ``not-checked``: text the
+    reader steps over on purpose (``\\dots``) is said, never skipped silently.
+    """
+
+    def __init__(self, message: str, start: int, end: int, note: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.start = start
         self.end = end
+        self.note = note
 
     def diagnostic(self, lines: LineIndex) -> Diagnostic:
-        return Diagnostic(lines.span(self.start, self.end), "error", "syntax", self.message)
+        span = lines.span(self.start, self.end)
+        if self.note:
+            return Diagnostic(span, "information", "not-checked", self.message)
+        return Diagnostic(span, "error", "syntax", self.message)
 
     def parse_error(self, lines: LineIndex) -> ParseError:
         at = lines.position(self.start)
@@ -82,6 +91,9 @@ _LATEX_PHRASES = {
     "SIGMA": "'\\sigma'",
     "SIGMABAR": "'\\bar\\sigma'",
     "PARTIAL": "'\\partial'",
+    "DOTS": "'\\dots'",
+    "SUM_OP": "'\\sum'",
+    "FACTORIAL": "a number",
 }
 _FACTOR_STARTS = frozenset(
     [
@@ -96,7 +108,19 @@ _FACTOR_STARTS = frozenset(
         "MATHCAL_D",
         "PARTIAL",
         "LPAR",
+        "LSQB",
         "LBRACE",
+        "BAR",
+        "TILDE",
+        "GAMMA",
+        "VBAR",
+        "TRACE",
+        "FRAC",
+        "FRAC_DIGITS",
+        "SQRT",
+        "SLASHED",
+        "PROJECTOR",
+        "EPS_MATRIX",
     ]
 )
 _FOUND = re.compile(r"\\[A-Za-z]+|[A-Za-z0-9_'./]+|\S")
@@ -159,5 +183,8 @@ def from_lark(
     if latex and unknown and text.startswith("\\") and len(text) > 1:
         message = f"unsupported LaTeX command '{text}'"
     else:
+        hint = spelling_hint(text[0]) if not text[0].isascii() else None
+        if hint is not None:
+            return SyntaxProblem(f"unexpected '{text[0]}': {hint}", base + pos, base + pos + 1)
         message = f"unexpected '{text}'"
     return SyntaxProblem(message + tail, base + pos, base + pos + len(text))

@@ -85,6 +85,7 @@ RESERVED = frozenset(
         "fit",
         "left",
         "right",
+        "dirac",
         "real",
         "x",
         "hc",

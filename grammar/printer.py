@@ -12,7 +12,7 @@ reads back the same (an index named ``ij``, a symbol named ``eps``) raises ``Val
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
 
@@ -109,11 +109,15 @@ def print_factor(factor: Factor, style: Style = "text") -> str:
     """One factor: ``H^dagger_i``, ``(D_mu H)^dagger``, ``\\bar{\\sigma}^{\\mu}``."""
     spelling = _SPELLING[style]
     if isinstance(factor, Symbol):
-        problem = symbol_name_problem(factor.name)
+        # A declared name with a subscript (``Phi_1``) is written with that subscript, which
+        # the physics engine joins back to the name.
+        base, _, sub = factor.name.partition("_")
+        indices = (Index(sub, False), *factor.indices) if sub else factor.indices
+        problem = symbol_name_problem(base)
         if problem:
             raise ValueError(problem)
         flags = [spelling.dagger] * factor.conjugate + ["T"] * factor.transpose
-        return _scripted(_name(factor.name, style), flags, factor.indices, factor.power, style)
+        return _scripted(_name(base, style), flags, indices, factor.power, style)
     if isinstance(factor, Epsilon):
         return _scripted(spelling.epsilon, [], factor.indices, 1, style)
     if isinstance(factor, Sigma):
@@ -276,8 +280,16 @@ def print_document(doc: Document, style: Style = "text") -> str:
     declarations.extend(print_declaration(f) for f in doc.fields)
     fits = [print_fit(f) for f in doc.fits]
     terms = []
+    uncovered = False  # a term without h.c. since the last bare h.c.
     for k, term in enumerate(doc.terms):
         sign, body = _signed_body(term, style)
+        if term.hc and uncovered:
+            # A bare h.c. at the end of a line would cover the terms before it as well;
+            # inside brackets it covers the bracket only.
+            inner = _signed_body(replace(term, hc=False), style)[1]
+            hc = _SPELLING[style].hc
+            body = f"\\left[ {inner} + {hc} \\right]" if style == "latex" else f"[{inner} + {hc}]"
+        uncovered = uncovered or not term.hc
         if k == 0:
             terms.append(f"{_SPELLING[style].head} " + ("- " if sign < 0 else "") + body)
         else:

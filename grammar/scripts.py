@@ -36,13 +36,17 @@ _ATOMS = {
         r"|(?P<number>\d+(?:\.\d+)?)"
     ),
     "latex": re.compile(
-        r"(?P<skip>[\s,;.~&]+|\\[,;:! ]|\\q?quad(?![A-Za-z])|\{\s*\})"
+        r"(?P<skip>[\s,;.~&()]+|\\[,;:! ]|\\q?quad(?![A-Za-z])|\{\s*\}|\\rm\s+)"
+        r"|(?P<charge>[+]+|[-]+)"
         r"|(?P<conjugate>\\dagger(?![A-Za-z])|\\ast(?![A-Za-z])|\*)"
         r"|(?P<transpose>T(?![A-Za-z0-9'])|\\(?:top|intercal)(?![A-Za-z])|"
         + _TEXT_COMMAND
         + r"T\s*\})"
-        r"|(?P<name>[A-Za-z][A-Za-z0-9]*'*|\\(?:" + _GREEK_COMMAND + r")(?![A-Za-z])'*"
-        r"|" + _TEXT_COMMAND + r"[A-Za-z][A-Za-z0-9]*'*\s*\})"
+        # names: ``ij``, ``\\mu``, ``\\text{top}``, a primed number ``3'``, a name with its own
+        # subscript (``m_{H_u}``) and ``\\Box`` (``C_{H\\Box}``)
+        r"|(?P<name>[A-Za-z][A-Za-z0-9]*'*(?:_\{?[A-Za-z0-9]+\}?)?"
+        r"|\\(?:" + _GREEK_COMMAND + r")(?![A-Za-z])'*"
+        r"|" + _TEXT_COMMAND + r"[A-Za-z][A-Za-z0-9]*'*\s*\}|\d+'+|\\(?:Box|square)(?![A-Za-z]))"
         r"|(?P<number>\d+(?:\.\d+)?)"
     ),
 }
@@ -60,7 +64,11 @@ class Script:
 
 
 def read_script(text: str, start: int, syntax: str, lines: LineIndex) -> list[Script]:
-    """The items of the script token ``text`` found at offset ``start`` of ``lines.text``."""
+    """The items of the script token ``text`` found at offset ``start`` of ``lines.text``.
+
+    A superscript of only ``+`` signs (``h^+``) is a charge label and says nothing; one of
+    only ``-`` signs (``h^-``) is the conjugate field.
+    """
     upper = text.startswith("^")
     what = "superscript" if upper else "subscript"
     pos, end = 1, len(text)
@@ -72,6 +80,7 @@ def read_script(text: str, start: int, syntax: str, lines: LineIndex) -> list[Sc
         pos, end = pos + 1, end - 1
     atoms = _ATOMS[syntax]
     out: list[Script] = []
+    charged = False  # `h^+`, `k^{++}` (an electric-charge label), `h^-` (the conjugate)
     while pos < end:
         atom = atoms.match(text, pos, end)
         if atom is None:
@@ -79,9 +88,17 @@ def read_script(text: str, start: int, syntax: str, lines: LineIndex) -> list[Sc
             message = f"unexpected '{shown}' in a {what}"
             raise SyntaxProblem(message, start + pos, start + pos + len(shown))
         pos = atom.end()
-        if atom.lastgroup != "skip":
+        if atom.lastgroup == "charge" and upper:
+            charged = True
+            if atom.group().startswith("-"):
+                out.append(Script("conjugate", start + atom.start(), start + atom.end()))
+        elif atom.lastgroup == "charge":
+            raise SyntaxProblem(
+                f"a {what} cannot hold '{atom.group()}'", start + pos - 1, start + pos
+            )
+        elif atom.lastgroup != "skip":
             out.extend(_items(atom, start, upper, lines))
-    if not out:
+    if not out and not charged:
         wanted = "a name, a number, 'dagger', '*' or 'T'" if upper else "a name or a number"
         raise SyntaxProblem(f"empty {what}; expected {wanted}", start, start + len(text))
     return out

@@ -22,9 +22,8 @@ from lagrangian.grammar.ast import (
     GaugeFactor,
     Position,
     Span,
-    Term,
 )
-from lagrangian.grammar.builder import HcMark, LagrangianItems, assemble_terms
+from lagrangian.grammar.builder import LagrangianItems
 from lagrangian.grammar.errors import SyntaxProblem
 from lagrangian.grammar.parsers import Syntax, lagrangian_head, parse_with
 from lagrangian.grammar.positions import LineIndex
@@ -35,6 +34,7 @@ from lagrangian.grammar.scanner import (
     trim,
     unbalanced,
 )
+from lagrangian.grammar.sums import Item, assemble_terms
 from lagrangian.grammar.symmetry import flavour_suffix, parse_coupling, parse_symmetry
 
 DEFAULT_GAUGE = GaugeDecl((GaugeFactor("SU3", 3), GaugeFactor("SU2", 2), GaugeFactor("U1", 1)))
@@ -158,7 +158,7 @@ class DocumentBuilder:
         try:
             stmt, problems = self.parse(start, end, "lagrangian_stmt", syntax)
             assert isinstance(stmt, LagrangianItems)
-            items: list[Term | HcMark | None] = list(stmt.items)
+            items: list[Item] = list(stmt.items)
             last = stmt.end
         except SyntaxProblem as failure:
             whole = failure
@@ -177,13 +177,13 @@ class DocumentBuilder:
 
     def _recover(
         self, start: int, end: int, syntax: Syntax, whole: SyntaxProblem
-    ) -> tuple[list[Term | HcMark | None], list[SyntaxProblem]]:
+    ) -> tuple[list[Item], list[SyntaxProblem]]:
         """The pieces between top-level signs, parsed one by one.
 
         The error of the whole statement is the better report for the piece it lies in:
         it was found with the whole statement as context, so it knows what may follow.
         """
-        items: list[Term | HcMark | None] = []
+        items: list[Item] = []
         failures: list[tuple[SyntaxProblem, int, int]] = []
         for s, e in split_top_level(self.text, start, end, syntax, "+-", keep=True):
             self._piece(s, e, syntax, items, failures, cut_again=True)
@@ -194,7 +194,7 @@ class DocumentBuilder:
         start: int,
         end: int,
         syntax: Syntax,
-        items: list[Term | HcMark | None],
+        items: list[Item],
         failures: list[tuple[SyntaxProblem, int, int]],
         cut_again: bool,
     ) -> None:

@@ -187,14 +187,21 @@ def nonzero(model: Model) -> Iterator[Anomaly]:
     return (a for a in anomalies(model) if not a.cancels)
 
 
-def anomaly_warnings(model: Model) -> list[Diagnostic]:
-    """An ``anomaly`` warning per coefficient that does not cancel, at the declaration of
-    the first fermion feeding it (the editor shows it on the declarations)."""
+def anomaly_notes(model: Model) -> list[Diagnostic]:
+    """An ``anomaly`` note per coefficient that does not cancel, at the declaration of the
+    first fermion feeding it (the editor shows it on the declarations).
+
+    A note (severity information), not a warning: a document declares the fields its terms
+    use, which is often part of a model (a paper's seesaw sector declares L, N and H, not
+    the quarks), and only the whole model must be anomaly free.  ``lagrangian anomalies``
+    is the command that says, with its exit status, whether a declared content cancels.
+    """
     out = []
     for anomaly in nonzero(model):
         first = model.field(anomaly.fields[0])
         span = first.span if first is not None and first.span is not None else _NOWHERE
-        out.append(Diagnostic(span, "warning", "anomaly", describe(anomaly)))
+        message = f"{describe(anomaly)}; if these are all of the model's fermions, it is anomalous"
+        out.append(Diagnostic(span, "information", "anomaly", message))
     return out
 
 

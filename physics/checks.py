@@ -3,8 +3,10 @@
 Codes (documented in docs/diagnostics.md, relied on by scripts and the editor):
 ``syntax``, ``unknown-field``, ``duplicate-field``, ``bad-representation``, ``bad-index``,
 ``hypercharge``, ``gauge-noninvariant``, ``lorentz``, ``vanishes-by-symmetry``,
-``ambiguous-contraction``, ``nonrenormalizable``, ``missing-hc``, ``duplicate-term``,
-``linearly-dependent``, ``symmetry``, ``anomaly``, ``flavour-symmetry``.
+``ambiguous-contraction``, ``nonrenormalizable``, ``missing-hc``, ``redundant-hc``,
+``duplicate-term``, ``linearly-dependent``, ``symmetry``, ``anomaly``, ``flavour-symmetry``;
+from the reader and the declarations also ``not-checked`` and ``strength-renamed``
+(information).
 
 Each check says what is wrong in physics terms (which group has no singlet, what the charge
 sum is, which identical fields make a contraction vanish) at the span of the term.
@@ -12,6 +14,7 @@ sum is, which identical fields make a contraction vanish) at the span of the ter
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,12 +26,13 @@ import numpy as np
 from lagrangian.grammar import ast
 from lagrangian.physics import flavour
 from lagrangian.physics import monomials as mono
-from lagrangian.physics.anomalies import anomaly_warnings
+from lagrangian.physics.anomalies import anomaly_notes
 from lagrangian.physics.counting import Rep, count_invariants
 from lagrangian.physics.fields import Model, build_model
 from lagrangian.physics.groups import GaugeGroup, SUIrrep
 from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
 from lagrangian.physics.monomials import Occurrence, Sampler
+from lagrangian.physics.notation import weyl_terms
 from lagrangian.physics.patterns import Delta, Epsilon, Pattern
 from lagrangian.physics.resolve import ResolvedTerm, resolve
 from lagrangian.physics.symmetries import violations
@@ -75,11 +79,12 @@ def analyze(document: ast.Document, check: TermChecker | None = None) -> Analysi
         document.gauge, document.fields, document.symmetries, document.couplings
     )
     if not diagnostics:  # with a broken declaration the anomaly table would mislead
-        diagnostics = anomaly_warnings(model)
+        diagnostics = anomaly_notes(model)
     diagnostics = list(document.errors) + diagnostics
     sampler = Sampler(model)
     check = check or check_term
-    infos = [check(model, term, sampler) for term in document.terms]
+    terms = [weyl for term in document.terms for weyl in weyl_terms(model, term)]
+    infos = [check(model, term, sampler) for term in terms]
     document_checks(model, infos)
     for info in infos:
         diagnostics.extend(info.diagnostics)
@@ -109,6 +114,7 @@ _RANK_TOLERANCE = 1e-4
 def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> TermInfo:
     """All term-level checks; the returned info carries the diagnostics."""
     sampler = sampler or Sampler(model)
+    term = weyl_terms(model, term)[0]  # as analyze gives it (a no-op on its terms)
     r = resolve(model, term)
     occs = r.occurrences
     dimension = (
@@ -126,8 +132,8 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
         self_conjugate=mono.is_self_conjugate(model, occs),
     )
     d = info.diagnostics
-    for name, span in r.unknown:
-        d.append(_diag(term, "error", "unknown-field", f"'{name}' is not a declared field", span))
+    for message, span in r.unknown:
+        d.append(_diag(term, "error", "unknown-field", message, span))
     if r.unknown:
         # Charges and singlets without the unknown field would only add noise.
         info.valid = False
@@ -176,6 +182,8 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
     # whose cost grows exponentially with the number of fields, is not run at all.
     renormalizable = dimension <= 4
     errors_before = sum(x.severity == "error" for x in d)
+    for message, span in r.projections:
+        d.append(_diag(term, "error", "lorentz", message, span))
     _check_charges(model, info)
     _check_symmetries(model, info)
     if renormalizable:
@@ -219,7 +227,7 @@ def _fermions(model: Model, occs: Sequence[Occurrence]) -> int:
 def _check_charges(model: Model, info: TermInfo) -> None:
     for name, total in info.charges.items():
         if total != 0:
-            what = "hypercharge" if name in ("U1", "U(1)", "U1Y") else f"{name} charge"
+            what = "hypercharge" if _HYPERCHARGE.fullmatch(name) else f"{name} charge"
             info.diagnostics.append(
                 _diag(info.term, "error", "hypercharge", f"{what} sum is {total}, not 0")
             )
@@ -231,6 +239,9 @@ def _check_symmetries(model: Model, info: TermInfo) -> None:
         info.diagnostics.append(
             _diag(info.term, "error", "symmetry", f"breaks the imposed symmetry: {reason}")
         )
+
+
+_HYPERCHARGE = re.compile(r"U\(?1\)?(?:Y|_\{?Y\}?)?")
 
 
 def _su_reps(model: Model, r: ResolvedTerm, factor: int, unit: int | None) -> list[SUIrrep]:
@@ -534,6 +545,7 @@ def explicit_pattern(model: Model, r: ResolvedTerm) -> Pattern:
 
 def document_checks(model: Model, infos: list[TermInfo]) -> None:
     """Duplicates, and conjugate pairs written out by hand (which need no ``+ h.c.``)."""
+    _redundant_hc(infos)
     seen: dict[object, TermInfo] = {}
     spans: dict[tuple, list[TermInfo]] = {}
     occurrence_sets = {tuple(sorted(i.resolved.occurrences)) for i in infos if i.valid}
@@ -547,6 +559,8 @@ def document_checks(model: Model, infos: list[TermInfo]) -> None:
                 info.diagnostics = [x for x in info.diagnostics if x.code != "missing-hc"]
         key = _duplicate_key(model, info)
         if key is None:
+            continue
+        if key in seen and _written_apart(seen[key], info):
             continue
         if key not in seen:
             _warn_if_dependent(info, spans)
@@ -597,6 +611,43 @@ def _warn_if_dependent(info: TermInfo, spans: dict[tuple, list[TermInfo]]) -> No
             )
             return
     earlier.append(info)
+
+
+def _written_apart(first: TermInfo, second: TermInfo) -> bool:
+    """Two terms of one invariant that are not a duplicate: pieces of one written term
+    (``(|\\mu|^2 + m^2) H^\\dagger H``, ``m (\\Phi_1^\\dagger\\Phi_2 + \\Phi_2^\\dagger\\Phi_1)``),
+    or a term and its conjugate written out (``\\lambda_7 ... + \\lambda_7^* ...``)."""
+    if first.term.span is not None and first.term.span == second.term.span:
+        return True
+    mine, theirs = first.resolved.occurrences, second.resolved.occurrences
+    return mine != theirs and not (first.term.hc or second.term.hc)
+
+
+def _redundant_hc(infos: list[TermInfo]) -> None:
+    """A hint where an ``h.c.`` covers only self-conjugate terms: it doubles them.
+
+    An ``h.c.`` that also covers terms needing it is how papers write a line of kinetic
+    terms and Yukawas ending in ``+ h.c.``; the self-conjugate ones are understood to be
+    exempt, so they get no hint.
+    """
+    marks: dict[int, list[TermInfo]] = {}
+    for info in infos:
+        if info.term.hc and info.term.hc_span is not None and info.valid:
+            marks.setdefault(info.term.hc_span.start.offset, []).append(info)
+    for covered in marks.values():
+        if all(i.self_conjugate and (i.resolved.fields or i.resolved.strengths) for i in covered):
+            span = covered[0].term.hc_span
+            for info in covered:
+                info.diagnostics.append(
+                    _diag(
+                        info.term,
+                        "hint",
+                        "redundant-hc",
+                        "this term is its own hermitian conjugate: the 'h.c.' that covers it "
+                        "doubles it",
+                        span,
+                    )
+                )
 
 
 def _duplicate_key(model: Model, info: TermInfo) -> object | None:

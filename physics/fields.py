@@ -73,19 +73,35 @@ class Field:
 
 @dataclass(frozen=True)
 class Model:
-    """A gauge group with its fields: everything the engine needs to enumerate terms."""
+    """A gauge group with its fields: everything the engine needs to enumerate terms.
+
+    A ``dirac`` declaration ``Psi`` becomes two Weyl fields, ``Psi_L`` (left) and ``Psi_R``
+    (right) with the same quantum numbers; ``dirac`` maps the written name to that pair.
+    """
 
     group: GaugeGroup
     fields: tuple[Field, ...]
     strengths: tuple[str, ...]
     symmetries: tuple[Symmetry, ...] = ()
     coupling_symmetries: tuple[tuple[str, str], ...] = ()  # ``coupling f antisymmetric``
+    dirac: tuple[tuple[str, str, str], ...] = ()  # (name, left component, right component)
 
     def field(self, name: str) -> Field | None:
         for f in self.fields:
             if f.name == name:
                 return f
         return None
+
+    def components(self, name: str) -> tuple[str, str] | None:
+        """The left and right Weyl components of a declared Dirac fermion."""
+        for written, left, right in self.dirac:
+            if written == name:
+                return left, right
+        return None
+
+    def names(self) -> list[str]:
+        """Every name a term may use for a field or a field strength."""
+        return [f.name for f in self.fields] + [d[0] for d in self.dirac] + list(self.strengths)
 
     def factor_label(self, factor: int) -> str:
         n = self.group.ns[factor]
@@ -122,14 +138,21 @@ def build_model(
         )
         defaults = default_strength_names(group)
         strengths = tuple(f.strength or d for f, d in zip(gauge.factors, defaults))
+    decls = list(decls)
+    named = {f.strength for f in gauge.factors if f.strength} if gauge else set()
+    strengths = _yield_strengths(group, strengths, named, decls, diagnostics)
     fields: list[Field] = []
+    dirac: list[tuple[str, str, str]] = []
     seen: dict[str, FieldDecl] = {}
     for decl in decls:
         span = decl.name_span or decl.span
         if decl.name in RESERVED or decl.name in strengths:
-            diagnostics.append(
-                _error(span, "syntax", f"'{decl.name}' is reserved and cannot name a field")
+            message = (
+                f"'{decl.name}' is reserved and cannot name a field"
+                if decl.name in RESERVED
+                else f"'{decl.name}' names a field strength on the gauge line"
             )
+            diagnostics.append(_error(span, "syntax", message))
             continue
         if decl.name in seen:
             diagnostics.append(
@@ -137,6 +160,16 @@ def build_model(
             )
             continue
         seen[decl.name] = decl
+        if decl.helicity == "dirac":
+            left, right = f"{decl.name}_L", f"{decl.name}_R"
+            for part, helicity in ((left, "left"), (right, "right")):
+                field = _read_field(group, replace(decl, name=part, helicity=helicity), diagnostics)
+                if field is None:
+                    break
+                fields.append(replace(field, flavours=decl.flavours))
+            else:
+                dirac.append((decl.name, left, right))
+            continue
         field = _read_field(group, decl, diagnostics)
         if field is not None:
             fields.append(replace(field, flavours=decl.flavours))
@@ -156,8 +189,43 @@ def build_model(
         strengths=strengths,
         symmetries=imposed,
         coupling_symmetries=tuple(declared.items()),
+        dirac=tuple(dirac),
     )
     return model, diagnostics + problems
+
+
+def _yield_strengths(
+    group: GaugeGroup,
+    strengths: tuple[str, ...],
+    named: set[str],
+    decls: list[FieldDecl],
+    diagnostics: list[Diagnostic],
+) -> tuple[str, ...]:
+    """Default field-strength names (G, W, B) give way to fields of the same name.
+
+    Papers call fields ``B``, ``W``, ``G`` or ``L``; a default strength name never refuses
+    them: it becomes ``F<k>`` and a note says so (names on the ``gauge`` line stay).
+    """
+    taken = {d.name for d in decls}
+    out = list(strengths)
+    for k, name in enumerate(strengths):
+        if name in taken and name not in named:
+            other = f"F{k + 1}"
+            while other in taken or other in out:
+                other += "'"
+            out[k] = other
+            decl = next(d for d in decls if d.name == name)
+            diagnostics.append(
+                Diagnostic(
+                    decl.name_span or decl.span or _NOWHERE,
+                    "information",
+                    "strength-renamed",
+                    f"the field '{name}' takes the name of the {group.names[k]} field "
+                    f"strength, which is written '{other}' in this document (or name it on "
+                    f"the gauge line, such as '{group.names[k]}[X]')",
+                )
+            )
+    return tuple(out)
 
 
 def _read_field(group: GaugeGroup, decl: FieldDecl, diagnostics: list[Diagnostic]) -> Field | None:

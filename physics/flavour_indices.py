@@ -19,7 +19,8 @@ from lagrangian.physics.lagrangian import LagrangianTerm
 from lagrangian.physics.monomials import Occurrence
 from lagrangian.physics.young import shape_name
 
-_LETTERS = "abcdefghjkpqrstuvwxyz"
+# No c: a lone upper c on a field is read as charge conjugation (papers write psi^c).
+_LETTERS = "abdefghjkpqrstuvwxyz"
 
 
 def with_flavour_indices(

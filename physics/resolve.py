@@ -10,10 +10,11 @@ singlet on its own, which is how ``(H1^dagger H2)(H2^dagger H1)`` differs from
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field, replace
 
 from lagrangian.grammar import GREEK, ast
-from lagrangian.physics.fields import Model
+from lagrangian.physics.fields import Field, Model
 from lagrangian.physics.monomials import Occurrence
 
 
@@ -50,14 +51,16 @@ class ResolvedTerm:
     coupling_bases: set[str] = field(default_factory=set)  # ``f`` of ``f_{ab}``
     coupling_indices: set[str] = field(default_factory=set)
     upper_scripted: list[ast.Symbol] = field(default_factory=list)
-    unknown: list[tuple[str, ast.Span | None]] = field(default_factory=list)
+    unknown: list[tuple[str, ast.Span | None]] = field(default_factory=list)  # message, where
     potentials: list[tuple[str, ast.Span | None]] = field(default_factory=list)  # bare B_mu
+    projections: list[tuple[str, ast.Span | None]] = field(default_factory=list)
     epsilons: list[tuple[tuple[str, bool], ...]] = field(default_factory=list)
     vector_indices: list[tuple[str, ast.Span | None]] = field(default_factory=list)
     lorentz_epsilons: list[int] = field(default_factory=list)  # index count of each
     derivatives: int = 0
     sigmas: list[bool] = field(default_factory=list)  # bar flags
     unit_spans: dict[int, ast.Span | None] = field(default_factory=dict)
+    contracted: set[str] = field(default_factory=set)  # index names written twice or more
 
     @property
     def occurrences(self) -> tuple[Occurrence, ...]:
@@ -71,6 +74,7 @@ class ResolvedTerm:
 
 def resolve(model: Model, term: ast.Term) -> ResolvedTerm:
     out = ResolvedTerm(term)
+    out.contracted = _contracted(term.factors)
     units = [0]
     _walk(model, term.factors, False, 0, None, out, units)
     _upper_scripted(model, out)
@@ -118,7 +122,9 @@ def _walk(
             out.derivatives += 1
             if factor.index is not None:
                 out.vector_indices.append((factor.index.name, factor.index.span))
-            _walk(model, (factor.operand,), conjugate, unit, factor.covariant, out, units)
+            # a partial derivative of a product contracted to a singlet is covariant
+            covariant = factor.covariant or isinstance(factor.operand, ast.Group)
+            _walk(model, (factor.operand,), conjugate, unit, covariant, out, units)
         else:
             inner_fields = _count_fields(model, factor.factors)
             for _ in range(max(factor.power, 1)):
@@ -161,6 +167,9 @@ def _symbol(
 ) -> None:
     found = model.field(symbol.name)
     if found is not None:
+        conjugated = (conjugate != symbol.conjugate) and not found.real
+        if symbol.chirality is not None:
+            out.projections.extend(_projection(found, conjugated, symbol))
         gauge = [i for i in symbol.indices if not is_lorentz_index(i)]
         out.vector_indices.extend((i.name, i.span) for i in symbol.indices if is_lorentz_index(i))
         occ = Occurrence(
@@ -185,10 +194,24 @@ def _symbol(
         out.strengths.append(StrengthUse(model.strengths.index(symbol.name), symbol.span))
         out.vector_indices.extend((i.name, i.span) for i in symbol.indices if is_lorentz_index(i))
         return
-    if symbol.conjugate or derivative is not None:
-        out.unknown.append((symbol.name, symbol.span))
+    # ``Z_{mu nu}``, ``Z^mu ... Z_mu``: a vector or strength; ``y_nu``, ``M_Sigma``: couplings
+    vector = [i.name for i in symbol.indices if i.name in GREEK and i.name[0].islower()]
+    lorentz = len(vector) > 1 or any(name in out.contracted for name in vector)
+    after_fields = bool(out.fields)
+    looks_like_field = (
+        # ``lambda_5^*``, ``mu^*`` before the fields and ``Y_\\Sigma^\\dagger`` between them
+        # are couplings; ``Phi^dagger`` is a field
+        (symbol.conjugate and not symbol.indices and (after_fields or symbol.name[0].isupper()))
+        or derivative is not None
+        or lorentz
+        or (after_fields and _bare_word(symbol))
+    )
+    if looks_like_field:
+        out.unknown.append((_not_declared(model, symbol, lorentz), symbol.span))
     elif any(not is_lorentz_index(i) and i.upper for i in symbol.indices):
-        out.upper_scripted.append(symbol)  # a field with an index, or ``y^{ij}``: see resolve
+        # a field (``X^i`` on H_i), a flavoured coupling (``y^{ab}`` on L_a L_b) or a
+        # labelled one (``y^u_{ij}``): decided in ``_upper_scripted`` once all fields are known
+        out.upper_scripted.append(symbol)
     else:
         _coupling(symbol, out)
 
@@ -200,20 +223,83 @@ def _coupling(symbol: ast.Symbol, out: ResolvedTerm) -> None:
 
 
 def _upper_scripted(model: Model, out: ResolvedTerm) -> None:
-    """An undeclared symbol with upper indices is an unknown field, unless every such index
-    sits on a field with several flavours: then it is a coupling, ``y^{ij} L_i L_j h``."""
+    """An undeclared symbol with upper indices is an unknown field when it shares an index
+    with a field of one flavour (a gauge index: ``Hx^i H_i``); when the indices it shares
+    all sit on fields of several flavours (``y^{ij} L_i L_j h``), or it shares none (a
+    label, ``y^u_{ij}``), it is a coupling."""
     flavoured = {
         name
         for use in out.fields
         if model.fields[use.occurrence.index].flavours > 1
         for name in (*use.upper, *use.lower)
     }
+    used = {name for use in out.fields for name in (*use.upper, *use.lower)}
     for symbol in out.upper_scripted:
-        names = {i.name for i in symbol.indices if not is_lorentz_index(i)}
-        if names <= flavoured:
+        shared = {i.name for i in symbol.indices if not is_lorentz_index(i)} & used
+        if shared <= flavoured:
             _coupling(symbol, out)
         else:
-            out.unknown.append((symbol.name, symbol.span))
+            out.unknown.append((_not_declared(model, symbol, False), symbol.span))
+
+
+def _not_declared(model: Model, symbol: ast.Symbol, lorentz: bool) -> str:
+    """``'Htilde' is not a declared field (did you mean ...?)``."""
+    what = "a declared field or field strength" if lorentz else "a declared field"
+    return f"'{coupling_name(symbol)}' is not {what}" + did_you_mean(model, symbol.name)
+
+
+def _contracted(factors: tuple[ast.Factor, ...]) -> set[str]:
+    names: list[str] = []
+    stack = list(factors)
+    while stack:
+        factor = stack.pop()
+        names.extend(i.name for i in getattr(factor, "indices", ()))
+        if isinstance(factor, ast.Derivative):
+            stack.append(factor.operand)
+            names.extend([factor.index.name] if factor.index else [])
+        elif isinstance(factor, ast.Group):
+            stack.extend(factor.factors)
+    return {n for n in names if names.count(n) > 1}
+
+
+def _bare_word(symbol: ast.Symbol) -> bool:
+    """A plain multi-letter word among the fields (``Htilde``, ``Ss``) is a misspelt field:
+    couplings there carry scripts (``Y_u``), are Greek, or are one letter (``M``)."""
+    return (
+        not symbol.indices
+        and symbol.power == 1
+        and len(symbol.name) > 1
+        and symbol.name.rstrip("'") not in GREEK
+    )
+
+
+def did_you_mean(model: Model, name: str) -> str:
+    names = model.names()
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if not close:
+        close = sorted((n for n in names if name.startswith(n)), key=len, reverse=True)[:1]
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _projection(
+    found: Field, conjugated: bool, symbol: ast.Symbol
+) -> list[tuple[str, ast.Span | None]]:
+    """Why a projector (or chirality subscript) on a declared field kills it, if it does."""
+    if not found.is_fermion:
+        return [(f"a chiral projector stands before the scalar {found.name}", symbol.span)]
+    written = found.helicity if not conjugated else _OTHER[found.helicity or "left"]
+    if written == symbol.chirality:
+        return []
+    return [
+        (
+            f"{found.name} is {found.helicity}-handed: its {symbol.chirality}-handed "
+            "projection vanishes",
+            symbol.span,
+        )
+    ]
+
+
+_OTHER = {"left": "right", "right": "left"}
 
 
 def coupling_name(symbol: ast.Symbol) -> str:

@@ -72,6 +72,7 @@ def analyze_reusing(
     from lagrangian.physics.checks import analyze, check_term
 
     keys: dict[int, Any] = {}
+    seen: dict[int, int] = {}  # terms so far from each written term (sums multiply out)
 
     def check_cached(model: Model, term: ast.Term, sampler: Sampler) -> TermInfo:
         if term.span is None:
@@ -79,8 +80,8 @@ def analyze_reusing(
         if id(model) not in keys:
             keys[id(model)] = model_key(model)
         start = term.span.start.offset
-        end = (term.hc_span or term.span).end.offset
-        source_key = (keys[id(model)], text[start:end])
+        ordinal = seen[start] = seen.get(start, -1) + 1
+        source_key = (keys[id(model)], text[start : term.span.end.offset], term.hc, ordinal)
         entry = cache.get(source_key)
         if entry is None:
             info = check_term(model, term, sampler)

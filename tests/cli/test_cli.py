@@ -241,3 +241,27 @@ def test_check_generate_and_the_exact_language_server_never_import_torch():
     )
     assert result.returncode == 0, result.stderr
     assert "ATTEMPTS [] LOADED []" in result.stderr, result.stderr
+
+
+PAPER = r"""% lagrangian: scalar H (1,2,1/2)
+\begin{equation}
+  \mathcal{L} \supset \lambda H H H
+\end{equation}
+\begin{equation} \langle H \rangle = v/\sqrt{2} \end{equation}
+"""
+
+
+def test_check_reads_paper_heads_and_notes_unread_math(tmp_path):
+    """Issue 10: a gauge-violating term under \\supset was exit 0; a VEV display is noted."""
+    doc = tmp_path / "paper.tex"
+    doc.write_text(PAPER)
+    result = run("check", str(doc), "--format", "json")
+    assert result.returncode == 1
+    found = {
+        (d["line"], d["code"], d["severity"]) for d in json.loads(result.stdout)["diagnostics"]
+    }
+    assert found == {
+        (3, "hypercharge", "error"),  # Y = 3/2
+        (3, "gauge-noninvariant", "error"),  # no SU(2) singlet in 2 x 2 x 2
+        (5, "not-checked", "information"),
+    }

@@ -36,7 +36,11 @@ symbol_names = st.one_of(
     st.sampled_from(sorted(GREEK)),
     st.sampled_from(["H", "H1", "Delta", "L", "Q", "u", "y", "m2", "lam3", "T", "S'", "h"]),
     _names,
-).filter(lambda name: symbol_name_problem(name) is None)
+).filter(
+    # ``\\gamma^\\mu`` is a Dirac matrix, ``P_L`` a projector, ``\\tau_2`` is eps and ``C``
+    # after ``psi^T`` the charge-conjugation matrix in LaTeX: such symbols read otherwise.
+    lambda name: symbol_name_problem(name) is None and name not in ("gamma", "P", "C", "tau")
+)
 
 _index_words = st.one_of(
     st.sampled_from(list("abcdijkmnpqrsABPQ")),
@@ -51,7 +55,12 @@ def indices(draw: st.DrawFn, max_size: int = 3) -> tuple[Index, ...]:
     out = []
     for _ in range(draw(st.integers(0, max_size))):
         upper = draw(st.booleans())
-        name = draw(_index_words.filter(lambda w, u=upper: index_name_problem(w, u) is None))
+        # A lone upper ``c`` reads as a charge conjugate in LaTeX (``\\psi^c``).
+        name = draw(
+            _index_words.filter(
+                lambda w, u=upper: index_name_problem(w, u) is None and not (u and w in "cC")
+            )
+        )
         out.append(Index(name, upper))
     return tuple(out)
 
@@ -67,7 +76,12 @@ symbols = st.builds(
     power=powers,
 )
 epsilons = st.builds(Epsilon, indices=indices())
-sigmas = st.builds(Sigma, bar=st.booleans(), indices=indices(max_size=2))
+# ``\\sigma_2`` is i sigma_2 = eps in LaTeX, with or without more scripts after it.
+sigmas = st.builds(
+    Sigma,
+    bar=st.booleans(),
+    indices=indices(max_size=2).filter(lambda t: not any(i.name == "2" and not i.upper for i in t)),
+)
 
 
 def _extend(inner: st.SearchStrategy) -> st.SearchStrategy:

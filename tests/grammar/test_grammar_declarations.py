@@ -65,15 +65,15 @@ def test_declaration_flags_and_spans() -> None:
         ("scalar hc (1, 1, 0)", (1, 8, "syntax", "'hc' is reserved and cannot name a field")),
         (
             "fermion L (1, 2, -1/2)",
-            (1, 9, "syntax", "fermion 'L' needs a helicity: add 'left' or 'right'"),
+            (1, 9, "syntax", "fermion 'L' needs a helicity: add 'left', 'right' or 'dirac'"),
         ),
         ("scalar S (1, 1, 0) left", (1, 20, "syntax", "a scalar has no helicity; remove 'left'")),
         ("fermion N (1, 1, 0) right real", (1, 27, "syntax", "'real' applies to scalars only")),
-        ("scalar H_1 (1, 2, 1/2)", (1, 9, "syntax", "unexpected '_1'; expected '('")),
+        ("scalar H_1_2 (1, 2, 1/2)", (1, 11, "syntax", "unexpected '_2'; expected '('")),
         (
             "scalar S (1, 1, 0) rael",
-            (1, 20, "syntax", "unexpected 'rael'; expected 'left', 'real', 'right' or the end "
-             "of the statement"),
+            (1, 20, "syntax", "unexpected 'rael'; expected 'dirac', 'left', 'real', 'right' or "
+             "the end of the statement"),
         ),
         ("scalar S (1, 1, 0", (1, 18, "syntax", "unexpected end of the statement; expected ')' "
                                                 "or ','")),

@@ -72,7 +72,7 @@ def test_factor_printing() -> None:
     ("factor", "message"),
     [
         (Symbol("eps"), "symbol name 'eps' is a keyword"),
-        (Symbol("H_1"), "symbol name 'H_1' is not a name"),
+        (Symbol("H-1"), "symbol name 'H-1' is not a name"),
         (Symbol("x", indices=(Index("ab", False),)), "would read as one index per letter"),
         (Symbol("x", indices=(Index("2", True),)), "upper index '2' would read as a power"),
         (Symbol("x", indices=(Index("T", True),)), "would read as a transpose or conjugate"),
@@ -115,11 +115,11 @@ SM = """\
 gauge SU3 x SU2 x U1
 scalar H (1, 2, 1/2)
 fermion Q (3, 2, 1/6) left
-L = (D_mu H)^dagger (D^mu H)
+L = y u Q H + h.c.
+  + (D_mu H)^dagger (D^mu H)
   - m2 H^dagger H
   - lambda (H^dagger H)^2
   + i Q^dagger sigmabar^mu D_mu Q
-  + y u Q H + h.c.
 fit A0 { data = "a0.csv"; target = A0; inputs = pT, y; note = "x; \\"y\\"" }
 """
 
@@ -134,7 +134,7 @@ def test_document_round_trip_in_latex() -> None:
     doc = parse_document(SM)
     latex = print_document(doc, "latex")
     assert latex.startswith("% lagrangian: gauge SU3 x SU2 x U1\n% lagrangian: scalar H")
-    assert "\\begin{equation}\n\\mathcal{L} = (D_{\\mu} H)^{\\dagger}" in latex
+    assert "\\begin{equation}\n\\mathcal{L} = y u Q H + \\mathrm{h.c.}" in latex
     back = parse_tex(latex)
     assert back.errors == []
     for field in ("gauge", "fields", "terms", "fits"):

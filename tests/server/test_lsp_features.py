@@ -48,8 +48,8 @@ scalar h (1, 1, 1)
 scalar Delta (1, 3, 1)
 fermion L (1, 2, -1/2) left
 L = - m2 H^dagger H - m2 H^dagger H
-  - kappa Delta^dagger H H
   - f h L L + h.c.
+  - kappa Delta^dagger H H
   - c Hh^dagger H
   - g H^dagger H H
 """
@@ -183,8 +183,8 @@ async def test_diagnostics_codes_and_ranges(lsp: RecordingClient) -> None:
     diagnostics = await diagnostics_for(lsp, uri, 1)
     found = {(d.code, d.range.start.line, d.range.start.character) for d in diagnostics}
     assert ("duplicate-term", 4, 20) in found
-    assert ("missing-hc", 5, 2) in found
-    assert ("vanishes-by-symmetry", 6, 2) in found
+    assert ("missing-hc", 6, 2) in found  # after the h.c. of line 5, which covers up to it
+    assert ("vanishes-by-symmetry", 5, 2) in found
     assert ("unknown-field", 7, 6) in found
     assert ("hypercharge", 8, 2) in found
     duplicate = next(d for d in diagnostics if d.code == "duplicate-term")
