@@ -10,12 +10,7 @@ from model_toy_codec import EXAMPLES, TOY_CODEC_PATH, write_dataset
 
 from lagrangian.model.codec import Example
 from lagrangian.server.cli import main
-from lagrangian.training.train import (
-    METRICS_FILE,
-    RUN_CONFIG_FILE,
-    TrainConfig,
-    epoch_batches,
-)
+from lagrangian.training.train import METRICS_FILE, RUN_CONFIG_FILE, TrainConfig
 
 TOY_ARGS = ["--format", "toy", "--codec", TOY_CODEC_PATH, "--device", "cpu"]
 
@@ -159,24 +154,10 @@ def test_missing_split_and_unknown_codec(tmp_path: Path, capsys) -> None:
 def test_too_long_examples_are_skipped_not_truncated(tmp_path: Path) -> None:
     from model_toy_codec import ToyCodec
 
-    from lagrangian.model.tokenizer import tokenizer_for_codec
-    from lagrangian.training.train import read_split
+    from lagrangian.model.tokenizer import id_table
+    from lagrangian.training.loader import open_split
 
     long = Example(["FIELD"], ["1"] * 60)
     data = write_dataset(tmp_path / "data", [*EXAMPLES[:2], long])
-    split = read_split(data / "train.jsonl", "toy", tokenizer_for_codec(ToyCodec()), max_length=40)
-    assert (len(split.src), split.skipped) == (2, 1)
-
-
-def test_epoch_batches_are_deterministic_complete_and_length_grouped() -> None:
-    import random
-
-    lengths = [random.Random(i).randint(5, 500) for i in range(1000)]
-    first = epoch_batches(lengths, 10, seed=3, epoch=2)
-    assert first == epoch_batches(lengths, 10, seed=3, epoch=2)
-    assert first != epoch_batches(lengths, 10, seed=3, epoch=3)
-    assert sorted(i for batch in first for i in batch) == list(range(1000))
-    spread = sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in first) / len(
-        first
-    )
-    assert spread < 60  # random batches of 10 would spread over ~400
+    split = open_split(data, "train", "toy", id_table(ToyCodec()), 40, tmp_path / "cache")
+    assert (split.examples, split.skipped) == (2, 1)
