@@ -96,8 +96,6 @@ def convert_split(
             if len(rows) == BLOCK_ROWS:
                 writer.write(record_batch(file_schema, rows))
                 rows = []
-        if not count:
-            raise ConvertError(f"{source}: no examples")
         if rows:
             writer.write(record_batch(file_schema, rows))
     return count

@@ -72,7 +72,8 @@ class TokenSplit:
         total = sum(self.reader.get_batch(b).num_rows for b in range(len(self.sizes)))
         self.skipped = total - self.examples
         if not self.examples:
-            raise StoreError(f"{path}: no examples that fit the model's context")
+            fit = " that fit the model's context" if total else ""
+            raise StoreError(f"{path}: no examples{fit}")
 
     def _lengths(self, batch: Any, column: str) -> np.ndarray:
         return np.diff(batch.column(column).offsets.to_numpy())

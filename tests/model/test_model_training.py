@@ -106,6 +106,8 @@ def test_run_folder_guards(toy_dataset: Path, tmp_path: Path, capsys) -> None:
     assert "already holds a training run; pass --resume" in capsys.readouterr().err
     assert main([*base, "--resume", "--batch-size", "7"]) == 2
     assert "cannot resume" in (err := capsys.readouterr().err) and "batch_size (32 -> 7)" in err
+    assert main([*base, "--resume", "--length-window", "7"]) == 2
+    assert "length_window (50 -> 7)" in capsys.readouterr().err
     assert main(["train", "--out", str(tmp_path / "none"), "--resume"]) == 2
     assert "nothing to resume" in capsys.readouterr().err
     assert main(["train", "--out", str(tmp_path / "x")]) == 2
