@@ -174,15 +174,15 @@ class EpochPlan:
 
     def _window_batches(self, index: int, rows: Rows) -> list[list[Item]]:
         items, lengths = self._window_items(index, rows)
-        order = list(range(len(items)))
-        if self.shuffle:
-            rng = random.Random(f"{self.seed}:{self.epoch}:{index}")
-            rng.shuffle(order)
-            order.sort(key=lambda i: lengths[i])
         size = self.batch_size
+        if not self.shuffle:
+            return [items[s : s + size] for s in range(0, len(items), size)]
+        rng = random.Random(f"{self.seed}:{self.epoch}:{index}")
+        order = list(range(len(items)))
+        rng.shuffle(order)
+        order.sort(key=lambda i: lengths[i])
         batches = [[items[i] for i in order[s : s + size]] for s in range(0, len(order), size)]
-        if self.shuffle:
-            rng.shuffle(batches)
+        rng.shuffle(batches)
         return batches
 
     def for_rank(

@@ -163,3 +163,26 @@ def test_too_long_examples_are_skipped_not_truncated(tmp_path: Path) -> None:
     data = write_dataset(tmp_path / "data", [*EXAMPLES[:2], long])
     split = open_split(data, "train", "toy", id_table(ToyCodec()), 40, tmp_path / "cache")
     assert (split.examples, split.skipped) == (2, 1)
+
+
+@pytest.mark.slow
+def test_two_processes_under_torchrun_split_the_epoch(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    data = write_dataset(tmp_path / "data", EXAMPLES * 2)  # 12 examples: 6 batches of 2
+    run = tmp_path / "run"
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone"]
+    command += ["--nproc_per_node", "2", "-m", "lagrangian.server.cli", "train"]
+    command += ["--data", str(data), "--out", str(run), *TOY_ARGS, "--batch-size", "2"]
+    command += ["--max-steps", "4", "--log-every", "1", "--save-every", "4"]
+    tests = str(Path(__file__).parent)
+    env = {**os.environ, "PYTHONPATH": tests, "OMP_NUM_THREADS": "1"}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    records = _records(run)
+    assert records[0]["processes"] == 2 and records[0]["train_examples"] == 12
+    # Each process takes every other batch: an epoch is 3 steps, so step 3 ends it.
+    assert [r["epoch"] for r in records if r["event"] == "train"] == [0.333, 0.667, 1.0, 1.333]
+    assert not (run / "tokens").exists()
