@@ -2,6 +2,7 @@
 
     python benchmarks/training_data.py memory --examples 100000 [--input jsonl|arrow]
     python benchmarks/training_data.py speed --examples 4000 --steps 30
+    python benchmarks/training_data.py loader --examples 20000 --batches 500
     python benchmarks/training_data.py build --n 200 --workers 1
     python benchmarks/training_data.py compare OLD.json NEW.json
 
@@ -9,7 +10,10 @@ Every command runs ``lagrangian`` in a child process and measures that process: 
 (``ru_maxrss`` from ``wait4``; the anonymous and file-backed parts sampled from /proc, since
 the pages of a memory-mapped file count in RSS but are the kernel's to drop), CPU seconds
 (the child and the workers it reaped), wall time, and the tokens/s the trainer logged.
-``--json FILE`` writes the numbers; ``compare`` prints two such files side by side.
+``loader`` times the data pipeline alone (reading the split, then planning and collating
+batches, no model) in CPU time, which a loaded machine disturbs far less than the tokens/s
+of whole training steps, and the share of real tokens in the padded batches.  ``--json FILE``
+writes the numbers; ``compare`` prints two such files side by side.
 
 ``--source DIR`` runs the ``lagrangian`` of another checkout instead of this one, so the old
 loader is measured on the same data by the same script::
@@ -177,6 +181,56 @@ def cmd_speed(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     return _train(args, scratch, args.steps, args.log_every)
 
 
+def _loader_child(folder: Path, batches: int, batch_size: int) -> None:
+    """Run in the measured process: read the split, then plan and collate ``batches``."""
+    from itertools import islice
+
+    from model_synthetic import SyntheticCodec
+
+    from lagrangian.model.tokenizer import tokenizer_for_codec
+    from lagrangian.training import train
+
+    tokenizer = tokenizer_for_codec(SyntheticCodec(), 1024)
+    start = time.process_time()
+    if hasattr(train, "read_split"):  # the loader before Arrow: the split in memory
+        split = train.read_split(folder / "train.jsonl", "synthetic", tokenizer, 1024)
+        opened = time.process_time()
+        plan = train.epoch_batches(split.lengths(), batch_size, 0, 0)
+        made = (train.collate(split, b, tokenizer.pad_id) for b in plan[:batches])
+    else:
+        from lagrangian.training.loader import EpochPlan, collate, open_split
+
+        words, cache = tokenizer.words, folder.parent / "tokens"
+        split = open_split(folder, "train", "synthetic", words, 1024, cache)
+        opened = time.process_time()
+        stream = EpochPlan(split.sizes, batch_size, 0, 0).for_rank(split.rows)
+        made = (collate(split.pairs(b), tokenizer.pad_id) for b in islice(stream, batches))
+    real = padded = 0
+    for batch in made:
+        real += int(batch["attention_mask"].sum()) + int((batch["labels"] != -100).sum())
+        padded += batch["input_ids"].numel() + batch["labels"].numel()
+    done = time.process_time()
+    result = {
+        "open_cpu_s": round(opened - start, 2),
+        "cpu_ms_per_batch": round(1000 * (done - opened) / batches, 3),
+        "real_token_share": round(real / padded, 4),
+    }
+    print(json.dumps(result))
+
+
+def cmd_loader(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
+    data = args.data or write_data(scratch / "data", args.examples, args.input)
+    argv = [sys.executable, str(Path(__file__)), "loader-child", str(data)]
+    argv += ["--batches", str(args.batches), "--batch-size", str(args.batch_size)]
+    env = {**os.environ, "PYTHONPATH": _site(args.source, scratch), "OMP_NUM_THREADS": "1"}
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(done.stderr[-3000:])
+    result = json.loads(done.stdout.splitlines()[-1])
+    result.update(examples=args.examples, batches=args.batches, batch_size=args.batch_size)
+    return result
+
+
 def _split_bytes(folder: Path, suffix: str) -> int:
     return sum((folder / f"{s}{suffix}").stat().st_size for s in ("train", "validation", "test"))
 
@@ -211,11 +265,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     runs = [json.loads(Path(p).read_text()) for p in args.files]
     names = [Path(p).stem for p in args.files]
     keys = [k for k in runs[0] if all(isinstance(r.get(k), int | float) for r in runs)]
-    print(f"{'':28}" + "".join(f"{n:>16}" for n in names) + f"{'ratio':>10}")
+    width = max(16, *(len(n) + 2 for n in names))
+    print(f"{'':28}" + "".join(f"{n:>{width}}" for n in names) + f"{'last/first':>12}")
     for key in keys:
         values = [r[key] for r in runs]
-        ratio = f"{values[-1] / values[0]:>10.2f}" if values[0] else ""
-        print(f"{key:28}" + "".join(f"{v:>16}" for v in values) + ratio)
+        ratio = f"{values[-1] / values[0]:>12.2f}" if values[0] else ""
+        print(f"{key:28}" + "".join(f"{v:>{width}}" for v in values) + ratio)
     return 0
 
 
@@ -230,6 +285,12 @@ def main() -> int:
         sub.add_argument("--steps", type=int, default=3 if name == "memory" else 30)
         sub.add_argument("--log-every", type=int, default=5)
         sub.add_argument("--batch-size", type=int, default=16)
+    loader = commands.add_parser("loader")
+    loader.add_argument("--examples", type=int, default=20_000)
+    loader.add_argument("--input", choices=["jsonl", "arrow"], default="jsonl")
+    loader.add_argument("--data", type=Path, help="use this dataset folder instead")
+    loader.add_argument("--batches", type=int, default=500)
+    loader.add_argument("--batch-size", type=int, default=16)
     build = commands.add_parser("build")
     build.add_argument("--n", type=int, default=200)
     build.add_argument("--max-fields", type=int, default=6)
@@ -241,18 +302,28 @@ def main() -> int:
         sub.add_argument("--json", type=Path, help="write the numbers here")
     compare = commands.add_parser("compare")
     compare.add_argument("files", nargs="+", help="--json outputs, oldest first")
+    child = commands.add_parser("loader-child", help=argparse.SUPPRESS)
+    child.add_argument("folder", type=Path)
+    child.add_argument("--batches", type=int)
+    child.add_argument("--batch-size", type=int)
     args = parser.parse_args()
     if args.command == "compare":
         return cmd_compare(args)
+    if args.command == "loader-child":
+        _loader_child(args.folder, args.batches, args.batch_size)
+        return 0
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as scratch:
-        command = {"memory": cmd_memory, "speed": cmd_speed, "build": cmd_build}[args.command]
+        commands_by_name = {
+            "memory": cmd_memory, "speed": cmd_speed, "loader": cmd_loader, "build": cmd_build
+        }  # fmt: skip
+        command = commands_by_name[args.command]
         result = command(args, Path(scratch))
     result["load_average_before"] = [round(x, 2) for x in load]
     result["source"] = str(args.source or ROOT)
-    print(json.dumps(result, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
     return 0
 
 

@@ -87,16 +87,22 @@ class TokenSplit:
 
     def pairs(self, items: Sequence[Item]) -> list[tuple[np.ndarray, np.ndarray]]:
         """The (source, target) ids of examples, in the model's numbering."""
+        views: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
         result = []
         for block, row in items:
-            batch = self.reader.get_batch(block)
-            pair = []
-            for column in (self.src, self.tgt):
-                array = batch.column(column)
-                offsets = array.offsets.to_numpy()
-                values = array.values.to_numpy(zero_copy_only=True)
-                pair.append(self.lookup[values[offsets[row] : offsets[row + 1]]])
-            result.append((pair[0], pair[1]))
+            if block not in views:  # zero-copy views of the block's two columns
+                batch = self.reader.get_batch(block)
+                arrays = (batch.column(self.src), batch.column(self.tgt))
+                views[block] = [
+                    (a.offsets.to_numpy(), a.values.to_numpy(zero_copy_only=True)) for a in arrays
+                ]
+            (src_at, src), (tgt_at, tgt) = views[block]
+            result.append(
+                (
+                    self.lookup[src[src_at[row] : src_at[row + 1]]],
+                    self.lookup[tgt[tgt_at[row] : tgt_at[row + 1]]],
+                )
+            )
         return result
 
 
