@@ -36,9 +36,7 @@ def _connect(address: str) -> Any:
     try:
         import ray
     except ImportError:
-        raise ValueError(
-            "--ray needs Ray on this machine and the workers: pip install ray"
-        ) from None
+        raise ValueError("--ray needs Ray: pip install 'lagrangian[ray]'") from None
     if not ray.is_initialized():
         try:
             ray.init(address=address, log_to_driver=False)
