@@ -133,6 +133,20 @@ class WordTokenizer:
         return cls(PreTrainedTokenizerFast.from_pretrained(str(folder), local_files_only=True))
 
 
+def id_order(words: Sequence[str], special: SpecialTokens) -> list[str]:
+    """Every token in the order of its id: the four special tokens (ids 0-3), then the words.
+
+    Token files store ids and this table beside them (``training/token_store.py``), so the
+    numbering is defined once, here.
+    """
+    return [*special.in_id_order(), *words]
+
+
+def id_table(codec: Codec) -> list[str]:
+    """The tokens of a codec's tokenizer in id order, without building the tokenizer."""
+    return id_order(check_vocabulary(codec), codec.special_tokens)
+
+
 def build_tokenizer(
     words: Sequence[str],
     special: SpecialTokens | None = None,
@@ -143,7 +157,7 @@ def build_tokenizer(
     from transformers import PreTrainedTokenizerFast
 
     special = special or SpecialTokens()
-    ordered = [*special.in_id_order(), *words]
+    ordered = id_order(words, special)
     if len(set(ordered)) != len(ordered):
         raise TokenError("the vocabulary repeats a token or reuses a special token")
     vocab = {token: index for index, token in enumerate(ordered)}

@@ -15,36 +15,45 @@ Layout of a run folder ``RUN``::
     RUN/metrics.jsonl           one JSON object per event (start, train, eval, checkpoint, end)
     RUN/loss.png                loss curves
     RUN/checkpoints/step-N/     loadable checkpoint + state/ (optimizer, scheduler, RNG)
+    RUN/tokens/                 JSON-lines splits converted to Arrow (during the run only)
     RUN/  (itself)              the final checkpoint: config, weights, tokenizer, lagrangian.json
 
-Dataset: ``DIR/train.jsonl`` and ``DIR/validation.jsonl``, one object per line with the
-keys ``src_<format>`` and ``tgt_<format>`` (space-joined token strings).
+Dataset: ``DIR/train`` and ``DIR/validation``, each an Arrow token file (``.arrow``, written
+by ``lagrangian dataset build`` or ``convert``) or JSON lines (``.jsonl``, one object per line
+with ``src_<format>`` and ``tgt_<format>`` as space-joined tokens), which is converted into
+``RUN/tokens/`` first.  Batches stream from the memory-mapped file (``training/loader.py``).
 """
 
 from __future__ import annotations
 
 import json
-import math
-import random
 import shutil
 import sys
 import time
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from lagrangian.model.checkpoint import CheckpointMetadata, save_checkpoint
-from lagrangian.model.codec import TokenError, codec_by_name, split_tokens
+from lagrangian.model.codec import TokenError, codec_by_name
 from lagrangian.model.presets import Preset, get_preset, preset_summary
-from lagrangian.model.tokenizer import WordTokenizer, tokenizer_for_codec
+from lagrangian.model.tokenizer import tokenizer_for_codec
+from lagrangian.training.convert import ConvertError
+from lagrangian.training.loader import (
+    IGNORE_INDEX,
+    EpochPlan,
+    TokenSplit,
+    batch_tokens,
+    collate,
+    open_split,
+)
+from lagrangian.training.metrics import METRICS_FILE, PLOT_FILE, MetricsLog, plot_metrics
+from lagrangian.training.token_store import StoreError
 
 RUN_CONFIG_FILE = "run_config.json"
-METRICS_FILE = "metrics.jsonl"
-PLOT_FILE = "loss.png"
 CHECKPOINTS_DIR = "checkpoints"
+TOKENS_DIR = "tokens"  # JSON-lines splits converted for this run; removed at the end
 TRAINER_STATE_FILE = "trainer_state.json"
-IGNORE_INDEX = -100  # label id that the cross-entropy loss skips (padding)
 # Settings that define a run; a resumed run must keep them (epochs/max_steps may grow).
 FIXED_ON_RESUME = (
     "preset",
@@ -55,6 +64,7 @@ FIXED_ON_RESUME = (
     "seed",
     "warmup_steps",
     "weight_decay",
+    "length_window",
 )
 
 
@@ -79,6 +89,7 @@ class TrainConfig:
     seed: int = 0
     warmup_steps: int | None = None
     weight_decay: float = 0.01
+    length_window: int = 50  # batches sorted by length together (see training/loader.py)
     max_grad_norm: float = 1.0
     log_every: int = 50
     eval_every: int | None = None  # steps; None = at the end of every epoch
@@ -99,6 +110,7 @@ class TrainConfig:
         checks = [
             (config.epochs >= 1, "epochs must be at least 1"),
             (config.batch_size >= 1, "batch size must be at least 1"),
+            (config.length_window >= 1, "the length window must be at least 1 batch"),
             (config.lr > 0, "learning rate must be positive"),
             (config.max_steps is None or config.max_steps >= 1, "max steps must be at least 1"),
             (config.log_every >= 1, "log interval must be at least 1"),
@@ -141,174 +153,6 @@ class TrainResult:
     tokens_per_s: float
 
 
-@dataclass
-class EncodedSplit:
-    """A dataset split as token ids, with the count of examples too long for the model."""
-
-    src: list[list[int]]
-    tgt: list[list[int]]
-    skipped: int
-
-    def lengths(self) -> list[int]:
-        return [len(s) + len(t) for s, t in zip(self.src, self.tgt, strict=True)]
-
-
-def read_split(
-    path: Path, data_format: str, tokenizer: WordTokenizer, max_length: int
-) -> EncodedSplit:
-    """Read and encode one JSONL split; malformed lines raise naming ``file:line``.
-
-    Examples longer than the model's context are skipped and counted, not truncated: a
-    truncated Lagrangian would teach the model wrong physics.
-    """
-    if not path.is_file():
-        raise TrainingError(
-            f"{path}: no such file (a dataset folder holds train.jsonl and validation.jsonl)"
-        )
-    src_key, tgt_key = f"src_{data_format}", f"tgt_{data_format}"
-    sources: list[list[str]] = []
-    targets: list[list[str]] = []
-    with path.open(encoding="utf-8") as stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise TrainingError(
-                    f"{where}: not JSON ({error.msg}, column {error.colno})"
-                ) from None
-            if not isinstance(record, dict):
-                raise TrainingError(f"{where}: expected a JSON object")
-            for key in (src_key, tgt_key):
-                if not isinstance(record.get(key), str):
-                    raise TrainingError(
-                        f"{where}: missing string field {key!r} (is --format {data_format} right?)"
-                    )
-            src, tgt = split_tokens(record[src_key]), split_tokens(record[tgt_key])
-            for key, tokens in ((src_key, src), (tgt_key, tgt)):
-                try:
-                    tokenizer.check(tokens)
-                except TokenError as error:
-                    raise TrainingError(f"{where}: {key}: {error}") from None
-            sources.append(src)
-            targets.append(tgt)
-    if not sources:
-        raise TrainingError(f"{path}: no examples")
-    src_ids = tokenizer.encode_many(sources)
-    tgt_ids = tokenizer.encode_many(targets)
-    keep = [i for i in range(len(src_ids)) if max(len(src_ids[i]), len(tgt_ids[i])) <= max_length]
-    return EncodedSplit(
-        [src_ids[i] for i in keep], [tgt_ids[i] for i in keep], len(src_ids) - len(keep)
-    )
-
-
-def epoch_batches(
-    lengths: Sequence[int], batch_size: int, seed: int, epoch: int, shuffle: bool = True
-) -> list[list[int]]:
-    """The batches of one epoch: shuffled, then grouped by length within windows.
-
-    Sorting by length inside windows of 50 batches cuts padding (often by half on these
-    skewed length distributions) while keeping batches random; the order depends only on
-    ``seed`` and ``epoch``, so a resumed run replays it exactly.
-    """
-    order = list(range(len(lengths)))
-    if not shuffle:
-        return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-    rng = random.Random(seed * 1_000_003 + epoch)
-    rng.shuffle(order)
-    window = batch_size * 50
-    batches: list[list[int]] = []
-    for start in range(0, len(order), window):
-        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
-        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
-    rng.shuffle(batches)
-    return batches
-
-
-def collate(split: EncodedSplit, indices: Sequence[int], pad_id: int) -> dict[str, Any]:
-    """Padded tensors for a batch; label padding is ``IGNORE_INDEX`` so the loss skips it.
-
-    BART builds the decoder inputs itself by shifting the labels right behind the decoder
-    start token.
-    """
-    import torch
-
-    src = [split.src[i] for i in indices]
-    tgt = [split.tgt[i] for i in indices]
-    src_width = max(map(len, src))
-    tgt_width = max(map(len, tgt))
-    input_ids = torch.tensor([row + [pad_id] * (src_width - len(row)) for row in src])
-    labels = torch.tensor([row + [IGNORE_INDEX] * (tgt_width - len(row)) for row in tgt])
-    return {
-        "input_ids": input_ids,
-        "attention_mask": (input_ids != pad_id).long(),
-        "labels": labels,
-    }
-
-
-def batch_tokens(batch: dict[str, Any]) -> int:
-    """Real (non-padding) tokens in a batch, source plus target."""
-    return int(batch["attention_mask"].sum()) + int((batch["labels"] != IGNORE_INDEX).sum())
-
-
-class MetricsLog:
-    """``metrics.jsonl``: appended by the main process, one flushed line per event."""
-
-    def __init__(self, path: Path, enabled: bool) -> None:
-        self.path = path
-        self.enabled = enabled
-
-    def truncate_after(self, step: int) -> None:
-        """Drop records past ``step`` (a resumed run rewrites what came after its checkpoint)."""
-        if not self.enabled or not self.path.exists():
-            return
-        kept = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:  # a line cut short when the run was killed
-                continue
-            if record.get("step", 0) <= step:
-                kept.append(line)
-        self.path.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
-
-    def write(self, event: str, **values: Any) -> None:
-        if not self.enabled:
-            return
-        record = {"event": event, "time": round(time.time(), 3), **values}
-        with self.path.open("a", encoding="utf-8") as stream:
-            stream.write(json.dumps(record) + "\n")
-
-
-def plot_metrics(metrics_path: Path, png_path: Path) -> None:
-    """Plot train and validation loss against step from ``metrics.jsonl`` into a PNG.
-
-    Uses matplotlib's object API (no pyplot): no global backend or figure state changes
-    in the calling process.
-    """
-    from matplotlib.figure import Figure
-
-    records = [json.loads(line) for line in metrics_path.read_text().splitlines() if line.strip()]
-    train = [(r["step"], r["loss"]) for r in records if r["event"] == "train"]
-    evals = [(r["step"], r["val_loss"]) for r in records if r["event"] == "eval"]
-    figure = Figure(figsize=(7, 4.5), dpi=110)
-    axis = figure.subplots()
-    if train:
-        axis.plot(*zip(*train, strict=True), label="train loss", linewidth=1.2)
-    if evals:
-        axis.plot(*zip(*evals, strict=True), "o-", label="validation loss", linewidth=1.2)
-    axis.set_xlabel("optimizer step")
-    axis.set_ylabel("cross-entropy per token")
-    if all(value > 0 for _, value in train + evals) and (train or evals):
-        axis.set_yscale("log")
-    axis.grid(alpha=0.3)
-    axis.legend()
-    figure.tight_layout()
-    figure.savefig(png_path)
-
-
 def _checkpoint_dirs(out: Path) -> list[Path]:
     folder = out / CHECKPOINTS_DIR
     if not folder.is_dir():
@@ -346,19 +190,19 @@ def _prepare_run_folder(config: TrainConfig) -> Path | None:
 
 
 def _evaluate(
-    model: Any, split: EncodedSplit, batch_size: int, accelerator: Any, pad_id: int
+    model: Any, split: TokenSplit, batch_size: int, accelerator: Any, pad_id: int
 ) -> dict[str, float]:
     """Token-weighted validation loss and teacher-forced token accuracy over all processes."""
     import torch
 
-    batches = epoch_batches(split.lengths(), batch_size, 0, 0, shuffle=False)
-    mine = batches[accelerator.process_index :: accelerator.num_processes]
+    plan = EpochPlan(split.sizes, batch_size, seed=0, epoch=0, shuffle=False)
+    mine = plan.for_rank(split.rows, accelerator.process_index, accelerator.num_processes)
     totals = torch.zeros(3, device=accelerator.device, dtype=torch.float64)
     model.eval()
     with torch.no_grad():
-        for indices in mine:
+        for items in mine:
             batch = {
-                k: v.to(accelerator.device) for k, v in collate(split, indices, pad_id).items()
+                k: v.to(accelerator.device) for k, v in collate(split.pairs(items), pad_id).items()
             }
             logits = model(**batch).logits.float()
             mask = batch["labels"] != IGNORE_INDEX
@@ -414,17 +258,18 @@ class _Run:
         except TokenError as error:
             raise TrainingError(str(error)) from None
         limit = self.preset.max_positions
-        self.train_split = read_split(
-            config.data / "train.jsonl", config.format, self.tokenizer, limit
-        )
-        self.val_split = read_split(
-            config.data / "validation.jsonl", config.format, self.tokenizer, limit
-        )
-        self.batches_per_epoch = math.ceil(len(self.train_split.src) / config.batch_size)
-        self.batches_per_epoch //= self.world
+        words, cache = self.tokenizer.words, config.out / TOKENS_DIR
+        try:
+            self.train_split, self.val_split = (
+                open_split(config.data, split, config.format, words, limit, cache)
+                for split in ("train", "validation")
+            )
+        except (StoreError, ConvertError) as error:
+            raise TrainingError(str(error)) from None
+        self.batches_per_epoch = self._plan(0).batches // self.world
         if self.batches_per_epoch == 0:
             raise TrainingError(
-                f"{len(self.train_split.src)} training examples make no full round of batches "
+                f"{self.train_split.examples} training examples make no full round of batches "
                 f"for {self.world} processes at batch size {config.batch_size}"
             )
         self.total_steps = config.max_steps or self.batches_per_epoch * config.epochs
@@ -464,6 +309,13 @@ class _Run:
 
     # -- bookkeeping -------------------------------------------------------------------
 
+    def _plan(self, epoch: int) -> EpochPlan:
+        config = self.config
+        return EpochPlan(
+            self.train_split.sizes, config.batch_size, config.seed, epoch,
+            window=config.length_window,
+        )  # fmt: skip
+
     def _epoch(self) -> float:
         return round(self.state["step"] / self.batches_per_epoch, 3)
 
@@ -475,7 +327,7 @@ class _Run:
             "format": self.config.format,
             "steps": state["step"],
             "epochs": self._epoch(),
-            "examples": len(self.train_split.src),
+            "examples": self.train_split.examples,
             "train_loss": state["train_loss"],
             "val_loss": state["val_loss"],
             "best_val_loss": state["best_val_loss"],
@@ -519,8 +371,8 @@ class _Run:
             parameters=self.parameters,
             format=self.config.format,
             codec=self.config.codec,
-            train_examples=len(self.train_split.src),
-            validation_examples=len(self.val_split.src),
+            train_examples=self.train_split.examples,
+            validation_examples=self.val_split.examples,
             skipped_too_long=skipped,
             processes=self.world,
             hardware=self.hardware,
@@ -533,7 +385,7 @@ class _Run:
         self.say(
             f"{self.config.preset}: {self.parameters / 1e6:.1f}M parameters on "
             f"{self.hardware} (mixed precision: {self.precision}); "
-            f"{len(self.train_split.src)} train / {len(self.val_split.src)} validation "
+            f"{self.train_split.examples} train / {self.val_split.examples} validation "
             f"examples ({skipped} skipped as longer than the context); {self.total_steps} steps"
             + (f", resuming at step {self.state['step']}" if self.resume_from else "")
         )
@@ -612,14 +464,15 @@ class _Run:
         loss_sum, steps, tokens = 0.0, 0, 0
         window_start = time.perf_counter()
         while state["step"] < self.total_steps:
-            batches = epoch_batches(
-                self.train_split.lengths(), config.batch_size, config.seed, state["epoch"]
+            mine = self._plan(state["epoch"]).for_rank(
+                self.train_split.rows,
+                accelerator.process_index,
+                self.world,
+                start=state["batch_in_epoch"],
+                limit=self.batches_per_epoch,
             )
-            mine = batches[: self.batches_per_epoch * self.world][
-                accelerator.process_index :: self.world
-            ]
-            for indices in mine[state["batch_in_epoch"] :]:
-                batch = collate(self.train_split, indices, self.tokenizer.pad_id)
+            for items in mine:
+                batch = collate(self.train_split.pairs(items), self.tokenizer.pad_id)
                 tokens += batch_tokens(batch)
                 loss = self.model(**{k: v.to(accelerator.device) for k, v in batch.items()}).loss
                 accelerator.backward(loss)
@@ -634,7 +487,7 @@ class _Run:
                 state["batch_in_epoch"] += 1
 
                 finished = state["step"] >= self.total_steps
-                end_of_epoch = state["batch_in_epoch"] >= len(mine)
+                end_of_epoch = state["batch_in_epoch"] >= self.batches_per_epoch
                 if state["step"] % config.log_every == 0 or finished:
                     self.log_window(loss_sum, steps, tokens, time.perf_counter() - window_start)
                     loss_sum, steps, tokens = 0.0, 0, 0
@@ -685,6 +538,8 @@ class _Run:
                 f"{result.tokens_per_s:.0f} tokens/s; model in {self.config.out}"
             )
         self.accelerator.wait_for_everyone()
+        if self.main:
+            shutil.rmtree(self.config.out / TOKENS_DIR, ignore_errors=True)
         self.accelerator.end_training()
         return result
 

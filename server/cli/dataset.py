@@ -1,8 +1,11 @@
-"""``lagrangian dataset build``: (fields -> Lagrangian) training data from the exact engine.
+"""``lagrangian dataset build|convert``: (fields -> Lagrangian) training data from the exact
+engine, and JSON-lines datasets turned into Arrow token files.
 
-Writes ``train/validation/test.jsonl`` (keys ``fields``, ``src_bartl``, ``tgt_bartl``,
-``src_compact``, ``tgt_compact``, …) and ``summary.json`` into ``--out``; an interrupted
-build resumes where it stopped when run again with the same arguments.
+``build`` writes ``train/validation/test.arrow`` (columns ``fields``, ``n_fields``, ``key``,
+``kinds``, ``singlet`` and the token ids ``src_F``/``tgt_F`` of each format F) and
+``summary.json`` into ``--out``, with local processes (``--workers``) or on a Ray cluster
+(``--ray``); an interrupted build resumes where it stopped when run again with the same
+arguments.  ``convert DIR`` writes ``DIR/<split>.arrow`` beside each ``DIR/<split>.jsonl``.
 """
 
 from __future__ import annotations
@@ -35,11 +38,22 @@ def register(subparsers: Any) -> None:
     add("--seed", type=int, default=0, help="seed (the data depends on it only)")
     add("--out", type=Path, required=True, metavar="DIR", help="dataset folder")
     add("--workers", type=int, default=1, help="worker processes (default 1)")
+    add("--ray", metavar="ADDRESS",
+        help="build on a Ray cluster: auto (this machine's cluster) or its address")  # fmt: skip
     add("--shard-size", type=int, default=250, help="examples per resumable shard")
     add("--compare-sampling", type=int, default=0, metavar="N",
         help="also measure feature shares of N uniform and N enriched sets")  # fmt: skip
     add("--no-progress", action="store_true", help="no progress bar")
     build.set_defaults(func=run)
+    convert = actions.add_parser(
+        "convert", help="convert DIR/{train,validation,test}.jsonl to Arrow token files"
+    )
+    convert.add_argument("folder", type=Path, metavar="DIR", help="dataset folder")
+    convert.add_argument(
+        "--codec", action="append", default=[], metavar="FORMAT=CODEC",
+        help="codec (name or module:attribute) of a format that is not a codec name",
+    )  # fmt: skip
+    convert.set_defaults(func=run_convert)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise CliError("--workers must be at least 1")
+    if args.ray is not None and args.workers != 1:
+        raise CliError("--workers is for local builds; a Ray build uses the cluster's CPUs")
     settings = BuildSettings(
         n=args.n,
         max_fields=args.max_fields,
@@ -58,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
         shard_size=args.shard_size,
     )
     try:
-        summary = build_dataset(args.out, settings, args.workers, not args.no_progress)
+        summary = build_dataset(
+            args.out, settings, args.workers, not args.no_progress, ray=args.ray
+        )
     except (ValueError, OSError) as error:
         raise CliError(str(error)) from None
     if args.compare_sampling > 0:
@@ -67,5 +85,24 @@ def run(args: argparse.Namespace) -> int:
         )
         (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     json.dump(summary, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    from lagrangian.server.cli import CliError
+    from lagrangian.training.convert import convert_dataset
+
+    codecs = {}
+    for item in args.codec:
+        name, equals, codec = item.partition("=")
+        if not (name and equals and codec):
+            raise CliError(f"--codec {item!r}: expected FORMAT=CODEC")
+        codecs[name] = codec
+    try:
+        counts = convert_dataset(args.folder, codecs)
+    except (ValueError, OSError) as error:
+        raise CliError(str(error)) from None
+    json.dump({"converted": counts}, sys.stdout)
     sys.stdout.write("\n")
     return 0

@@ -28,6 +28,7 @@ _RESUMABLE = (
     "seed",
     "warmup_steps",
     "weight_decay",
+    "length_window",
     "log_every",
     "eval_every",
     "save_every",
@@ -42,9 +43,9 @@ def register(subparsers: Any) -> None:
         "train",
         help="train a BART model on a dataset of token sequences",
         description=(
-            "Train a BART preset on DIR/train.jsonl and DIR/validation.jsonl (keys "
-            "src_FORMAT and tgt_FORMAT). Writes checkpoints, metrics.jsonl and loss.png "
-            "into RUN; the final model is RUN itself."
+            "Train a BART preset on DIR/train and DIR/validation (.arrow token files, or "
+            ".jsonl with keys src_FORMAT and tgt_FORMAT). Writes checkpoints, metrics.jsonl "
+            "and loss.png into RUN; the final model is RUN itself."
         ),
     )
     add = parser.add_argument
@@ -61,6 +62,7 @@ def register(subparsers: Any) -> None:
     add("--seed", type=int, help="seed for initialisation and data order (default 0)")
     add("--warmup-steps", type=int, help="linear warm-up steps (default: the preset's)")
     add("--weight-decay", type=float, help="AdamW weight decay (default 0.01)")
+    add("--length-window", type=int, help="batches sorted by length together (default 50)")
     add("--log-every", type=int, help="steps between loss/throughput records (default 50)")
     add("--eval-every", type=int, help="steps between validations (default: every epoch)")
     add("--save-every", type=int, help="steps between checkpoints (default: every epoch)")

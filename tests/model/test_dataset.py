@@ -1,5 +1,6 @@
-"""Dataset building: deterministic for a seed (whatever the workers), resumable, splits
-disjoint in field content, a summary with feature shares and lengths."""
+"""Dataset building: deterministic for a seed (whatever the workers, local or Ray), resumable,
+splits disjoint in field content, Arrow token files that read back as records, JSON-lines
+datasets converted to the same files, a summary with feature shares and lengths."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ from lagrangian.training.sampling import FieldSpec
 SETTINGS = BuildSettings(n=24, max_fields=3, sampling="enriched", seed=3, shard_size=5)
 
 
-def _contents(folder: Path) -> dict[str, str]:
-    return {split: (folder / f"{split}.jsonl").read_text() for split in SPLITS}
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {split: (folder / f"{split}.arrow").read_bytes() for split in SPLITS}
 
 
 def test_build_is_deterministic_and_resumable(tmp_path: Path) -> None:
@@ -32,7 +33,7 @@ def test_build_is_deterministic_and_resumable(tmp_path: Path) -> None:
     again = build_dataset(tmp_path / "b", SETTINGS, workers=1, progress=False)
     assert _contents(tmp_path / "a") == _contents(tmp_path / "b") and first == again
     # An interrupted build: two shards missing, one half-written temporary file.
-    shards = sorted((tmp_path / "a" / "shards").glob("shard-*.jsonl"))
+    shards = sorted((tmp_path / "a" / "shards").glob("shard-*.arrow"))
     assert len(shards) == 5
     shards[1].unlink()
     shards[3].rename(shards[3].with_suffix(".tmp123"))
@@ -96,3 +97,94 @@ def test_cli_with_workers_matches_a_serial_build(tmp_path: Path, capsys) -> None
     assert _contents(tmp_path / "p") == _contents(tmp_path / "s")
     assert main(["dataset", "build", "--n", "0", "--out", str(tmp_path / "z")]) == 2
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_splits_are_arrow_token_files_that_read_back_as_records(tmp_path: Path) -> None:
+    from lagrangian.training.dataset import example_record
+    from lagrangian.training.token_store import open_file
+
+    build_dataset(tmp_path, SETTINGS, progress=False)
+    reader = open_file(tmp_path / "train.arrow")
+    assert str(reader.schema.field("tgt_bartl").type) == "list<item: uint8>"
+    record = read_split(tmp_path, "train")[0]
+    assert read_split(tmp_path, "train")[0] == record
+    # The record is what the engine gives for its fields, token for token.
+    from lagrangian.grammar import parse_declarations
+    from lagrangian.training.sampling import FieldSpec
+
+    specs = [
+        FieldSpec(d.kind, d.name, d.reps[0].text, d.reps[1].text, d.reps[2].charge,
+                  d.helicity, d.real)
+        for d in parse_declarations(record["fields"]).fields
+    ]  # fmt: skip
+    assert example_record(specs) == record
+
+
+def test_convert_turns_json_lines_into_the_same_token_files(tmp_path: Path, capsys) -> None:
+    built = tmp_path / "built"
+    build_dataset(built, SETTINGS, progress=False)
+    old = tmp_path / "old"  # the same dataset as an earlier version wrote it
+    old.mkdir()
+    for split in SPLITS:
+        lines = "".join(json.dumps(r) + "\n" for r in read_split(built, split))
+        (old / f"{split}.jsonl").write_text(lines)
+    assert read_split(old, "train") == read_split(built, "train")
+    assert main(["dataset", "convert", str(old)]) == 0
+    counts = json.loads(capsys.readouterr().out)["converted"]
+    assert counts == {split: len(read_split(built, split)) for split in SPLITS}
+    assert _contents(old) == _contents(built)
+
+    (old / "train.jsonl").write_text('{"src_nope": "A", "tgt_nope": "B"}\n')
+    assert main(["dataset", "convert", str(old)]) == 2
+    assert "unknown codec 'nope'" in (err := capsys.readouterr().err) and "--codec" in err
+    assert main(["dataset", "convert", str(old), "--codec", "nope"]) == 2
+    assert "expected FORMAT=CODEC" in capsys.readouterr().err
+
+
+def test_a_folder_of_json_lines_shards_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "shards").mkdir()
+    (tmp_path / "shards" / "shard-00000.jsonl").write_text("{}\n")
+    with pytest.raises(ValueError, match="JSON-lines shards of an older build"):
+        build_dataset(tmp_path, SETTINGS, progress=False)
+
+
+@pytest.mark.slow
+def test_a_ray_build_matches_a_local_one_and_resumes(tmp_path: Path) -> None:
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        summary = build_dataset(tmp_path / "ray", SETTINGS, progress=False, ray="auto")
+        shards = sorted((tmp_path / "ray" / "shards").glob("shard-*.arrow"))
+        shards[2].unlink()
+        assert build_dataset(tmp_path / "ray", SETTINGS, progress=False, ray="auto") == summary
+    finally:
+        ray.shutdown()
+    assert build_dataset(tmp_path / "local", SETTINGS, workers=1, progress=False) == summary
+    assert _contents(tmp_path / "ray") == _contents(tmp_path / "local")
+
+
+def test_ray_errors_are_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if ray were not installed
+    argv = ["dataset", "build", "--n", "4", "--out", str(tmp_path), "--no-progress"]
+    assert main([*argv, "--ray", "auto"]) == 2
+    assert "--ray needs Ray" in capsys.readouterr().err
+    assert main([*argv, "--ray", "auto", "--workers", "2"]) == 2
+    assert "--workers is for local builds" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_train_reads_a_built_dataset(tmp_path: Path, capsys) -> None:
+    import shutil
+
+    build_dataset(tmp_path / "built", SETTINGS, progress=False)
+    data = tmp_path / "data"  # the built train split serves as validation too
+    data.mkdir()
+    for split in ("train", "validation"):
+        shutil.copy(tmp_path / "built" / "train.arrow", data / f"{split}.arrow")
+    argv = ["train", "--data", str(data), "--out", str(tmp_path / "run"), "--device", "cpu"]
+    argv += ["--format", "compact", "--batch-size", "4", "--max-steps", "2", "--log-every", "1"]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["steps"] == 2
+    assert not (tmp_path / "run" / "tokens").exists()

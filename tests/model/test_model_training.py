@@ -10,12 +10,7 @@ from model_toy_codec import EXAMPLES, TOY_CODEC_PATH, write_dataset
 
 from lagrangian.model.codec import Example
 from lagrangian.server.cli import main
-from lagrangian.training.train import (
-    METRICS_FILE,
-    RUN_CONFIG_FILE,
-    TrainConfig,
-    epoch_batches,
-)
+from lagrangian.training.train import METRICS_FILE, RUN_CONFIG_FILE, TrainConfig
 
 TOY_ARGS = ["--format", "toy", "--codec", TOY_CODEC_PATH, "--device", "cpu"]
 
@@ -111,6 +106,8 @@ def test_run_folder_guards(toy_dataset: Path, tmp_path: Path, capsys) -> None:
     assert "already holds a training run; pass --resume" in capsys.readouterr().err
     assert main([*base, "--resume", "--batch-size", "7"]) == 2
     assert "cannot resume" in (err := capsys.readouterr().err) and "batch_size (32 -> 7)" in err
+    assert main([*base, "--resume", "--length-window", "7"]) == 2
+    assert "length_window (50 -> 7)" in capsys.readouterr().err
     assert main(["train", "--out", str(tmp_path / "none"), "--resume"]) == 2
     assert "nothing to resume" in capsys.readouterr().err
     assert main(["train", "--out", str(tmp_path / "x")]) == 2
@@ -159,24 +156,33 @@ def test_missing_split_and_unknown_codec(tmp_path: Path, capsys) -> None:
 def test_too_long_examples_are_skipped_not_truncated(tmp_path: Path) -> None:
     from model_toy_codec import ToyCodec
 
-    from lagrangian.model.tokenizer import tokenizer_for_codec
-    from lagrangian.training.train import read_split
+    from lagrangian.model.tokenizer import id_table
+    from lagrangian.training.loader import open_split
 
     long = Example(["FIELD"], ["1"] * 60)
     data = write_dataset(tmp_path / "data", [*EXAMPLES[:2], long])
-    split = read_split(data / "train.jsonl", "toy", tokenizer_for_codec(ToyCodec()), max_length=40)
-    assert (len(split.src), split.skipped) == (2, 1)
+    split = open_split(data, "train", "toy", id_table(ToyCodec()), 40, tmp_path / "cache")
+    assert (split.examples, split.skipped) == (2, 1)
 
 
-def test_epoch_batches_are_deterministic_complete_and_length_grouped() -> None:
-    import random
+@pytest.mark.slow
+def test_two_processes_under_torchrun_split_the_epoch(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
 
-    lengths = [random.Random(i).randint(5, 500) for i in range(1000)]
-    first = epoch_batches(lengths, 10, seed=3, epoch=2)
-    assert first == epoch_batches(lengths, 10, seed=3, epoch=2)
-    assert first != epoch_batches(lengths, 10, seed=3, epoch=3)
-    assert sorted(i for batch in first for i in batch) == list(range(1000))
-    spread = sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in first) / len(
-        first
-    )
-    assert spread < 60  # random batches of 10 would spread over ~400
+    data = write_dataset(tmp_path / "data", EXAMPLES * 2)  # 12 examples: 6 batches of 2
+    run = tmp_path / "run"
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone"]
+    command += ["--nproc_per_node", "2", "-m", "lagrangian.server.cli", "train"]
+    command += ["--data", str(data), "--out", str(run), *TOY_ARGS, "--batch-size", "2"]
+    command += ["--max-steps", "4", "--log-every", "1", "--save-every", "4"]
+    tests = str(Path(__file__).parent)
+    env = {**os.environ, "PYTHONPATH": tests, "OMP_NUM_THREADS": "1"}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    records = _records(run)
+    assert records[0]["processes"] == 2 and records[0]["train_examples"] == 12
+    # Each process takes every other batch: an epoch is 3 steps, so step 3 ends it.
+    assert [r["epoch"] for r in records if r["event"] == "train"] == [0.333, 0.667, 1.0, 1.333]
+    assert not (run / "tokens").exists()
