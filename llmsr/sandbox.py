@@ -253,20 +253,31 @@ class SandboxPool:
         return Evaluation.from_reply(reply)
 
     def symbolic(
-        self, source: str, names: Sequence[str], params: Sequence[float]
+        self,
+        source: str,
+        names: Sequence[str],
+        params: Sequence[float],
+        reference: float | None = None,
     ) -> dict[str, Any] | None:
         """Simplify a program to a sympy expression in a separate process; ``None`` on failure.
 
-        When simplification runs past its time limit the unsimplified expression is returned.
+        The reply's ``expression`` evaluates on the training data to ``nmse``; ``verified``
+        says whether that equals ``reference`` (the NMSE the fit worker reported).  When
+        simplification runs past its time limit the unsimplified expression is returned.
         """
         for simplify in (True, False):
-            reply = self._symbolic_request(source, names, params, simplify)
+            reply = self._symbolic_request(source, names, params, simplify, reference)
             if reply is not None:
                 return reply
         return None
 
     def _symbolic_request(
-        self, source: str, names: Sequence[str], params: Sequence[float], simplify: bool
+        self,
+        source: str,
+        names: Sequence[str],
+        params: Sequence[float],
+        simplify: bool,
+        reference: float | None,
     ) -> dict[str, Any] | None:
         if self._symbolic is None or self._symbolic.proc.poll() is not None:
             init = {**self._init, "mode": "symbolic", "test": None}
@@ -282,6 +293,7 @@ class SandboxPool:
             "names": list(names),
             "params": list(params),
             "simplify": simplify,
+            "reference": reference,
         }
         try:
             process.send(request)

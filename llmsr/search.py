@@ -171,16 +171,16 @@ class Search:
             self._seed(pool)
         failures = 0
         last_checkpoint = self.candidates
-        self.stopped = "budget"
+        self.stopped = "the budget was spent"
         while self.candidates < self.config.budget:
             if should_cancel is not None and should_cancel():
-                self.stopped = "cancelled"
+                self.stopped = "cancelled by the caller"
                 break
             added = self._iteration(pool)
             failures = 0 if added else failures + 1
             self.seconds = time.monotonic() - started
             if failures >= self.config.max_consecutive_backend_failures:
-                self.stopped = f"the backend failed {failures} times in a row"
+                self.stopped = f"the backend returned nothing for {failures} prompts in a row"
                 break
             if progress is not None:
                 progress(self.progress())

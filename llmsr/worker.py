@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from .domain import PROBE, DenominatorProbe, domain_points, domain_problem, instrument
 from .fitting import fit_parameters, nmse
 from .safety import BUILTINS, NUMPY_NAMES
 
@@ -56,8 +57,8 @@ def safe_namespace() -> dict[str, Any]:
     return {"__builtins__": allowed, "np": numpy_view, "numpy": numpy_view}
 
 
-def compile_program(source: str) -> Any:
-    namespace = safe_namespace()
+def compile_program(source: str, extra: dict[str, Any] | None = None) -> Any:
+    namespace = {**safe_namespace(), **(extra or {})}
     exec(compile(source, "<program>", "exec"), namespace)
     return namespace["equation"]
 
@@ -147,6 +148,9 @@ class _Worker:
         )
         if not np.isfinite(outcome.loss) or outcome.loss >= 1e99:
             return {"ok": False, "error": "the loss is not finite for any parameters tried"}
+        problem = self._domain_problem(request, outcome.params)
+        if problem is not None:
+            return {"ok": False, "error": problem}
         with np.errstate(all="ignore"):
             train_nmse = nmse(predict_on(columns, self.train_y, outcome.params), self.train_y)
             test_nmse = None
@@ -164,6 +168,14 @@ class _Worker:
             "seconds": time.perf_counter() - start,
         }
 
+    def _domain_problem(self, request: dict[str, Any], params: np.ndarray) -> str | None:
+        """A pole or undefined value of the fitted program anywhere in the data's domain."""
+        probe = DenominatorProbe()
+        run = compile_program(instrument(request["source"]), {PROBE: probe})
+        boxes = [self.train_x] + ([self.test[0]] if self.test is not None else [])
+        points = domain_points(boxes, np.random.default_rng(request["seed"]))
+        return domain_problem(run, probe, points, params)
+
     def symbolic(self, request: dict[str, Any]) -> dict[str, Any]:
         from .symbolic import to_sympy_result
 
@@ -172,7 +184,13 @@ class _Worker:
             n for n, column in zip(names, self.train_x.T, strict=True) if column.min() >= 0
         ]
         result = to_sympy_result(
-            request["source"], names, request["params"], request["simplify"], nonnegative
+            request["source"],
+            names,
+            request["params"],
+            request["simplify"],
+            nonnegative,
+            data=(self.train_x, self.train_y),
+            reference=request.get("reference"),
         )
         return {"ok": True, **result}
 
