@@ -25,7 +25,7 @@ from .backends import Backend
 from .buffer import ExperienceBuffer
 from .config import SearchConfig
 from .data import Dataset
-from .errors import LlmsrError, RunFileError
+from .errors import BackendGaveUp, LlmsrError, RunFileError
 from .expressions import as_expression, simplifications
 from .program import GarbageReply, extract_body, program_key, used_parameters
 from .prompts import ParentProgram, build_prompt
@@ -176,7 +176,11 @@ class Search:
             if should_cancel is not None and should_cancel():
                 self.stopped = "cancelled by the caller"
                 break
-            added = self._iteration(pool)
+            try:
+                added = self._iteration(pool)
+            except BackendGaveUp as error:
+                self.stopped = str(error)
+                break
             failures = 0 if added else failures + 1
             self.seconds = time.monotonic() - started
             if failures >= self.config.max_consecutive_backend_failures:
