@@ -9,11 +9,15 @@ replies).  Programs run with only whitelisted numpy functions and builtins in sc
 parent enforces the wall-clock limit by killing the process.
 
 Requests arrive as length-prefixed pickles from the trusted parent; replies go back as
-length-prefixed JSON, so a compromised worker cannot make the parent execute anything.
+length-prefixed JSON, so a compromised worker cannot make the parent execute anything.  A fit
+reply carries the fitted constants and the predictions on the training and test data, not a
+loss: the parent computes every error measure itself, so a worker cannot claim a loss that
+its predictions do not have.
 """
 
 from __future__ import annotations
 
+import base64
 import builtins
 import json
 import os
@@ -28,8 +32,9 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from .confinement import Confinement, confine
 from .domain import PROBE, DenominatorProbe, domain_points, domain_problem, instrument
-from .fitting import fit_parameters, nmse
+from .fitting import fit_parameters
 from .safety import BUILTINS, NUMPY_NAMES
 
 _HEADER = struct.Struct(">I")
@@ -48,6 +53,21 @@ def read_message(stream: BinaryIO) -> bytes | None:
 def write_message(stream: BinaryIO, payload: bytes) -> None:
     stream.write(_HEADER.pack(len(payload)) + payload)
     stream.flush()
+
+
+def encode_array(values: np.ndarray) -> str:
+    """Float64 values as base64 text (JSON-safe, exact, compact; NaN and inf survive)."""
+    return base64.b64encode(np.ascontiguousarray(values, dtype="<f8").tobytes()).decode()
+
+
+def decode_array(text: object, size: int) -> np.ndarray:
+    """The inverse of ``encode_array``; ``ValueError`` unless it holds exactly ``size`` floats."""
+    if not isinstance(text, str):
+        raise ValueError("not an encoded array")
+    raw = base64.b64decode(text.encode(), validate=True)
+    if len(raw) != 8 * size:
+        raise ValueError("wrong number of values")
+    return np.frombuffer(raw, dtype="<f8")
 
 
 def safe_namespace() -> dict[str, Any]:
@@ -92,14 +112,16 @@ def _disarm() -> None:
                     delattr(module, name)
 
 
-def _lock_down(memory_mb: int, protocol_fd: int, runs_programs: bool) -> None:
-    """Impose the resource limits.
+def _lock_down(memory_mb: int, protocol_fd: int, runs_programs: bool) -> Confinement:
+    """Confine the process (see ``confinement``), then impose the resource limits.
 
     The symbolic worker never executes program code (it interprets the checked syntax tree),
     and sympy imports modules lazily deep inside ``simplify``, so it keeps the right to open
-    files; it still gets the memory and file-size limits.
+    files; it still gets the memory and file-size limits.  ``RLIMIT_NPROC`` = 0 stops fork
+    only because the program worker no longer runs as root.
     """
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    state = confine(runs_programs)
     limits = [
         (resource.RLIMIT_AS, memory_mb * 1024 * 1024),
         (resource.RLIMIT_FSIZE, 0),
@@ -114,6 +136,7 @@ def _lock_down(memory_mb: int, protocol_fd: int, runs_programs: bool) -> None:
         except (ValueError, OSError):
             if kind in (resource.RLIMIT_AS, resource.RLIMIT_FSIZE):
                 raise
+    return state
 
 
 class _Worker:
@@ -152,18 +175,16 @@ class _Worker:
         if problem is not None:
             return {"ok": False, "error": problem}
         with np.errstate(all="ignore"):
-            train_nmse = nmse(predict_on(columns, self.train_y, outcome.params), self.train_y)
-            test_nmse = None
+            train = predict_on(columns, self.train_y, outcome.params)
+            test = None
             if self.test is not None:
                 test_x, test_y = self.test
-                value = nmse(predict_on(list(test_x.T), test_y, outcome.params), test_y)
-                test_nmse = value if np.isfinite(value) else None
+                test = predict_on(list(test_x.T), test_y, outcome.params)
         return {
             "ok": True,
-            "loss": outcome.loss,
             "params": [float(v) for v in outcome.params],
-            "nmse_train": train_nmse if np.isfinite(train_nmse) else None,
-            "nmse_test": test_nmse,
+            "train": encode_array(train),
+            "test": None if test is None else encode_array(test),
             "evaluations": outcome.evaluations,
             "seconds": time.perf_counter() - start,
         }
@@ -217,7 +238,8 @@ def _warm_up(worker: _Worker) -> None:
 
 
 def main() -> int:
-    protocol_in = sys.stdin.buffer
+    # The protocol moves off stdin/stdout, which the confinement points at /dev/null.
+    protocol_in = os.fdopen(os.dup(0), "rb")
     protocol_out = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -235,8 +257,10 @@ def main() -> int:
     else:
         _warm_up(worker)
     np.seterr(all="ignore")
-    _lock_down(init["memory_mb"], protocol_out.fileno(), runs_programs=init["mode"] == "fit")
-    write_message(protocol_out, json.dumps({"ready": True}).encode())
+    protocol_fd = max(protocol_in.fileno(), protocol_out.fileno())
+    state = _lock_down(init["memory_mb"], protocol_fd, runs_programs=init["mode"] == "fit")
+    ready = {"ready": True, "confinement": state.to_dict()}
+    write_message(protocol_out, json.dumps(ready).encode())
     while True:
         message = read_message(protocol_in)
         if message is None:
