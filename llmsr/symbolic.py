@@ -323,6 +323,28 @@ def displayed_nmse(text: str, names: Sequence[str], x: np.ndarray, y: np.ndarray
     return value if np.isfinite(value) else float("inf")
 
 
+def _without_negligible(expression: Any, names: Sequence[str], x: np.ndarray, y: np.ndarray) -> Any:
+    """The sum without terms below 1e-9 of the target's scale everywhere on the data.
+
+    Searches leave terms such as 6e-14·√(1−c²) that pruning cannot remove (they are entangled
+    in the program's structure) but that change no prediction; showing them hides the law.
+    The caller still checks that the NMSE is unchanged, so nothing that matters is dropped.
+    """
+    if not isinstance(expression, sympy.Add):
+        return expression
+    scale = float(np.max(np.abs(y))) or 1.0
+    kept = []
+    for term in expression.args:
+        try:
+            values = evaluate_text(sympy.sstr(term), names, x)
+            negligible = bool(np.all(np.abs(values) < 1e-9 * scale))
+        except (ArithmeticError, ValueError, TypeError, NameError, SyntaxError):
+            negligible = False
+        if not negligible:
+            kept.append(term)
+    return sympy.Add(*kept) if kept else expression
+
+
 def _agrees(value: float, reference: float) -> bool:
     return abs(value - reference) <= NMSE_TOLERANCE * max(1.0, abs(reference))
 
@@ -338,9 +360,10 @@ def to_sympy_result(
 ) -> dict[str, Any]:
     """``expression`` (fitted constants substituted), ``latex`` and ``skeleton`` strings.
 
-    With ``data`` (x, y) the expression is the shortest rounding (6, 10 or 17 digits, then
-    unsimplified) whose printed text evaluates on the data to the NMSE ``reference`` (the
-    program's own; by default the unrounded expression's); ``nmse`` is that displayed NMSE and
+    With ``data`` (x, y) the expression is the first of: 6 digits without terms negligible on
+    the data, 6, 10 or 17 digits, 17 unsimplified — whose printed text evaluates on the data
+    to the NMSE ``reference`` (the program's own; by default the unrounded expression's);
+    ``nmse`` is that displayed NMSE and
     ``verified`` says whether it equals ``reference``.  A program whose claimed NMSE no
     rendering reproduces did not compute what its text says: the caller must not trust it.
     """
@@ -349,12 +372,17 @@ def to_sympy_result(
         {s: sympy.Float(float(params[i]), 17) for i, s in symbols.items() if i < len(params)}
     )
     skeleton = _simplest(expression) if simplify else expression
-    attempts = [(d, simplify) for d in _DIGITS] + [(17, False)] if data is not None else []
+    attempts = [(d, simplify, d == _DIGITS[0]) for d in _DIGITS] if data is not None else []
+    attempts = [*attempts[:1], (_DIGITS[0], simplify, False), *attempts[1:], (17, False, False)]
     result: dict[str, Any] = {}
-    for digits, simplified in attempts or [(6, simplify)]:
+    for digits, simplified, trimmed in attempts if data is not None else [(6, simplify, False)]:
         numeric = _tidy(exact, digits)
         if simplified:
             numeric = _tidy(_simplest(numeric), digits)
+        if trimmed and data is not None:
+            shorter = _without_negligible(numeric, names, *data)
+            if shorter != numeric:
+                numeric = _tidy(_simplest(shorter), digits) if simplified else shorter
         result = {
             "expression": sympy.sstr(numeric),
             "latex": sympy.latex(numeric),
