@@ -75,18 +75,25 @@ class BestProgram:
     nmse_test: float | None
     loss: float
     program: str
+    verified: bool = False
 
     def summary(self) -> dict[str, Any]:
         keys = ("expression", "latex", "params", "nmse_train", "nmse_test", "program")
         return {k: getattr(self, k) for k in keys}
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.summary(), "skeleton": self.skeleton, "loss": self.loss}
+        extra = {"skeleton": self.skeleton, "loss": self.loss, "verified": self.verified}
+        return {**self.summary(), **extra}
 
 
 @dataclass(frozen=True)
 class FitResult:
-    """The outcome of a fit; ``summary()`` is the CLI's JSON contract, ``run`` the full record."""
+    """The outcome of a fit; ``summary()`` is the CLI's JSON contract, ``run`` the full record.
+
+    ``failure`` is empty when the search found something; otherwise it says, in one line, why
+    the result is only the starting guess (the backend produced nothing, or no candidate beat
+    the starting skeleton), and ``lagrangian fit`` exits non-zero with it.
+    """
 
     best: BestProgram
     top: list[BestProgram]
@@ -97,6 +104,7 @@ class FitResult:
     backend: dict[str, Any]
     benchmark: dict[str, str] | None
     run: dict[str, Any]
+    failure: str = ""
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -104,6 +112,8 @@ class FitResult:
             "candidates": self.candidates,
             "rejected": self.rejected,
             "seconds": round(self.seconds, 3),
+            "stopped": self.stopped,
+            "failure": self.failure,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,7 +121,6 @@ class FitResult:
             **self.summary(),
             "best": self.best.to_dict(),
             "top": [p.to_dict() for p in self.top],
-            "stopped": self.stopped,
             "backend": self.backend,
             "benchmark": self.benchmark,
         }
@@ -165,13 +174,14 @@ def _load(
 
 
 def _report(search: Search, pool: SandboxPool, record: ProgramRecord) -> BestProgram:
+    """The program as shown to the user, with whether its text was checked against the data."""
     source = search.spec.function_source(record.body)
     params = record.fitted_params
-    symbolic = pool.symbolic(source, search.spec.input_names, record.params)
+    symbolic = pool.symbolic(source, search.spec.input_names, record.params, record.nmse_train)
     if symbolic is None:
         returned = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Return) and n.value]
         text = ast.unparse(returned[-1].value) if returned and returned[-1].value else ""
-        symbolic = {"expression": text, "latex": "", "skeleton": text}
+        symbolic = {"expression": text, "latex": "", "skeleton": text, "verified": False}
     return BestProgram(
         expression=str(symbolic["expression"]),
         latex=str(symbolic["latex"]),
@@ -181,7 +191,46 @@ def _report(search: Search, pool: SandboxPool, record: ProgramRecord) -> BestPro
         nmse_test=record.nmse_test,
         loss=float(record.loss or 0.0),
         program=source,
+        verified=bool(symbolic.get("verified")),
     )
+
+
+def _top_programs(search: Search, pool: SandboxPool, top_k: int) -> list[BestProgram]:
+    """The best distinct programs, those whose printed form reproduces their NMSE first.
+
+    A program the symbolic reading cannot reproduce (a data-dependent loop, or a worker that
+    reported a result its program does not compute) is listed only after the verified ones,
+    so the reported best is always a formula that evaluates on the data as claimed.
+    """
+    verified: list[BestProgram] = []
+    others: list[BestProgram] = []
+    for record in search.ranked()[: 4 * max(1, top_k)]:
+        report = _report(search, pool, record)
+        shown = verified + others
+        if all(report.expression != other.expression for other in shown):
+            (verified if report.verified else others).append(report)
+        if len(verified) >= max(1, top_k):
+            break
+    return (verified + others)[: max(1, top_k)]
+
+
+def _failure(search: Search, best: BestProgram) -> str:
+    """Why the result is no discovery (empty when it is one)."""
+    if search.candidates == 0:
+        return f"the {search.backend.name} backend produced no programs ({search.stopped})"
+    seed = search.records[0]
+    if seed.nmse_train is not None and seed.nmse_train < 1e-12:
+        return ""  # the starting skeleton is already exact: nothing could beat it
+    if best.program == search.spec.function_source(seed.body) or (
+        best.nmse_train is not None
+        and seed.nmse_train is not None
+        and best.nmse_train >= seed.nmse_train
+    ):
+        return (
+            f"no candidate beat the starting skeleton ({search.candidates} candidates, "
+            f"{search.rejected} rejected; stopped: {search.stopped})"
+        )
+    return ""
 
 
 def fit_equation(
@@ -236,24 +285,19 @@ def fit_equation(
         with SandboxPool(train, test, spec.max_nparams, config.fit, config.sandbox) as pool:
             search.run(pool, progress, should_cancel, checkpoint)
             search.prune_best(pool)
-            ranked = search.ranked()
-            if not ranked:
+            if not search.ranked():
                 raise LlmsrError("no program could be fitted")
-            top: list[BestProgram] = []
-            for record in ranked:
-                report = _report(search, pool, record)
-                if all(report.expression != other.expression for other in top):
-                    top.append(report)
-                if len(top) >= max(1, config.top_k):
-                    break
+            top = _top_programs(search, pool, config.top_k)
     finally:
         if own_backend:
             backend.close()
+    failure = _failure(search, top[0])
     run = {
         **search.to_run(),
         "request": request_record,
         "best": top[0].to_dict(),
         "top": [t.to_dict() for t in top],
+        "failure": failure,
     }
     if bench is not None:
         run["benchmark"] = bench
@@ -273,6 +317,7 @@ def fit_equation(
         },
         benchmark=bench,
         run=run,
+        failure=failure,
     )
 
 

@@ -1,14 +1,15 @@
-"""The built-in proposer: evolutionary edits of buffer programs, no language model needed.
+"""The built-in proposer: a genetic search over expressions, no language model needed.
 
-It stands in for the LLM so the feature works offline and in tests.  A program's return
-value is read as a sum of terms; an edit adds, replaces, drops or multiplies terms, grafts a
-physics-aware primitive onto an input, or crosses the two prompt programs over.  Primitives
-depend on what an input is: a cos θ gets polynomials and sin θ = √(1−c²) (angular
-distributions are polynomials in cos θ and sin θ), an angle gets trig functions, a positive
-scale such as pT gets powers and saturating rational forms x²/(c+x²) (how O(αs) angular
-coefficients behave), a rapidity gets |y| and tanh.  New constants are ``params[k]`` that
-BFGS fits; indices are renumbered after every edit and edits that need more than
-``MAX_NPARAMS`` constants are discarded.
+It stands in for the LLM so the feature works offline and in tests, and it must search, not
+recall: it knows no law.  A program's return value is read as a sum of terms; an edit adds,
+replaces, drops or multiplies terms, makes a term rational (t / (1 + c·g)), grafts a random
+sub-expression onto an input, or crosses the two prompt programs over.  New material is a
+random expression tree built from generic primitives only — inputs, fitted constants,
+integer powers, sqrt, exp, log, sin, cos, 1/x and the four operations (and trig only of
+inputs that are angles, sqrt(1 − x²) only of cosines, where the others would be undefined
+or meaningless) — never a composite template of a known law.  New constants are
+``params[k]`` that BFGS fits; indices are renumbered after every edit and edits that need
+more than ``MAX_NPARAMS`` constants are discarded.
 """
 
 from __future__ import annotations
@@ -27,29 +28,19 @@ from .spec import InputVariable, Specification
 _NEW = 1000  # temporary indices of fresh parameters, renumbered after each edit
 _ATTEMPTS = 30
 
-# Factor templates per input kind; {x} is the input, {p} a fresh fitted constant.
-_FACTORS: dict[str, tuple[str, ...]] = {
-    "cosine": (
-        "{x}", "{x}**2", "{x}**3", "{x}**4", "np.sqrt(1 - {x}**2)", "{x}*np.sqrt(1 - {x}**2)",
-        "(1 - {x}**2)",
-    ),
-    "angle": (
-        "np.cos({x})", "np.sin({x})", "np.cos(2*{x})", "np.sin(2*{x})", "np.cos({x})**2",
-        "np.sin({x})**2",
-    ),
-    "scale": (
-        "{x}", "{x}**2", "np.sqrt({x})", "1/{x}", "1/{x}**2", "1/({p} + {x})", "1/({p} + {x}**2)",
-        "{x}/({p} + {x})", "{x}**2/({p} + {x}**2)", "np.exp(-{p}*{x})", "np.log({p} + {x})",
-    ),
-    "rapidity": (
-        "np.abs({x})", "{x}**2", "np.tanh({p}*np.abs({x}))", "np.abs({x})/({p} + np.abs({x}))",
-        "np.exp(-{p}*{x}**2)", "np.cosh({x})",
-    ),
-    "generic": (
-        "{x}", "{x}**2", "{x}**3", "np.abs({x})", "np.exp({p}*{x})", "np.tanh({p}*{x})",
-        "1/({p} + {x}**2)", "np.sin({p}*{x})",
-    ),
-}  # fmt: skip
+# Unary primitives, applied to any sub-expression ({a}); generic for every input kind.
+_UNARY = ("({a})**2", "({a})**3", "np.sqrt(np.abs({a}))", "np.exp({a})", "np.log(np.abs({a}))",
+          "1/({a})", "np.sin({a})", "np.cos({a})")  # fmt: skip
+# Leaves: an input in a plain form; kind only decides which forms are defined or sensible.
+_LEAVES: dict[str, tuple[str, ...]] = {
+    "cosine": ("{x}", "{x}**2", "np.sqrt(1 - {x}**2)"),
+    "angle": ("{x}", "np.cos({x})", "np.sin({x})"),
+    "scale": ("{x}", "{x}**2", "1/{x}"),
+    "rapidity": ("{x}", "np.abs({x})"),
+    "generic": ("{x}", "{x}**2"),
+}
+_BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+_MAX_DEPTH = 3
 
 
 class _Fresh:
@@ -130,15 +121,31 @@ class BuiltinProposer:
             return None
         return expression
 
-    def _factor(self, var: InputVariable, rng: np.random.Generator, fresh: _Fresh) -> ast.expr:
-        templates = _FACTORS.get(var.kind, _FACTORS["generic"])
-        template = templates[int(rng.integers(len(templates)))]
-        return _parse(template.replace("{x}", var.name).replace("{p}", fresh()))
+    def _leaf(self, var: InputVariable, rng: np.random.Generator) -> ast.expr:
+        forms = _LEAVES.get(var.kind, _LEAVES["generic"])
+        return _parse(forms[int(rng.integers(len(forms)))].replace("{x}", var.name))
+
+    def _factor(
+        self, var: InputVariable, rng: np.random.Generator, fresh: _Fresh, depth: int = 0
+    ) -> ast.expr:
+        """A random expression tree in ``var`` (and, below the root, fitted constants)."""
+        roll = rng.random()
+        if depth >= _MAX_DEPTH or roll < 0.35:
+            return self._leaf(var, rng)
+        if roll < 0.65:
+            inner = self._factor(var, rng, fresh, depth + 1)
+            template = _UNARY[int(rng.integers(len(_UNARY)))]
+            node = _parse(template.replace("{a}", "_INNER_"))
+            return _substitute(node, inner)
+        left = self._factor(var, rng, fresh, depth + 1)
+        right = _parse(fresh()) if rng.random() < 0.5 else self._factor(var, rng, fresh, depth + 1)
+        op = _BINARY[int(rng.integers(len(_BINARY)))]()
+        return ast.BinOp(left, op, right) if rng.random() < 0.5 else ast.BinOp(right, op, left)
 
     def _random_factor(
         self, spec: Specification, rng: np.random.Generator, fresh: _Fresh
     ) -> ast.expr:
-        """A primitive of one input, or (for several inputs) sometimes a product of two."""
+        """A random expression of one input, or (for several inputs) sometimes of two."""
         inputs = list(spec.inputs)
         first = inputs[int(rng.integers(len(inputs)))]
         factor = self._factor(first, rng, fresh)
@@ -211,6 +218,16 @@ class BuiltinProposer:
                     keys.add(key)
                     chosen.append(_offset_params(term, len(chosen) * 100))
         return chosen
+
+
+def _substitute(node: ast.expr, inner: ast.expr) -> ast.expr:
+    """``node`` with its placeholder name ``_INNER_`` replaced by ``inner``."""
+
+    class Fill(ast.NodeTransformer):
+        def visit_Name(self, name: ast.Name) -> ast.AST:
+            return copy.deepcopy(inner) if name.id == "_INNER_" else name
+
+    return Fill().visit(node)
 
 
 def _offset_params(term: ast.expr, offset: int) -> ast.expr:

@@ -23,3 +23,7 @@ class BackendError(LlmsrError):
 
 class RunFileError(LlmsrError):
     """A saved run cannot be resumed (unreadable, wrong format, or recorded on other data)."""
+
+
+class BackendGaveUp(BackendError):
+    """The proposer kept failing for longer than its give-up period; the search stops."""

@@ -49,6 +49,28 @@ def a1_truth(pt: np.ndarray, abs_y: np.ndarray, m: float = M_Z) -> np.ndarray:
     return 0.05 * np.tanh(abs_y) * pt * m / (m * m + np.square(pt))
 
 
+CS_COEFFICIENTS = {
+    "A0": 0.3, "A1": 0.05, "A2": 0.3, "A3": 0.02, "A4": 0.08, "A5": 0.01, "A6": 0.015, "A7": 0.01,
+}  # fmt: skip
+
+
+def full_angular_density(cos_t: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    """The Collins–Soper distribution with all eight coefficients (A5…A7: T-odd, small)."""
+    a = CS_COEFFICIENTS
+    sin_t = np.sqrt(np.clip(1 - cos_t**2, 0, None))
+    return (
+        1 + cos_t**2
+        + 0.5 * a["A0"] * (1 - 3 * cos_t**2)
+        + a["A1"] * 2 * sin_t * cos_t * np.cos(phi)
+        + 0.5 * a["A2"] * sin_t**2 * np.cos(2 * phi)
+        + a["A3"] * sin_t * np.cos(phi)
+        + a["A4"] * cos_t
+        + a["A5"] * sin_t**2 * np.sin(2 * phi)
+        + a["A6"] * 2 * sin_t * cos_t * np.sin(phi)
+        + a["A7"] * sin_t * np.sin(phi)
+    )  # fmt: skip
+
+
 def qed_dsigma(sqrt_s: np.ndarray, cos_theta: np.ndarray) -> np.ndarray:
     """dσ/dcosθ for e⁺e⁻ → μ⁺μ⁻ in pb."""
     s = np.square(sqrt_s)
@@ -230,6 +252,50 @@ def _qed(noisy: bool, rng: np.random.Generator) -> tuple[Dataset, Dataset]:
     return train, test
 
 
+def _pt_law(law: Callable[[np.ndarray], np.ndarray]) -> tuple[Dataset, Dataset]:
+    train, test = np.linspace(0.5, 60.0, 40), np.linspace(60.0, 200.0, 28)
+    return Dataset(("pT",), train[:, None], law(train)), Dataset(("pT",), test[:, None], law(test))
+
+
+def _a0_qqbar(noisy: bool, rng: np.random.Generator) -> tuple[Dataset, Dataset]:
+    return _pt_law(lambda pt: pt**2 / (M_Z**2 + pt**2))
+
+
+def _a0_qg(noisy: bool, rng: np.random.Generator) -> tuple[Dataset, Dataset]:
+    return _pt_law(lambda pt: 5 * pt**2 / (M_Z**2 + 5 * pt**2))
+
+
+def _lam_tung(noisy: bool, rng: np.random.Generator) -> tuple[Dataset, Dataset]:
+    """A2 against (pT, A0): at leading order A2 = A0 whatever the pT."""
+
+    def make(pt: np.ndarray) -> Dataset:
+        a0 = a0_truth(pt)
+        return Dataset(("pT", "A0"), np.column_stack([pt, a0]), a0.copy())
+
+    return make(np.linspace(0.5, 60.0, 40)), make(np.linspace(60.0, 200.0, 28))
+
+
+def _a4_mass(noisy: bool, rng: np.random.Generator) -> tuple[Dataset, Dataset]:
+    def make(pt: np.ndarray, y: np.ndarray, m: np.ndarray) -> Dataset:
+        grid = [g.ravel() for g in np.meshgrid(pt, y, m, indexing="ij")]
+        return Dataset(("pT", "abs_y", "m"), np.column_stack(grid), a4_truth(*grid))
+
+    train = make(np.linspace(0.5, 60, 8), np.linspace(0.05, 2.0, 6), np.linspace(60, 120, 5))
+    test = make(np.linspace(70, 150, 6), np.linspace(2.1, 3.0, 4), np.linspace(60, 120, 3))
+    return train, test
+
+
+def _cs_angular(noisy: bool, rng: np.random.Generator) -> tuple[Dataset, Dataset]:
+    def make(cos_t: np.ndarray, phi: np.ndarray) -> Dataset:
+        c, f = (g.ravel() for g in np.meshgrid(cos_t, phi, indexing="ij"))
+        return Dataset(("cos_theta", "phi"), np.column_stack([c, f]), full_angular_density(c, f))
+
+    phi = np.linspace(0, 2 * np.pi, 16, endpoint=False) + 0.1
+    outer = np.concatenate([np.linspace(-0.98, -0.65, 5), np.linspace(0.65, 0.98, 5)])
+    return make(np.linspace(-0.6, 0.6, 13), phi), make(outer, phi)
+
+
+_PT = InputVariable("pT", "transverse momentum of the lepton pair in GeV", "scale")
 _SPECS = {
     "a0": Specification(
         target="A0",
@@ -264,32 +330,89 @@ _SPECS = {
         target_meaning="the differential cross section in pb",
     ),
 }
+_SPECS.update(
+    {
+        "a0-qqbar": Specification(
+            "A0", (_PT,), "A0 of Drell-Yan pairs from quark-antiquark annihilation", "A0"
+        ),
+        "a0-qg": Specification(
+            "A0", (_PT,), "A0 of Drell-Yan pairs from quark-gluon scattering", "A0"
+        ),
+        "a2-lamtung": Specification(
+            "A2",
+            (_PT, InputVariable("A0", "the angular coefficient A0", "generic")),
+            "A2 of Drell-Yan pairs given pT and A0",
+            "A2",
+        ),
+        "a4-mass": Specification(
+            "A4",
+            (
+                _PT,
+                InputVariable("abs_y", "absolute rapidity of the lepton pair", "rapidity"),
+                InputVariable("m", "invariant mass of the lepton pair in GeV", "scale"),
+            ),
+            "A4 of Drell-Yan pairs as a function of pT, |y| and the pair mass",
+            "A4",
+        ),
+        "cs-angular": Specification(
+            "density",
+            (
+                InputVariable("cos_theta", "cosine of the Collins-Soper polar angle", "cosine"),
+                InputVariable("phi", "Collins-Soper azimuthal angle", "angle"),
+            ),
+            "The lepton angular distribution of Drell-Yan pairs in the Collins-Soper frame",
+            "angular density (unnormalised)",
+        ),
+    }
+)
 _MAKERS: dict[str, Callable[[bool, np.random.Generator], tuple[Dataset, Dataset]]] = {
     "a0": _a0,
     "a4": _a4,
     "qed": _qed,
+    "a0-qqbar": _a0_qqbar,
+    "a0-qg": _a0_qg,
+    "a2-lamtung": _lam_tung,
+    "a4-mass": _a4_mass,
+    "cs-angular": _cs_angular,
 }
+_EXACT_ONLY = frozenset({"a0-qqbar", "a0-qg", "a2-lamtung", "a4-mass", "cs-angular"})
 _TRUTH = {
     "a0": f"{F_QQBAR}*pT**2/({M_Z}**2 + pT**2) + {1 - F_QQBAR:.1f}*5*pT**2/({M_Z}**2 + 5*pT**2)",
     "a4": f"0.12*tanh(abs_y)*{M_Z}**2/({M_Z}**2 + pT**2)",
     "qed": "pi*alpha**2/(2*sqrt_s**2)*(1 + cos_theta**2) [pb]",
+    "a0-qqbar": f"pT**2/({M_Z}**2 + pT**2)",
+    "a0-qg": f"5*pT**2/({M_Z}**2 + 5*pT**2)",
+    "a2-lamtung": "A0",
+    "a4-mass": "0.12*tanh(abs_y)*m**2/(m**2 + pT**2)",
+    "cs-angular": (
+        "1 + c**2 + A0/2*(1 - 3c**2) + A1 sin2θ cosφ + A2/2 sin²θ cos2φ + A3 sinθ cosφ "
+        "+ A4 c + A5 sin²θ sin2φ + A6 sin2θ sinφ + A7 sinθ sinφ, "
+        + ", ".join(f"{k}={v}" for k, v in CS_COEFFICIENTS.items())
+    ),
 }
 _SUMMARIES = {
     "a0": "A0(pT) at the Z pole; train pT < 60 GeV, test 60-200 GeV",
     "a4": "A4(pT, |y|); train pT < 60 GeV and |y| < 2, test beyond either",
     "qed": "QED dsigma/dcos(theta); train sqrt(s) 10-30 GeV and |cos| < 0.6, test beyond",
+    "a0-qqbar": "A0(pT) of qq̄ -> Zg; train pT < 60 GeV, test 60-200 GeV",
+    "a0-qg": "A0(pT) of qg -> Zq; train pT < 60 GeV, test 60-200 GeV",
+    "a2-lamtung": "A2(pT, A0), Lam-Tung A2 = A0; train pT < 60 GeV, test 60-200 GeV",
+    "a4-mass": "A4(pT, |y|, m), m 60-120 GeV; train pT < 60 and |y| < 2, test beyond both",
+    "cs-angular": "full Collins-Soper distribution (cos θ, φ), A0-A7; train |cos| < 0.6",
 }
 
 
 def benchmark_names() -> list[str]:
-    """Names accepted by ``load_benchmark``: ``qed``, ``a0``, ``a4``, each also with ``-mc``."""
-    return [f"{base}{suffix}" for base in _MAKERS for suffix in ("", "-mc")]
+    """Names accepted by ``load_benchmark``: qed, a0, a4 (each also ``-mc``) and the exact
+    a0-qqbar, a0-qg, a2-lamtung, a4-mass and cs-angular."""
+    names = [f"{base}{suffix}" for base in _MAKERS for suffix in ("", "-mc")]
+    return [n for n in names if not (n.endswith("-mc") and n[:-3] in _EXACT_ONLY)]
 
 
 def load_benchmark(name: str, seed: int = 0) -> Benchmark:
     """Build a benchmark; ``-mc`` variants carry Monte Carlo statistical errors (fit by chi²)."""
     base, noisy = (name[:-3], True) if name.endswith("-mc") else (name, False)
-    if base not in _MAKERS:
+    if base not in _MAKERS or (noisy and base in _EXACT_ONLY):
         raise LlmsrError(
             f"unknown benchmark {name!r}; choose one of {', '.join(benchmark_names())}"
         )

@@ -10,8 +10,10 @@ JSON checked for size, so nothing a program does can stop or subvert the search.
 
 from __future__ import annotations
 
+import binascii
 import contextlib
 import json
+import math
 import os
 import pickle
 import select
@@ -22,9 +24,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .config import FitConfig, SandboxConfig
 from .data import Dataset
-from .worker import read_message, write_message
+from .fitting import loss_value, nmse
+from .worker import decode_array, read_message, write_message
 
 _MAX_REPLY_BYTES = 8 * 1024 * 1024
 _START_TIMEOUT = 120.0
@@ -53,24 +58,45 @@ class Evaluation:
     killed: bool = False
 
     @classmethod
-    def from_reply(cls, reply: dict[str, Any]) -> Evaluation:
+    def from_reply(cls, reply: dict[str, Any], truth: _Truth) -> Evaluation:
+        """Score a worker's predictions here, in the parent; the worker's word is not taken."""
         if not reply.get("ok"):
             return cls(ok=False, error=str(reply.get("error", "unknown failure"))[:300])
         try:
-            return cls(
-                ok=True,
-                loss=float(reply["loss"]),
-                params=tuple(float(v) for v in reply["params"]),
-                nmse_train=_optional_float(reply.get("nmse_train")),
-                nmse_test=_optional_float(reply.get("nmse_test")),
-                seconds=float(reply.get("seconds", 0.0)),
-            )
-        except (KeyError, TypeError, ValueError):
+            params = tuple(float(v) for v in reply["params"])
+            train = decode_array(reply["train"], truth.train_y.size)
+            test = None
+            if truth.test_y is not None:
+                test = decode_array(reply["test"], truth.test_y.size)
+            seconds = float(reply.get("seconds", 0.0))
+        except (KeyError, TypeError, ValueError, binascii.Error):
             return cls(ok=False, error="malformed reply from the sandbox")
+        if len(params) != truth.max_nparams or not all(map(math.isfinite, params)):
+            return cls(ok=False, error="malformed reply from the sandbox")
+        with np.errstate(all="ignore"):
+            loss = loss_value(train, truth.train_y, truth.sigma)
+            nmse_train = nmse(train, truth.train_y)
+            nmse_test = None if test is None else nmse(test, truth.test_y)
+        if not math.isfinite(loss):
+            return cls(ok=False, error="the loss is not finite for any parameters tried")
+        return cls(
+            ok=True,
+            loss=loss,
+            params=params,
+            nmse_train=nmse_train if math.isfinite(nmse_train) else None,
+            nmse_test=nmse_test if nmse_test is not None and math.isfinite(nmse_test) else None,
+            seconds=seconds,
+        )
 
 
-def _optional_float(value: Any) -> float | None:
-    return None if value is None else float(value)
+@dataclass(frozen=True)
+class _Truth:
+    """What the parent scores predictions against (kept out of the workers' reach)."""
+
+    train_y: np.ndarray
+    sigma: np.ndarray | None
+    test_y: np.ndarray | None
+    max_nparams: int
 
 
 class WorkerDied(Exception):
@@ -104,6 +130,7 @@ class _Process:
         if not reply.get("ready"):
             self.kill()
             raise RuntimeError("the sandbox worker failed to start")
+        self.confinement: dict[str, Any] = dict(reply.get("confinement") or {})
 
     def fileno(self) -> int:
         return self.stdout.fileno()
@@ -167,9 +194,16 @@ class SandboxPool:
             "fit": fit,
             "memory_mb": sandbox.memory_mb,
         }
+        self._truth = _Truth(
+            train.y,
+            train.sigma if self.use_sigma else None,
+            None if test is None else test.y,
+            max_nparams,
+        )
         self._idle: list[_Process] = []
         self._symbolic: _Process | None = None
         self.restarts = 0
+        self.confinement: dict[str, Any] = {}  # as the last started program worker reported
 
     def __enter__(self) -> SandboxPool:
         return self
@@ -186,7 +220,11 @@ class SandboxPool:
             self._symbolic = None
 
     def _take(self) -> _Process:
-        return self._idle.pop() if self._idle else _Process(self._init)
+        if self._idle:
+            return self._idle.pop()
+        process = _Process(self._init)
+        self.confinement = process.confinement
+        return process
 
     def evaluate(self, jobs: Sequence[FitJob]) -> list[Evaluation]:
         """Fit every job, in parallel over up to ``workers`` processes; results in job order."""
@@ -250,23 +288,34 @@ class SandboxPool:
             process.kill()  # the worker exits after a memory or recursion error: start afresh
         else:
             self._idle.append(process)
-        return Evaluation.from_reply(reply)
+        return Evaluation.from_reply(reply, self._truth)
 
     def symbolic(
-        self, source: str, names: Sequence[str], params: Sequence[float]
+        self,
+        source: str,
+        names: Sequence[str],
+        params: Sequence[float],
+        reference: float | None = None,
     ) -> dict[str, Any] | None:
         """Simplify a program to a sympy expression in a separate process; ``None`` on failure.
 
-        When simplification runs past its time limit the unsimplified expression is returned.
+        The reply's ``expression`` evaluates on the training data to ``nmse``; ``verified``
+        says whether that equals ``reference`` (the NMSE the fit worker reported).  When
+        simplification runs past its time limit the unsimplified expression is returned.
         """
         for simplify in (True, False):
-            reply = self._symbolic_request(source, names, params, simplify)
+            reply = self._symbolic_request(source, names, params, simplify, reference)
             if reply is not None:
                 return reply
         return None
 
     def _symbolic_request(
-        self, source: str, names: Sequence[str], params: Sequence[float], simplify: bool
+        self,
+        source: str,
+        names: Sequence[str],
+        params: Sequence[float],
+        simplify: bool,
+        reference: float | None,
     ) -> dict[str, Any] | None:
         if self._symbolic is None or self._symbolic.proc.poll() is not None:
             init = {**self._init, "mode": "symbolic", "test": None}
@@ -282,6 +331,7 @@ class SandboxPool:
             "names": list(names),
             "params": list(params),
             "simplify": simplify,
+            "reference": reference,
         }
         try:
             process.send(request)

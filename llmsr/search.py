@@ -25,7 +25,7 @@ from .backends import Backend
 from .buffer import ExperienceBuffer
 from .config import SearchConfig
 from .data import Dataset
-from .errors import LlmsrError, RunFileError
+from .errors import BackendGaveUp, LlmsrError, RunFileError
 from .expressions import as_expression, simplifications
 from .program import GarbageReply, extract_body, program_key, used_parameters
 from .prompts import ParentProgram, build_prompt
@@ -171,16 +171,20 @@ class Search:
             self._seed(pool)
         failures = 0
         last_checkpoint = self.candidates
-        self.stopped = "budget"
+        self.stopped = "the budget was spent"
         while self.candidates < self.config.budget:
             if should_cancel is not None and should_cancel():
-                self.stopped = "cancelled"
+                self.stopped = "cancelled by the caller"
                 break
-            added = self._iteration(pool)
+            try:
+                added = self._iteration(pool)
+            except BackendGaveUp as error:
+                self.stopped = str(error)
+                break
             failures = 0 if added else failures + 1
             self.seconds = time.monotonic() - started
             if failures >= self.config.max_consecutive_backend_failures:
-                self.stopped = f"the backend failed {failures} times in a row"
+                self.stopped = f"the backend returned nothing for {failures} prompts in a row"
                 break
             if progress is not None:
                 progress(self.progress())

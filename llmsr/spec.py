@@ -31,9 +31,10 @@ def identifier_for(column: str) -> str:
 class InputVariable:
     """One input of the equation.
 
-    ``kind`` steers the built-in proposer's primitive set: a ``cosine`` (cos θ) gets
-    polynomials and sin θ = √(1−c²); an ``angle`` gets trig functions; a positive ``scale``
-    (pT, m) gets powers and rational saturations x²/(c+x²); a ``rapidity`` gets |y| and tanh.
+    ``kind`` tells the built-in proposer which plain forms of the input are defined and
+    sensible as leaves of its expression trees: a ``cosine`` (cos θ) also as sin θ = √(1−c²),
+    an ``angle`` also under cos and sin, a positive ``scale`` (pT, m) also as 1/x, a
+    ``rapidity`` also as |y|.  It never hands out a composite law.
     """
 
     name: str

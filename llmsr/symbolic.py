@@ -3,9 +3,12 @@
 The program is never executed here: its (allow-listed) syntax tree is interpreted
 symbolically — assignments are substituted, ``for`` loops over constant ranges unrolled,
 ``if``/``np.where`` become ``Piecewise`` — into one sympy expression in the inputs and
-``params``.  The fitted constants are then substituted, rounded to 6 significant digits
-(integers and simple fractions snapped), and the result simplified.  ``sympy.simplify``
-can take very long on odd expressions, so the sandbox runs this in a worker with a timeout.
+``params``.  The fitted constants are then substituted, rounded (integers and simple
+fractions snapped) and the result simplified.  Rounding and simplifying must not change what
+the formula says: the printed text is parsed back and evaluated on the data, and the shortest
+form whose NMSE equals the program's is the one shown (6 significant digits when that is
+honest, more when a small constant or a cancellation needs them).  ``sympy.simplify`` can
+take very long on odd expressions, so the sandbox runs this in a worker with a timeout.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import sympy
 
 from .errors import LlmsrError
+from .fitting import nmse
 
 _MAX_UNROLL = 200
 
@@ -266,17 +271,25 @@ def program_to_sympy(
     return sympy.sympify(expression), interpreter.params
 
 
-def _tidy_number(value: float) -> Any:
-    """A rounded sympy number: small integers and fractions snapped, else 6 significant digits."""
+_DIGITS = (6, 10, 17)
+NMSE_TOLERANCE = 1e-10
+
+
+def _tidy_number(value: float, digits: int = 6) -> Any:
+    """A rounded sympy number: small integers and fractions snapped, else ``digits`` digits.
+
+    Snapping is relative to the value, so a constant of 1e-7 is never snapped to 0.
+    """
     if value != 0 and abs(value) <= 100:
         fraction = Fraction(value).limit_denominator(12)
-        if abs(float(fraction) - value) <= 1e-6 * max(1.0, abs(value)):
+        if fraction != 0 and abs(float(fraction) - value) <= 10.0 ** (-digits) * abs(value):
             return sympy.Rational(fraction.numerator, fraction.denominator)
-    return sympy.Float(float(f"{value:.6g}"), 6)
+    return sympy.Float(float(f"{value:.{digits}g}"), digits)
 
 
-def _tidy(expression: Any) -> Any:
-    return expression.xreplace({f: _tidy_number(float(f)) for f in expression.atoms(sympy.Float)})
+def _tidy(expression: Any, digits: int = 6) -> Any:
+    floats = expression.atoms(sympy.Float)
+    return expression.xreplace({f: _tidy_number(float(f), digits) for f in floats})
 
 
 def _simplest(expression: Any) -> Any:
@@ -291,25 +304,96 @@ def _simplest(expression: Any) -> Any:
     return min(options, key=lambda option: len(sympy.sstr(option)))
 
 
+def evaluate_text(text: str, names: Sequence[str], x: np.ndarray) -> np.ndarray:
+    """Evaluate a printed expression on the columns of ``x`` (what a reader of it would get)."""
+    symbols = {name: sympy.Symbol(name, real=True) for name in names}
+    parsed = sympy.parse_expr(text, local_dict=dict(symbols))
+    function = sympy.lambdify(list(symbols.values()), parsed, modules="numpy")
+    with np.errstate(all="ignore"):
+        value = np.asarray(function(*x.T), dtype=float)
+    return np.broadcast_to(value, (x.shape[0],))
+
+
+def displayed_nmse(text: str, names: Sequence[str], x: np.ndarray, y: np.ndarray) -> float:
+    """The NMSE of a printed expression on data (``inf`` when it cannot be evaluated)."""
+    try:
+        value = nmse(evaluate_text(text, names, x), y)
+    except (ArithmeticError, ValueError, TypeError, NameError, SyntaxError):
+        return float("inf")
+    return value if np.isfinite(value) else float("inf")
+
+
+def _without_negligible(expression: Any, names: Sequence[str], x: np.ndarray, y: np.ndarray) -> Any:
+    """The sum without terms below 1e-9 of the target's scale everywhere on the data.
+
+    Searches leave terms such as 6e-14·√(1−c²) that pruning cannot remove (they are entangled
+    in the program's structure) but that change no prediction; showing them hides the law.
+    The caller still checks that the NMSE is unchanged, so nothing that matters is dropped.
+    """
+    if not isinstance(expression, sympy.Add):
+        return expression
+    scale = float(np.max(np.abs(y))) or 1.0
+    kept = []
+    for term in expression.args:
+        try:
+            values = evaluate_text(sympy.sstr(term), names, x)
+            negligible = bool(np.all(np.abs(values) < 1e-9 * scale))
+        except (ArithmeticError, ValueError, TypeError, NameError, SyntaxError):
+            negligible = False
+        if not negligible:
+            kept.append(term)
+    return sympy.Add(*kept) if kept else expression
+
+
+def _agrees(value: float, reference: float) -> bool:
+    return abs(value - reference) <= NMSE_TOLERANCE * max(1.0, abs(reference))
+
+
 def to_sympy_result(
     source: str,
     names: Sequence[str],
     params: Sequence[float],
     simplify: bool = True,
     nonnegative: Sequence[str] = (),
-) -> dict[str, str]:
-    """``expression`` (fitted constants substituted), ``latex`` and ``skeleton`` strings."""
+    data: tuple[np.ndarray, np.ndarray] | None = None,
+    reference: float | None = None,
+) -> dict[str, Any]:
+    """``expression`` (fitted constants substituted), ``latex`` and ``skeleton`` strings.
+
+    With ``data`` (x, y) the expression is the first of: 6 digits without terms negligible on
+    the data, 6, 10 or 17 digits, 17 unsimplified — whose printed text evaluates on the data
+    to the NMSE ``reference`` (the program's own; by default the unrounded expression's);
+    ``nmse`` is that displayed NMSE and
+    ``verified`` says whether it equals ``reference``.  A program whose claimed NMSE no
+    rendering reproduces did not compute what its text says: the caller must not trust it.
+    """
     expression, symbols = program_to_sympy(source, names, nonnegative)
-    values = {
-        symbol: _tidy_number(float(params[i])) for i, symbol in symbols.items() if i < len(params)
-    }
-    numeric = _tidy(expression.xreplace(values))
-    skeleton = expression
-    if simplify:
-        numeric = _tidy(_simplest(numeric))
-        skeleton = _simplest(skeleton)
-    return {
-        "expression": sympy.sstr(numeric),
-        "latex": sympy.latex(numeric),
-        "skeleton": sympy.sstr(skeleton),
-    }
+    exact = expression.xreplace(
+        {s: sympy.Float(float(params[i]), 17) for i, s in symbols.items() if i < len(params)}
+    )
+    skeleton = _simplest(expression) if simplify else expression
+    attempts = [(d, simplify, d == _DIGITS[0]) for d in _DIGITS] if data is not None else []
+    attempts = [*attempts[:1], (_DIGITS[0], simplify, False), *attempts[1:], (17, False, False)]
+    result: dict[str, Any] = {}
+    for digits, simplified, trimmed in attempts if data is not None else [(6, simplify, False)]:
+        numeric = _tidy(exact, digits)
+        if simplified:
+            numeric = _tidy(_simplest(numeric), digits)
+        if trimmed and data is not None:
+            shorter = _without_negligible(numeric, names, *data)
+            if shorter != numeric:
+                numeric = _tidy(_simplest(shorter), digits) if simplified else shorter
+        result = {
+            "expression": sympy.sstr(numeric),
+            "latex": sympy.latex(numeric),
+            "skeleton": sympy.sstr(skeleton),
+        }
+        if data is None:
+            return result
+        x, y = data
+        shown = displayed_nmse(result["expression"], names, x, y)
+        target = displayed_nmse(sympy.sstr(exact), names, x, y) if reference is None else reference
+        result.update(nmse=shown, verified=_agrees(shown, target))
+        if result["verified"]:
+            return result
+    return result

@@ -9,11 +9,15 @@ replies).  Programs run with only whitelisted numpy functions and builtins in sc
 parent enforces the wall-clock limit by killing the process.
 
 Requests arrive as length-prefixed pickles from the trusted parent; replies go back as
-length-prefixed JSON, so a compromised worker cannot make the parent execute anything.
+length-prefixed JSON, so a compromised worker cannot make the parent execute anything.  A fit
+reply carries the fitted constants and the predictions on the training and test data, not a
+loss: the parent computes every error measure itself, so a worker cannot claim a loss that
+its predictions do not have.
 """
 
 from __future__ import annotations
 
+import base64
 import builtins
 import json
 import os
@@ -28,7 +32,9 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from .fitting import fit_parameters, nmse
+from .confinement import Confinement, confine
+from .domain import PROBE, DenominatorProbe, domain_points, domain_problem, instrument
+from .fitting import fit_parameters
 from .safety import BUILTINS, NUMPY_NAMES
 
 _HEADER = struct.Struct(">I")
@@ -49,6 +55,21 @@ def write_message(stream: BinaryIO, payload: bytes) -> None:
     stream.flush()
 
 
+def encode_array(values: np.ndarray) -> str:
+    """Float64 values as base64 text (JSON-safe, exact, compact; NaN and inf survive)."""
+    return base64.b64encode(np.ascontiguousarray(values, dtype="<f8").tobytes()).decode()
+
+
+def decode_array(text: object, size: int) -> np.ndarray:
+    """The inverse of ``encode_array``; ``ValueError`` unless it holds exactly ``size`` floats."""
+    if not isinstance(text, str):
+        raise ValueError("not an encoded array")
+    raw = base64.b64decode(text.encode(), validate=True)
+    if len(raw) != 8 * size:
+        raise ValueError("wrong number of values")
+    return np.frombuffer(raw, dtype="<f8")
+
+
 def safe_namespace() -> dict[str, Any]:
     """Globals for program execution: whitelisted builtins and a numpy stand-in, nothing else."""
     numpy_view = types.SimpleNamespace(**{name: getattr(np, name) for name in NUMPY_NAMES})
@@ -56,8 +77,8 @@ def safe_namespace() -> dict[str, Any]:
     return {"__builtins__": allowed, "np": numpy_view, "numpy": numpy_view}
 
 
-def compile_program(source: str) -> Any:
-    namespace = safe_namespace()
+def compile_program(source: str, extra: dict[str, Any] | None = None) -> Any:
+    namespace = {**safe_namespace(), **(extra or {})}
     exec(compile(source, "<program>", "exec"), namespace)
     return namespace["equation"]
 
@@ -91,14 +112,16 @@ def _disarm() -> None:
                     delattr(module, name)
 
 
-def _lock_down(memory_mb: int, protocol_fd: int, runs_programs: bool) -> None:
-    """Impose the resource limits.
+def _lock_down(memory_mb: int, protocol_fd: int, runs_programs: bool) -> Confinement:
+    """Confine the process (see ``confinement``), then impose the resource limits.
 
     The symbolic worker never executes program code (it interprets the checked syntax tree),
     and sympy imports modules lazily deep inside ``simplify``, so it keeps the right to open
-    files; it still gets the memory and file-size limits.
+    files; it still gets the memory and file-size limits.  ``RLIMIT_NPROC`` = 0 stops fork
+    only because the program worker no longer runs as root.
     """
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    state = confine(runs_programs)
     limits = [
         (resource.RLIMIT_AS, memory_mb * 1024 * 1024),
         (resource.RLIMIT_FSIZE, 0),
@@ -113,6 +136,7 @@ def _lock_down(memory_mb: int, protocol_fd: int, runs_programs: bool) -> None:
         except (ValueError, OSError):
             if kind in (resource.RLIMIT_AS, resource.RLIMIT_FSIZE):
                 raise
+    return state
 
 
 class _Worker:
@@ -147,22 +171,31 @@ class _Worker:
         )
         if not np.isfinite(outcome.loss) or outcome.loss >= 1e99:
             return {"ok": False, "error": "the loss is not finite for any parameters tried"}
+        problem = self._domain_problem(request, outcome.params)
+        if problem is not None:
+            return {"ok": False, "error": problem}
         with np.errstate(all="ignore"):
-            train_nmse = nmse(predict_on(columns, self.train_y, outcome.params), self.train_y)
-            test_nmse = None
+            train = predict_on(columns, self.train_y, outcome.params)
+            test = None
             if self.test is not None:
                 test_x, test_y = self.test
-                value = nmse(predict_on(list(test_x.T), test_y, outcome.params), test_y)
-                test_nmse = value if np.isfinite(value) else None
+                test = predict_on(list(test_x.T), test_y, outcome.params)
         return {
             "ok": True,
-            "loss": outcome.loss,
             "params": [float(v) for v in outcome.params],
-            "nmse_train": train_nmse if np.isfinite(train_nmse) else None,
-            "nmse_test": test_nmse,
+            "train": encode_array(train),
+            "test": None if test is None else encode_array(test),
             "evaluations": outcome.evaluations,
             "seconds": time.perf_counter() - start,
         }
+
+    def _domain_problem(self, request: dict[str, Any], params: np.ndarray) -> str | None:
+        """A pole or undefined value of the fitted program anywhere in the data's domain."""
+        probe = DenominatorProbe()
+        run = compile_program(instrument(request["source"]), {PROBE: probe})
+        boxes = [self.train_x] + ([self.test[0]] if self.test is not None else [])
+        points = domain_points(boxes, np.random.default_rng(request["seed"]))
+        return domain_problem(run, probe, points, params)
 
     def symbolic(self, request: dict[str, Any]) -> dict[str, Any]:
         from .symbolic import to_sympy_result
@@ -172,7 +205,13 @@ class _Worker:
             n for n, column in zip(names, self.train_x.T, strict=True) if column.min() >= 0
         ]
         result = to_sympy_result(
-            request["source"], names, request["params"], request["simplify"], nonnegative
+            request["source"],
+            names,
+            request["params"],
+            request["simplify"],
+            nonnegative,
+            data=(self.train_x, self.train_y),
+            reference=request.get("reference"),
         )
         return {"ok": True, **result}
 
@@ -199,7 +238,8 @@ def _warm_up(worker: _Worker) -> None:
 
 
 def main() -> int:
-    protocol_in = sys.stdin.buffer
+    # The protocol moves off stdin/stdout, which the confinement points at /dev/null.
+    protocol_in = os.fdopen(os.dup(0), "rb")
     protocol_out = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -217,8 +257,10 @@ def main() -> int:
     else:
         _warm_up(worker)
     np.seterr(all="ignore")
-    _lock_down(init["memory_mb"], protocol_out.fileno(), runs_programs=init["mode"] == "fit")
-    write_message(protocol_out, json.dumps({"ready": True}).encode())
+    protocol_fd = max(protocol_in.fileno(), protocol_out.fileno())
+    state = _lock_down(init["memory_mb"], protocol_fd, runs_programs=init["mode"] == "fit")
+    ready = {"ready": True, "confinement": state.to_dict()}
+    write_message(protocol_out, json.dumps(ready).encode())
     while True:
         message = read_message(protocol_in)
         if message is None:

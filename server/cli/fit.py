@@ -7,8 +7,10 @@
     lagrangian fit --resume RUN.json [--budget N]
 
 A progress bar goes to stderr (when it is a terminal); stdout gets the result only, so
-``--format json`` output can be piped.  The engine is imported when the command runs, not
-when ``lagrangian --help`` builds the parser.
+``--format json`` output can be piped.  When the search found nothing (the backend produced
+no programs, or no candidate beat the starting skeleton) the command says so in one line on
+stderr and exits with status 1; the JSON, if asked for, still says why.  The engine is
+imported when the command runs, not when ``lagrangian --help`` builds the parser.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from lagrangian.server.cli import CliError
 
 _JSON_HELP = (
     'json prints {"best": {"expression", "latex", "params", "nmse_train", "nmse_test", '
-    '"program"}, "candidates", "rejected", "seconds"}'
+    '"program"}, "candidates", "rejected", "seconds", "stopped", "failure"}; '
+    "exit status 1 when nothing better than the starting skeleton was found"
 )
 
 
@@ -117,8 +120,11 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
     if args.format == "json":
         print(json.dumps(result.summary(), indent=2))
-        return 0
-    _print_text(result, request.out)
+    elif not result.failure:
+        _print_text(result, request.out)
+    if result.failure:
+        print(f"lagrangian fit: nothing found: {result.failure}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -32,7 +32,8 @@ def test_json_output_has_exactly_the_documented_keys(table: Path, tmp_path: Path
     code, out, err = run([*args, "--out", str(out_file), "--workers", "1"], capsys)
     assert code == 0, err
     result = json.loads(out)
-    assert set(result) == {"best", "candidates", "rejected", "seconds"}
+    assert set(result) == {"best", "candidates", "rejected", "seconds", "stopped", "failure"}
+    assert result["stopped"] == "the budget was spent" and result["failure"] == ""
     best = result["best"]
     assert set(best) == {"expression", "latex", "params", "nmse_train", "nmse_test", "program"}
     assert result["candidates"] == 24 and best["nmse_train"] < 1e-3

@@ -47,7 +47,7 @@ def test_recovers_the_qed_angular_law_from_a_csv(qed_csv: Path, tmp_path: Path) 
     assert best.expression == "5*(cos_theta**2 + 1)/2"
     assert result.candidates == 40
     summary = result.summary()
-    assert set(summary) == {"best", "candidates", "rejected", "seconds"}
+    assert set(summary) == {"best", "candidates", "rejected", "seconds", "stopped", "failure"}
     assert set(summary["best"]) == {
         "expression",
         "latex",
@@ -115,7 +115,7 @@ def test_progress_and_cancellation(qed_csv: Path) -> None:
     result = fit_equation(
         request, progress=lambda p: seen.append(p.candidates), should_cancel=cancel
     )
-    assert result.stopped == "cancelled"
+    assert result.stopped == "cancelled by the caller"
     assert seen == sorted(seen) and result.candidates == seen[-1] < 400
 
 
