@@ -188,21 +188,26 @@ def nonzero(model: Model) -> Iterator[Anomaly]:
 
 
 def anomaly_notes(model: Model) -> list[Diagnostic]:
-    """An ``anomaly`` note per coefficient that does not cancel, at the declaration of the
-    first fermion feeding it (the editor shows it on the declarations).
+    """One ``anomaly`` note listing every coefficient that does not cancel, at the
+    declaration of the first fermion feeding the first of them.
 
-    A note (severity information), not a warning: a document declares the fields its terms
-    use, which is often part of a model (a paper's seesaw sector declares L, N and H, not
-    the quarks), and only the whole model must be anomaly free.  ``lagrangian anomalies``
-    is the command that says, with its exit status, whether a declared content cancels.
+    A note (severity information), not a warning, and one per document, not one per
+    coefficient: a document declares the fields its terms use, which is often part of a
+    model (a paper's seesaw sector declares L, N and H, not the quarks), and only the whole
+    model must be anomaly free.  ``lagrangian anomalies`` prints the table and says, with
+    its exit status, whether a declared content cancels.
     """
-    out = []
-    for anomaly in nonzero(model):
-        first = model.field(anomaly.fields[0])
-        span = first.span if first is not None and first.span is not None else _NOWHERE
-        message = f"{describe(anomaly)}; if these are all of the model's fermions, it is anomalous"
-        out.append(Diagnostic(span, "information", "anomaly", message))
-    return out
+    failing = list(nonzero(model))
+    if not failing:
+        return []
+    first = model.field(failing[0].fields[0])
+    span = first.span if first is not None and first.span is not None else _NOWHERE
+    listed = "; ".join(describe(anomaly) for anomaly in failing)
+    message = (
+        f"{listed}. If these are all of the model's fermions, it is anomalous "
+        "(`lagrangian anomalies` prints the table)"
+    )
+    return [Diagnostic(span, "information", "anomaly", message)]
 
 
 _NOWHERE = Span(Position(0, 0, 0), Position(0, 0, 0))

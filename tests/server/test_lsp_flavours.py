@@ -42,11 +42,12 @@ def test_completions_carry_the_symmetry_and_respect_symmetries() -> None:
     ]
 
 
-def test_anomaly_warnings_sit_on_the_declarations() -> None:
+def test_one_anomaly_note_sits_on_the_declarations() -> None:
     snapshot = build_snapshot("file:///zb.lag", 1, TEXT, "lag")
-    anomalies = [d for d in snapshot.analysis.diagnostics if d.code == "anomaly"]
-    assert anomalies and all(d.severity == "warning" for d in anomalies)
-    assert {d.span.start.line for d in anomalies} == {3}  # fermion L, the first contributor
+    (note,) = [d for d in snapshot.analysis.diagnostics if d.code == "anomaly"]
+    assert note.severity == "information"
+    assert note.span.start.line == 3  # fermion L, the first contributor
+    assert "Witten" in note.message and "[U1]^3" in note.message
 
 
 def test_changing_a_declaration_rechecks_unchanged_terms() -> None:
