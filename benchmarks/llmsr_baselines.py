@@ -6,9 +6,10 @@ equations (``lagrangian.llmsr.feynman``) at noise 0 and 1 %, and the HEP set
 A0 mixture, Lam–Tung A2 = A0, A4(pT, |y|) and A4(pT, |y|, m)), noiseless.
 
 Budget: every method may evaluate ``--budget`` candidate expressions, each with its
-constants optimised (LLM-SR: programs, BFGS each; pyoperon: ``max_evaluations`` with 10
-local-search iterations per individual; gplearn: population × generations = budget, no
-constant optimisation, which is how gplearn works).
+constants optimised (LLM-SR: programs, BFGS each; pyoperon: individuals, each with 10
+local-search iterations — Operon counts every iteration as an evaluation, so its
+``max_evaluations`` is budget × 11; gplearn: population × generations = budget, no constant
+optimisation, which is how gplearn works).
 
 Recovery: noiseless — NMSE in domain below 1e-10; 1 % noise — NMSE out of domain, against the
 exact law, below 1e-4 (a model that found the law extrapolates, a fit does not).  Reported per
@@ -38,6 +39,7 @@ from lagrangian.llmsr.feynman import feynman_names, feynman_problem
 from lagrangian.llmsr.fitting import nmse
 from lagrangian.llmsr.hep import load_benchmark
 
+_OPERON_ITERATIONS = 10
 HEP = ("qed", "cs-angular", "a0-qqbar", "a0-qg", "a0", "a2-lamtung", "a4", "a4-mass")
 
 
@@ -80,8 +82,8 @@ def run_operon(train: Dataset, test: Dataset, budget: int, seed: int) -> dict[st
         population_size=min(100, budget),
         pool_size=min(100, budget),
         generations=10_000,
-        max_evaluations=budget,
-        optimizer_iterations=10,
+        max_evaluations=budget * (1 + _OPERON_ITERATIONS),
+        optimizer_iterations=_OPERON_ITERATIONS,
         n_threads=1,
         random_state=seed,
     )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create (or reuse) the virtual environment and install the package.
 #   bash scripts/setup.sh        everything (model, training, tests): torch==2.13.0, the CPU
-#                                build, first, then the package with every extra
+#                                build, first, then the package with every extra, Ray included
+#                                (its distributed dataset build is tested on a local instance)
 #   bash scripts/setup.sh core   the package's core only: check, generate and the language
 #                                server on the exact engine need no torch, so none is installed
 # A plain torch requirement with nothing installed would pull a multi-GB CUDA build, hence the
@@ -22,5 +23,5 @@ if [ "$PROFILE" = core ]; then
     "$VENV/bin/python" -m pip install -q -e .
 else
     "$VENV/bin/python" -m pip install -q "torch==2.13.0" ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"}
-    "$VENV/bin/python" -m pip install -q -e ".[dev]"
+    "$VENV/bin/python" -m pip install -q -e ".[dev,ray]"
 fi

@@ -3,7 +3,8 @@
     lagrangian fit DATA.csv --target COL --inputs A,B [--test TEST.csv] [--sigma COL]
         [--describe TEXT] [--llm builtin|URL|PATH] [--budget N] [--seed S]
         [--format text|json] [--out RUN.json]
-    lagrangian fit --benchmark NAME      (qed, a0, a4, and their -mc variants)
+    lagrangian fit --benchmark NAME      (qed, a0, a4 and their -mc variants; a0-qqbar, a0-qg,
+        a2-lamtung, a4-mass, cs-angular)
     lagrangian fit --resume RUN.json [--budget N]
 
 A progress bar goes to stderr (when it is a terminal); stdout gets the result only, so

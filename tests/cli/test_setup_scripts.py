@@ -50,7 +50,7 @@ def test_the_full_setup_installs_the_cpu_torch_first(tmp_path: Path, args: tuple
     installs = [c for c in run_script(tmp_path, *args) if c.startswith("python -m pip install")]
     assert installs[1:] == [
         "python -m pip install -q torch==2.13.0",
-        "python -m pip install -q -e .[dev]",
+        "python -m pip install -q -e .[dev,ray]",
     ]
 
 
