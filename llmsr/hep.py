@@ -59,16 +59,11 @@ def full_angular_density(cos_t: np.ndarray, phi: np.ndarray) -> np.ndarray:
     a = CS_COEFFICIENTS
     sin_t = np.sqrt(np.clip(1 - cos_t**2, 0, None))
     return (
-        1 + cos_t**2
-        + 0.5 * a["A0"] * (1 - 3 * cos_t**2)
-        + a["A1"] * 2 * sin_t * cos_t * np.cos(phi)
-        + 0.5 * a["A2"] * sin_t**2 * np.cos(2 * phi)
-        + a["A3"] * sin_t * np.cos(phi)
-        + a["A4"] * cos_t
+        angular_density(cos_t, phi, a)
         + a["A5"] * sin_t**2 * np.sin(2 * phi)
         + a["A6"] * 2 * sin_t * cos_t * np.sin(phi)
         + a["A7"] * sin_t * np.sin(phi)
-    )  # fmt: skip
+    )
 
 
 def qed_dsigma(sqrt_s: np.ndarray, cos_theta: np.ndarray) -> np.ndarray:

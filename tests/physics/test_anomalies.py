@@ -12,24 +12,16 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from declared import model_of
 
-from lagrangian.grammar import parse_declarations, parse_document
+from lagrangian.grammar import parse_document
 from lagrangian.physics.anomalies import anomalies
 from lagrangian.physics.checks import analyze
-from lagrangian.physics.fields import Model, build_model
 
 SM = (
     "fermion Q (3,2,1/6) left; fermion u (3,1,2/3) right; fermion d (3,1,-1/3) right; "
     "fermion L (1,2,-1/2) left; fermion e (1,1,-1) right"
 )
-
-
-def model_of(text: str) -> Model:
-    document = parse_declarations(text)
-    assert not document.errors, document.errors
-    model, problems = build_model(document.gauge, document.fields, document.symmetries)
-    assert not problems, problems
-    return model
 
 
 def table(text: str) -> dict[str, Fraction]:

@@ -16,27 +16,20 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
+from declared import model_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lagrangian.grammar import parse_declarations, parse_document, print_term
+from lagrangian.grammar import parse_document, print_term
 from lagrangian.physics.api import engine_terms, parameter_summary
 from lagrangian.physics.checks import analyze
 from lagrangian.physics.counting import Rep, count_invariants
-from lagrangian.physics.fields import Model, build_model
+from lagrangian.physics.fields import Model
 from lagrangian.physics.flavour import components
 from lagrangian.physics.groups import GaugeGroup, parse_su_irrep
 from lagrangian.physics.young import character, gl_dimension, partitions
 
 SM = GaugeGroup.standard_model()
-
-
-def model_of(text: str) -> Model:
-    document = parse_declarations(text)
-    assert not document.errors, document.errors
-    model, problems = build_model(document.gauge, document.fields, document.symmetries)
-    assert not problems, problems
-    return model
 
 
 def rows(model: Model, kind: str) -> list[tuple[str, bool, int, dict[str, str]]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from declared import model_of
 
 from lagrangian.grammar import parse_declarations, parse_document, print_term
 from lagrangian.physics.api import engine_terms
@@ -19,14 +20,6 @@ fermion e (1,1,-1) right
 fermion N (1,1,0) left
 symmetry Z2: eta -, N -
 """
-
-
-def model_of(text: str) -> Model:
-    document = parse_document(text)
-    assert not document.errors, document.errors
-    model, problems = build_model(document.gauge, document.fields, document.symmetries)
-    assert not problems, problems
-    return model
 
 
 def texts(model: Model, kind: str) -> list[str]:
