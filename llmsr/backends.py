@@ -9,40 +9,13 @@ unloadable model folder) raises ``BackendError`` when it is created.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from .backend_protocol import Backend, BackendStats
 from .errors import BackendError
-from .prompts import Prompt
 
-
-@dataclass
-class BackendStats:
-    """Counters of a backend's requests and their failures."""
-
-    requests: int = 0
-    replies: int = 0
-    failures: int = 0
-    retries: int = 0
-    timeouts: int = 0
-    rate_limited: int = 0
-
-    def to_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-
-class Backend(Protocol):
-    """Something that proposes equation programs for a prompt."""
-
-    name: str
-    stats: BackendStats
-
-    def sample(self, prompt: Prompt, n: int) -> list[str]:
-        """Up to ``n`` reply texts; fewer (even none) when requests failed."""
-        ...
-
-    def close(self) -> None: ...
+__all__ = ["Backend", "BackendStats", "make_backend"]
 
 
 def make_backend(llm: str | None, seed: int = 0, **options: Any) -> Backend:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .backends import BackendStats
+from .backend_protocol import BackendStats
 from .expressions import as_expression, param_index, renumber, sum_of, terms_of
 from .prompts import Prompt
 from .spec import InputVariable, Specification

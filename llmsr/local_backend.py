@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .backends import BackendStats
+from .backend_protocol import BackendStats
 from .errors import BackendError
 from .prompts import Prompt
 

@@ -25,7 +25,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .backends import BackendStats
+from .backend_protocol import BackendStats
 from .errors import BackendError, BackendGaveUp
 from .http_exchange import DeadlinePassed, ReplyTooLarge, exchange
 from .prompts import Prompt
