@@ -226,8 +226,12 @@ class ModelServer:
         self._threads.append(thread)
         return self
 
+    def stop_serving(self) -> None:
+        """Make ``serve_forever`` return (from another thread; it then closes the server)."""
+        self._httpd.shutdown()
+
     def serve_forever(self) -> None:
-        """Serve in this thread until ``close()`` (from another thread) or Ctrl-C."""
+        """Serve in this thread until ``stop_serving()`` or ``close()`` from another thread."""
         self._start_batcher()
         try:
             self._httpd.serve_forever()
@@ -397,6 +401,9 @@ class _HTTPServer(ThreadingHTTPServer):
     """
 
     daemon_threads = True
+    # Handler threads are daemons whose requests all end by the read deadline; closing the
+    # server must not wait on a client that keeps its connection open.
+    block_on_close = False
     request_queue_size = 1024
 
     def __init__(self, model_server: ModelServer) -> None:

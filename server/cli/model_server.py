@@ -127,8 +127,24 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        print("lagrangian model-server: stopped", file=sys.stderr)
+    serve_until_signalled(server)
+    print("lagrangian model-server: stopped", file=sys.stderr)
     return 0
+
+
+def serve_until_signalled(server: Any) -> None:
+    """Serve until SIGINT or SIGTERM, then stop in order (queued requests get a 503).
+
+    The signal only asks another thread to stop the accept loop: a KeyboardInterrupt
+    raised at an arbitrary point of the serving thread could land inside the stdlib's
+    shutdown handshake or a lock, and the process then never exited (seen under load).
+    """
+    import signal
+    import threading
+
+    def stop(signum: int, frame: Any) -> None:
+        threading.Thread(target=server.stop_serving, name="model-stop", daemon=True).start()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    server.serve_forever()
