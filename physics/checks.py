@@ -664,7 +664,3 @@ def _duplicate_key(model: Model, info: TermInfo) -> object | None:
         return None
     rounded = tuple(np.round(info.coefficients, 6) + 0.0)
     return ("monomial", info.monomial, rounded)
-
-
-def check_document(document: ast.Document) -> list[ast.Diagnostic]:
-    return analyze(document).diagnostics

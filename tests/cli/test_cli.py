@@ -8,20 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_process import run
 from waiting import SAFETY_S
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-
-
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lagrangian.server.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=SAFETY_S,
-    )
 
 
 def test_generate_json_contract():

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from cli_process import run as run_cli
+
 SM = (
     "fermion Q (3,2,1/6) left x3; fermion u (3,1,2/3) right x3; fermion d (3,1,-1/3) right x3; "
     "fermion L (1,2,-1/2) left x3; fermion e (1,1,-1) right x3; scalar H (1,2,1/2)"
@@ -15,13 +14,7 @@ SM = (
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lagrangian.server.cli", "anomalies", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    return run_cli("anomalies", *args)
 
 
 def test_standard_model_table_is_anomaly_free():

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from cli_process import run
+
 ZEE_BABU = (
     "scalar H (1,2,1/2); scalar h (1,1,1); scalar k (1,1,2); "
     "fermion L (1,2,-1/2) left x3; fermion e (1,1,-1) right x3"
 )
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lagrangian.server.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 def test_json_has_couplings_flavour_and_the_parameter_summary():
