@@ -14,11 +14,16 @@ from lagrangian.physics.api import (
     parameter_summary,
 )
 from lagrangian.physics.fields import Model, default_strength_names
+from lagrangian.physics.paper import Notation, paper_latex
 from lagrangian.physics.symmetries import symmetry_text
 from lagrangian.physics.tokens import fields_tokens
 
 
-def render_generated(model: Model, terms: list[EngineTerm], fmt: str) -> str:
+def render_generated(
+    model: Model, terms: list[EngineTerm], fmt: str, notation: Notation = "two-component"
+) -> str:
+    """``notation`` matters to ``latex`` only: ``four-component`` prints the paper form
+    (``physics.paper``), ``two-component`` the engine's Weyl terms one per row."""
     if fmt == "json":
         payload = {
             "fields": [field_record(model, f) for f in model.fields],
@@ -34,6 +39,11 @@ def render_generated(model: Model, terms: list[EngineTerm], fmt: str) -> str:
     declarations = [declaration_text(f, model) for f in model.fields]
     declarations += [symmetry_text(s, names) for s in model.symmetries]
     gauge = _gauge_line(model)
+    if fmt == "latex" and notation == "four-component":
+        header = [gauge] if gauge else []
+        return paper_latex(
+            model, terms, header + [symmetry_text(s, names) for s in model.symmetries]
+        )
     if fmt == "latex":
         directive = "% lagrangian: " + "; ".join(([gauge] if gauge else []) + declarations)
         body = [_signed(t.tree, "latex") for t in terms]

@@ -1,7 +1,8 @@
 """``lagrangian generate``: the complete renormalizable Lagrangian of a field content.
 
 Formats: ``text`` (a ``.lag`` document: declarations and ``L = …``, which ``lagrangian
-check`` accepts back), ``latex`` (an ``align`` environment with a ``% lagrangian:`` directive),
+check`` accepts back), ``latex`` (an ``align`` environment with a ``% lagrangian:`` directive;
+``--notation four-component`` prints it as papers do, ``physics.paper``),
 ``tokens`` (BART-L tokens: the fields line, then one term per line) and ``json`` (the stable
 contract: ``{"fields": [...], "terms": [...]}``).
 """
@@ -39,6 +40,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or mps (default auto)")
     parser.add_argument("--num-beams", type=int, default=1, help="beam width (default 1)")
     parser.add_argument("--format", choices=["text", "latex", "tokens", "json"], default="text")
+    parser.add_argument(
+        "--notation",
+        choices=["two-component", "four-component"],
+        default="two-component",
+        help="for --format latex: two-component (Weyl terms, one per row; default) or "
+        "four-component (Dirac notation grouped by kind, as papers print it)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -49,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
     model = load_model(args.file, args.fields)
     if args.engine == "exact":
-        sys.stdout.write(render_generated(model, engine_terms(model), args.format))
+        sys.stdout.write(render_generated(model, engine_terms(model), args.format, args.notation))
         return 0
     sys.stdout.write(_model_output(model, args))
     return 0
@@ -86,4 +94,5 @@ def _model_output(model: Any, args: argparse.Namespace) -> str:
         f"{sum(s == 'engine' for _, s in result.verification.terms)}",
         file=sys.stderr,
     )
-    return render_generated(model, [t for t, _ in result.engine_terms()], args.format)
+    terms = [t for t, _ in result.engine_terms()]
+    return render_generated(model, terms, args.format, args.notation)
