@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 
 from lagrangian.grammar import ast
-from lagrangian.physics import bracketed, flavour
+from lagrangian.physics import bracketed, flavour, matrices
 from lagrangian.physics import monomials as mono
 from lagrangian.physics.anomalies import anomaly_notes
 from lagrangian.physics.bracketed import singlets
@@ -480,6 +480,12 @@ def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarra
         if count == 0 and not _fermions(model, occs):  # a bracket closed by the rest
             chosen = bracketed.pattern(model, r)
             return None if chosen is None else sampler.value(occs, chosen)
+        if count > 1 and not _fermions(model, occs):  # H^dagger Delta Delta^dagger H, Tr Sigma^4
+            found = matrices.chain(model, r, unit)
+            if found is None:
+                return None
+            value = value * sampler.value(*found, copies)
+            continue
         if count != 1:
             return None
         (pattern,) = mono.basis(model, members, 1)
