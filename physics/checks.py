@@ -282,9 +282,12 @@ def _check_groups(model: Model, info: TermInfo) -> None:
         open_factors, closes_one = [], False
         for f in model.group.su_factors:
             reps = [x for x in _su_reps(model, r, f, unit) if not x.is_trivial]
-            if reps and singlets(model.group, f, reps) == 0:
+            if not reps:
+                continue
+            if singlets(model.group, f, reps):
+                closes_one = True
+            else:
                 open_factors.append(f)
-            closes_one = closes_one or bool(reps and singlets(model.group, f, reps))
         problems = [
             f"no {model.factor_label(f)} singlet"
             for f in open_factors
