@@ -42,7 +42,10 @@ WEYL = FIELDS + (
 )
 
 
-async def complete(client: RecordingClient, uri: str, text: str) -> list[types.CompletionItem]:
+async def opened_items(client: RecordingClient, uri: str, text: str) -> list[types.CompletionItem]:
+    """Open ``text`` as a LaTeX document and complete where a new term would start."""
+    open_document(client, uri, text, language="latex")
+    await diagnostics_for(client, uri, 1)
     end = position_of(text, " \n\\end{equation}", after=False)
     position = types.Position(line=end.line, character=end.character + 1)
     result = await client.text_document_completion_async(
@@ -62,9 +65,7 @@ def item_with(items: list[types.CompletionItem], fragment: str) -> types.Complet
 
 async def test_dirac_document_gets_dirac_completions(lsp: RecordingClient) -> None:
     uri = "file:///tests/notation/dirac.tex"
-    open_document(lsp, uri, DIRAC, language="latex")
-    await diagnostics_for(lsp, uri, 1)
-    items = await complete(lsp, uri, DIRAC)
+    items = await opened_items(lsp, uri, DIRAC)
     labels = [i.label for i in items]
     # the Yukawas as papers write them: the up-type ones with the tilded doublet
     up = item_with(items, "\\overline{Q_{L}} \\tilde{H} u_{R} + \\text{h.c.}")
@@ -89,11 +90,7 @@ async def test_dirac_document_gets_dirac_completions(lsp: RecordingClient) -> No
 
 
 async def test_two_component_document_keeps_weyl_completions(lsp: RecordingClient) -> None:
-    uri = "file:///tests/notation/weyl.tex"
-    open_document(lsp, uri, WEYL, language="latex")
-    await diagnostics_for(lsp, uri, 1)
-    items = await complete(lsp, uri, WEYL)
-    labels = [i.label for i in items]
+    labels = [i.label for i in await opened_items(lsp, "file:///tests/notation/weyl.tex", WEYL)]
     assert not any("\\overline" in label or "\\slashed" in label for label in labels), labels
     assert "i u^{\\dagger}_{R} \\sigma^{\\mu} D_{\\mu} u_{R}" in labels
     assert "Q_L^\\dagger" in labels and "\\bar\\sigma^\\mu" in labels

@@ -1,6 +1,13 @@
-"""Triplets and adjoints read as matrices, checked against matrix identities.
+"""Contractions papers choose without writing indices: brackets and matrices.
 
-For traceless 2x2 matrices (an SU(2) triplet Delta = sigma^a Delta^a / sqrt 2) Cayley-
+Brackets: the R_2 leptoquark portal (Dorsner et al., arXiv:1603.04993) writes the two invariants of
+H^dagger H R_2^dagger R_2 as (H^dagger H)(R_2^dagger R_2) and (H^dagger R_2)(R_2^dagger H):
+in the second each bracket contracts SU(2) (H^dagger_i R^{a i}) and carries colour, which
+only R_2 and R_2^dagger can close, across the brackets.  Written out:
+H^dagger_i R^{a i} R^dagger_{a j} H^j, a different invariant from H^dagger_i H^i
+R^dagger_{a j} R^{a j}.
+
+Matrices: for traceless 2x2 matrices (an SU(2) triplet Delta = sigma^a Delta^a / sqrt 2) Cayley-
 Hamilton gives A^2 = Tr(A^2)/2 * 1, so Tr(Delta^dagger Delta^dagger Delta Delta) =
 Tr(Delta^dagger Delta^dagger) Tr(Delta Delta) / 2: the same invariant, while Tr[(Delta^dagger
 Delta)^2] and [Tr(Delta^dagger Delta)]^2 are the two independent quartics of the type-II
@@ -12,18 +19,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from lagrangian.grammar import parse_tex
+from lagrangian.grammar import parse_document, parse_tex
 from lagrangian.physics.checks import analyze
 
+R2 = "scalar H (1,2,1/2)\nscalar R (3,2,7/6)\n"
 TYPE_II = "scalar H (1,2,1/2); scalar Delta (1,3,1)"
 SU5 = "gauge SU(5); scalar H (5); scalar Sigma (24) real"
 
 
 def coefficients(fields: str, term: str) -> np.ndarray:
-    text = (
-        f"% lagrangian: {fields}\n\\begin{{equation}}\nV = \\lambda\\, {term}\n\\end{{equation}}\n"
-    )
-    analysis = analyze(parse_tex(text))
+    """The engine-basis coefficients of ``term``, written in a .lag document (fields on
+    lines) or in LaTeX (fields separated by ``;``)."""
+    if "\n" in fields:
+        document = parse_document(fields + f"L = - l {term}\n")
+    else:
+        body = f"\\begin{{equation}}\nV = \\lambda\\, {term}\n\\end{{equation}}\n"
+        document = parse_tex(f"% lagrangian: {fields}\n" + body)
+    analysis = analyze(document)
     assert analysis.diagnostics == [], [d.message for d in analysis.diagnostics]
     (info,) = analysis.terms
     assert info.multiplicity == 2 and info.coefficients is not None
@@ -32,6 +44,29 @@ def coefficients(fields: str, term: str) -> np.ndarray:
 
 def parallel(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(np.isclose(abs(a @ b), np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def test_colour_closes_across_su2_singlet_brackets() -> None:
+    crossed = coefficients(R2, "(H^dagger R)(R^dagger H)")
+    explicit = coefficients(R2, "H^dagger_i R^{a i} R^dagger_{a j} H^j")
+    portal = coefficients(R2, "(H^dagger H)(R^dagger R)")
+    assert parallel(crossed, explicit)
+    assert not parallel(crossed, portal)
+    assert parallel(portal, coefficients(R2, "H^dagger_i H^i R^dagger_{a j} R^{a j}"))
+
+
+def test_the_two_readings_are_the_two_quartics() -> None:
+    analysis = analyze(
+        parse_document(R2 + "L = - l1 (H^dagger H)(R^dagger R) - l2 (H^dagger R)(R^dagger H)\n")
+    )
+    assert analysis.diagnostics == []  # not a duplicate: two independent invariants
+
+
+def test_a_bracket_that_closes_nothing_is_still_an_error() -> None:
+    # (H^dagger X) with a singlet X is charged under SU(2) only and closes nothing there
+    text = R2 + "scalar X (1,1,1)\nL = - l (H^dagger X)(X^dagger H)\n"
+    codes = [d.code for d in analyze(parse_document(text)).diagnostics]
+    assert codes == ["gauge-noninvariant", "gauge-noninvariant"]
 
 
 def test_cayley_hamilton_for_triplets() -> None:
