@@ -75,22 +75,18 @@ def _written(model: Model, engine: EngineTerm) -> Written:
         sign, body = _sign_and_body(tree)
         return Written(sign, body, tree.hc)
     if engine.term.kind == "kinetic":
-        (field,) = (model.fields[o.index] for o in engine.term.occurrences[:1])
+        field = model.fields[engine.term.occurrences[0].index]
         return Written(1, "i " + _kinetic_body(field.name, field), False)
+    # every other term with spinors is a coupling (numbers first) times fields
+    sign, coupling = _sign_and_body(replace(tree, factors=tree.factors[:1]))
+    fields = tree.factors[1:]
     merged = _dirac_mass(model, engine)
-    first = tree.factors[0]
-    coupling = isinstance(first, ast.Symbol) and model.field(first.name) is None
-    head = tree.factors[:1] if coupling else (ast.Symbol("X"),)  # printed, then dropped
-    sign, prefix = _sign_and_body(replace(tree, factors=head))
-    words = [prefix] if coupling else prefix.split(" ")[:-1]
-    fields = tree.factors[1:] if coupling else tree.factors
     if merged is not None:
-        return Written(sign, " ".join([*words, f"\\overline{{{merged}}} {merged}"]), False)
+        return Written(sign, f"{coupling} \\overline{{{merged}}} {merged}", False)
     flat = engine.term.multiplicity == 1 and all(isinstance(f, ast.Symbol) for f in fields)
     if flat and tree.hc and not engine.term.flavour and _better_conjugated(model, fields):
         fields = tuple(_conjugated(model, f) for f in fields)  # the h.c. is the same term
-    parts = [*words, *_fields(model, fields, flat)]
-    return Written(sign, " ".join(parts), tree.hc)
+    return Written(sign, " ".join([coupling, *_fields(model, fields, flat)]), tree.hc)
 
 
 def _adjoint_indexed(model: Model, engine: EngineTerm) -> ast.Term:
@@ -180,7 +176,7 @@ def _plain(symbol: ast.Symbol) -> str:
 def _fields(model: Model, factors: tuple[ast.Factor, ...], flat: bool) -> list[str]:
     """The field part: the fermion pair around the scalars when the product is flat."""
     fermion_ids = {id(f) for f in _fermions(model, factors)}
-    if flat and all(isinstance(f, ast.Symbol) for f in factors):
+    if flat:
         symbols = [f for f in factors if isinstance(f, ast.Symbol)]
         spinors = sorted(
             (s for s in symbols if id(s) in fermion_ids), key=lambda s: not s.conjugate
@@ -230,8 +226,8 @@ def _tildes(model: Model, symbols: list[ast.Symbol]) -> list[ast.Symbol]:
     """Conjugated scalar doublets to write as ``\\tilde H`` (= i sigma_2 H^*, a doublet):
     as many as make the doublets and antidoublets of the term pair off."""
     doublets = [s for s in symbols if _is_doublet(model, s.name)]
-    spinor_conjugates = [s.conjugate for s in doublets]
-    surplus = sum(spinor_conjugates) - (len(doublets) - sum(spinor_conjugates))
+    conjugated = sum(s.conjugate for s in doublets)
+    surplus = conjugated - (len(doublets) - conjugated)
     candidates = [
         s
         for s in doublets
