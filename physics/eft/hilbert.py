@@ -140,6 +140,9 @@ def _centre_vectors(group: GaugeGroup, alphabet: tuple[Letter, ...]) -> list[lis
 def count_content(group: GaugeGroup, content: Content, derivatives: int) -> int:
     """Independent operators with exactly these letters and ``derivatives`` derivatives,
     modulo IBP and EOM, flavours multiplied (exact for total dimension >= 5)."""
+    for f, n in enumerate(group.ns):  # U(1) factors: no cycle type can cancel a net charge
+        if n == 1 and sum(Fraction(letter.rep.gauge[f]) * k for letter, k in content):
+            return 0
     total = 0
     for types in product(*(cycle_types(k) for _, k in content)):
         weight = 1

@@ -34,6 +34,7 @@ from lagrangian.physics.monomials import Occurrence
 # ten seconds; the number of contents grows exponentially with the dimension beyond that.
 MAX_DIMENSION = 12
 
+
 class EFTError(ValueError):
     """A request the operator enumeration refuses, with a one-line reason."""
 
