@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from lagrangian.physics import flavour
-from lagrangian.physics.eft.generators import conjugate_letter, letters
+from lagrangian.physics.eft.generators import Letter, conjugate_letter, letters
 from lagrangian.physics.eft.hilbert import Content, hilbert_counts
 from lagrangian.physics.fields import Model
 from lagrangian.physics.lagrangian import LagrangianTerm, canonical_monomial
@@ -186,3 +187,51 @@ def _power(name: str, k: int) -> str:
     if k == 1:
         return name
     return f"({name})^{k}" if "^" in name else f"{name}^{k}"
+
+
+@dataclass(frozen=True)
+class EffectiveOperators:
+    """The operators of dimension 5 to ``max_dimension`` of a model, as ``generate`` and
+    the editor report them: every class with its count; explicit terms come separately
+    (``effective_terms``) because their couplings are numbered with the whole Lagrangian."""
+
+    max_dimension: int
+    classes: tuple[OperatorClass, ...]
+
+    def per_dimension(self) -> dict[int, int]:
+        """Operators per dimension, hermitian conjugates counted separately (the numbers
+        of the literature: 2, 84, 30, 993 for one-generation SMEFT)."""
+        totals = dict.fromkeys(range(5, self.max_dimension + 1), 0)
+        for entry in self.classes:
+            totals[entry.dimension] += entry.operators()
+        return totals
+
+    def records(self, model: Model) -> list[dict[str, Any]]:
+        """The ``operator_classes`` entries of ``generate --format json``."""
+        return [
+            {
+                "class": entry.name,
+                "dimension": entry.dimension,
+                "fields": [
+                    _letter_record(model, letter) for letter, k in entry.content for _ in range(k)
+                ],
+                "derivatives": entry.derivatives,
+                "text": entry.fields_text(),
+                "hc": entry.hc,
+                "couplings": entry.count,
+                "explicit": entry.explicit,
+            }
+            for entry in self.classes
+        ]
+
+
+def effective_operators(model: Model, max_dimension: int) -> EffectiveOperators:
+    return EffectiveOperators(max_dimension, tuple(operator_classes(model, max_dimension)))
+
+
+def _letter_record(model: Model, letter: Letter) -> dict[str, Any]:
+    if letter.strength is not None:
+        side = "left" if letter.rep.lorentz[0] else "right"
+        return {"name": model.strengths[letter.strength], "strength": side}
+    assert letter.index is not None
+    return {"name": model.fields[letter.index].name, "conjugate": letter.conjugate}
