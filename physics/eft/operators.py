@@ -28,7 +28,7 @@ from lagrangian.physics import flavour
 from lagrangian.physics.eft.generators import Letter, conjugate_letter, letters
 from lagrangian.physics.eft.hilbert import Content, hilbert_counts
 from lagrangian.physics.fields import Model
-from lagrangian.physics.lagrangian import LagrangianTerm, canonical_monomial
+from lagrangian.physics.lagrangian import LagrangianTerm, canonical_monomial, complete_lagrangian
 from lagrangian.physics.monomials import Occurrence
 
 # Highest dimension generate accepts: SMEFT at dimension 12 (261,485 operators) takes about
@@ -227,6 +227,18 @@ class EffectiveOperators:
 
 def effective_operators(model: Model, max_dimension: int) -> EffectiveOperators:
     return EffectiveOperators(max_dimension, tuple(operator_classes(model, max_dimension)))
+
+
+def lagrangian_terms(
+    model: Model, max_dimension: int
+) -> tuple[list[LagrangianTerm], EffectiveOperators | None]:
+    """The complete Lagrangian's explicit terms up to ``max_dimension`` (renormalizable ones
+    first, then the effective ones by dimension), and the classes when it is above 4."""
+    terms = complete_lagrangian(model)
+    if max_dimension <= 4:
+        return terms, None
+    operators = effective_operators(model, max_dimension)
+    return terms + effective_terms(model, list(operators.classes)), operators
 
 
 def _letter_record(model: Model, letter: Letter) -> dict[str, Any]:

@@ -86,6 +86,7 @@ def term_markdown(snapshot: Snapshot, info: TermInfo) -> str:
     facts = [f"**{KIND_LABELS.get(info.kind, info.kind)}**"]
     if info.resolved.fields or info.resolved.strengths:
         facts.append(f"mass dimension {info.dimension!s}")
+        facts.append(f"class {_class(model, info)}")
     facts += [f"{charge_name(name)} sum {total!s}" for name, total in info.charges.items()]
     lines = [
         " · ".join(facts),
@@ -111,6 +112,15 @@ def term_markdown(snapshot: Snapshot, info: TermInfo) -> str:
             + (": `+ h.c.` is written." if info.term.hc else ".")
         )
     return "\n".join(lines)
+
+
+def _class(model: Model, info: TermInfo) -> str:
+    """``psi2phi2D``: fermions, field strengths, scalars and derivatives of the term."""
+    from lagrangian.physics.eft.operators import class_name
+
+    r = info.resolved
+    fermions = sum(model.fields[u.occurrence.index].is_fermion for u in r.fields)
+    return class_name(fermions, len(r.strengths), len(r.fields) - fermions, r.derivatives)
 
 
 def _which_invariant(snapshot: Snapshot, info: TermInfo) -> str:
