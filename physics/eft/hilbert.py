@@ -41,6 +41,7 @@ from functools import cache
 from itertools import product
 from math import factorial, lcm, prod
 
+from lagrangian.physics import counting
 from lagrangian.physics.characters import cycle_sign, cycle_types
 from lagrangian.physics.counting import factor_singlets
 from lagrangian.physics.eft.generators import Letter, letters
@@ -217,3 +218,10 @@ def _orders(lengths: tuple[int, ...], total: int) -> tuple[tuple[int, ...], ...]
     return tuple(
         (n, *tail) for n in range(total // first + 1) for tail in _orders(rest, total - n * first)
     )
+
+
+def clear_caches() -> None:
+    """Forget the Lorentz counts and the engine's (benchmarks time cold runs with this)."""
+    lorentz_singlets.cache_clear()
+    _orders.cache_clear()
+    counting.clear_caches()

@@ -86,8 +86,9 @@ def term_markdown(snapshot: Snapshot, info: TermInfo) -> str:
     facts = [f"**{KIND_LABELS.get(info.kind, info.kind)}**"]
     if info.resolved.fields or info.resolved.strengths:
         facts.append(f"mass dimension {info.dimension!s}")
-        facts.append(f"class {_class(model, info)}")
     facts += [f"{charge_name(name)} sum {total!s}" for name, total in info.charges.items()]
+    if info.resolved.fields or info.resolved.strengths:
+        facts.append(f"class {_class(model, info)}")
     lines = [
         " · ".join(facts),
         "",

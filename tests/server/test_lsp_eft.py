@@ -45,6 +45,8 @@ def test_hover_shows_class_and_dimension() -> None:
     snapshot = build_snapshot("file:///eft.lag", 1, text, "lag")
     weinberg = hover(snapshot, text.index("c L L"))
     assert weinberg is not None
-    assert "mass dimension 5 · class psi2phi2" in weinberg.contents.value
+    assert "mass dimension 5 · hypercharge sum 0 · class psi2phi2" in weinberg.contents.value
     kinetic = hover(snapshot, text.index("i L^dagger"))
-    assert kinetic is not None and "mass dimension 4 · class psi2D" in kinetic.contents.value
+    assert kinetic is not None and "mass dimension 4 · hypercharge sum 0 · class psi2D" in (
+        kinetic.contents.value
+    )
