@@ -25,11 +25,12 @@ import statistics
 import time
 from collections.abc import Callable
 
-from lagrangian.grammar import parse_declarations
-from lagrangian.physics import flavour, monomials
+from flavour import clear
+from flavour import model as declared
+
 from lagrangian.physics.eft.hilbert import clear_caches, hilbert_counts
 from lagrangian.physics.eft.operators import effective_operators, effective_terms
-from lagrangian.physics.fields import Model, build_model
+from lagrangian.physics.fields import Model
 
 SM = (
     "scalar H (1,2,1/2); fermion Q (3,2,1/6) left{f}; fermion u (3,1,2/3) right{f}; "
@@ -40,17 +41,12 @@ GOAL_S = 2.0
 
 
 def model(generations: int) -> Model:
-    document = parse_declarations(SM.format(f=f" x{generations}" if generations > 1 else ""))
-    built, problems = build_model(document.gauge, document.fields, document.symmetries)
-    assert not document.errors and not problems
-    return built
+    return declared(SM.format(f=f" x{generations}" if generations > 1 else ""))
 
 
 def cold() -> None:
     clear_caches()
-    monomials._count_cached.cache_clear()
-    monomials._basis_cached.cache_clear()
-    flavour._components.cache_clear()
+    clear()
 
 
 def dimension_count(built: Model, dimension: int) -> int:

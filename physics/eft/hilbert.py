@@ -49,6 +49,11 @@ from lagrangian.physics.fields import Model
 from lagrangian.physics.groups import GaugeGroup, SUIrrep
 from lagrangian.physics.symmetries import violations
 
+# Candidate field contents (multisets of letters within the dimension, before the charge
+# tests) one request may enumerate: SMEFT at dimension 12 has 801,548 (about ten seconds);
+# a larger request is refused at once rather than left to run for minutes.
+CONTENT_LIMIT = 1_000_000
+
 Content = tuple[tuple[Letter, int], ...]  # letters with their powers, sorted
 Cycles = tuple[tuple[tuple[int, int], int], ...]  # ((2 j_L, 2 j_R), cycle length), sorted
 
@@ -60,6 +65,10 @@ _WEDGES: tuple[tuple[int, tuple[tuple[int, int], ...]], ...] = (
     (-1, ((1, 1),)),
     (1, ((0, 0),)),
 )
+
+
+class EFTError(ValueError):
+    """A request the operator enumeration refuses, with a one-line reason."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,12 @@ def contents(
     halves = [int(2 * letter.dimension) for letter in alphabet]  # phi 2, psi 3, X 4
     centre = _centre_vectors(group, alphabet)
     moduli = [n if n > 1 else 0 for n in group.ns]
+    candidates = _multisets_within(halves, 2 * max_dimension)
+    if candidates > CONTENT_LIMIT:
+        raise EFTError(
+            f"dimension {max_dimension} with {len(alphabet)} letters means {candidates:,} "
+            f"candidate field contents (limit {CONTENT_LIMIT:,}); lower the dimension"
+        )
     found: list[tuple[Content, Fraction]] = []
 
     def extend(start: int, left: int, chosen: list[tuple[int, int]], total: list[int]) -> None:
@@ -125,6 +140,16 @@ def contents(
 
     extend(0, 2 * max_dimension, [], [0] * len(group.ns))
     return found
+
+
+def _multisets_within(sizes: list[int], budget: int) -> int:
+    """Number of multisets of items of these sizes with total size at most ``budget``
+    (the coefficients of prod 1/(1 - x^size), summed): what the enumeration would visit."""
+    ways = [1] + [0] * budget
+    for size in sizes:
+        for total in range(size, budget + 1):
+            ways[total] += ways[total - size]
+    return sum(ways)
 
 
 def _centre_vectors(group: GaugeGroup, alphabet: tuple[Letter, ...]) -> list[list[int]]:

@@ -12,7 +12,8 @@ Explicit forms come from the same engine as the renormalizable terms: every
 non-derivative operator without field strengths and with at most two fermions
 (``phi^n``, ``psi^2 phi^n``: the Weinberg operator, ``(H^dagger H)^3``, ``Q u H (H^dagger
 H)``) is a monomial of fields whose gauge contractions the basis machinery writes, and
-whose Lorentz structure is the single spinor bilinear.  Operators with derivatives, field
+whose Lorentz structure is the single spinor bilinear, as long as its tensors stay small
+(``EXPLICIT_FIELDS``, ``EXPLICIT_TENSOR_LIMIT``).  Operators with derivatives, field
 strengths or four fermions have several Lorentz structures; they are listed by class with
 their exact numbers (the basis of their explicit forms is a choice, e.g. Warsaw at
 dimension six, and is not written out).
@@ -22,22 +23,27 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from math import prod
 from typing import Any
 
 from lagrangian.physics import flavour
 from lagrangian.physics.eft.generators import Letter, conjugate_letter, letters
-from lagrangian.physics.eft.hilbert import Content, hilbert_counts
+from lagrangian.physics.eft.hilbert import Content, EFTError, hilbert_counts
 from lagrangian.physics.fields import Model
+from lagrangian.physics.groups import SUIrrep
 from lagrangian.physics.lagrangian import LagrangianTerm, canonical_monomial, complete_lagrangian
 from lagrangian.physics.monomials import Occurrence
 
 # Highest dimension generate accepts: SMEFT at dimension 12 (261,485 operators) takes about
 # ten seconds; the number of contents grows exponentially with the dimension beyond that.
 MAX_DIMENSION = 12
-
-
-class EFTError(ValueError):
-    """A request the operator enumeration refuses, with a one-line reason."""
+# Explicit contractions are found by evaluating candidate patterns on random tensors, a
+# cost exponential in the number of fields: up to eight fields ((H^dagger H)^4 at once,
+# (H^dagger H)^6 would need 100 GiB) whose gauge dimensions multiply to at most 8^6 (six
+# colour octets, two seconds; seven take sixteen) are written out, larger ones are left as
+# classes with their counts.
+EXPLICIT_FIELDS = 8
+EXPLICIT_TENSOR_LIMIT = 8**6
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,15 @@ class OperatorClass:
     def explicit(self) -> bool:
         fermions = sum(k for letter, k in self.content if letter.family == "psi")
         strengths = any(letter.family == "X" for letter, _ in self.content)
-        return self.derivatives == 0 and not strengths and fermions <= 2
+        fields = sum(k for _, k in self.content)
+        size = prod(_gauge_dimension(letter) ** k for letter, k in self.content)
+        return (
+            self.derivatives == 0
+            and not strengths
+            and fermions <= 2
+            and fields <= EXPLICIT_FIELDS
+            and size <= EXPLICIT_TENSOR_LIMIT
+        )
 
     def fields_text(self) -> str:
         """``Q^dagger Q H^dagger H D``: the letters with their powers and the derivatives."""
@@ -180,6 +194,10 @@ def term_class(model: Model, term: LagrangianTerm) -> tuple[int, str]:
         return (4, "psi2D") if fermions else (4, "phi2D2")
     dimension = scalars + 3 * fermions // 2
     return dimension, class_name(fermions, 0, scalars, 0)
+
+
+def _gauge_dimension(letter: Letter) -> int:
+    return prod(g.dim for g in letter.rep.gauge if isinstance(g, SUIrrep))
 
 
 def _power(name: str, k: int) -> str:
