@@ -208,3 +208,18 @@ def test_no_derivatives_is_the_plain_invariant_count(case) -> None:
     single = tuple((letter, k) for letter, k in content if letter.flavours == 1)
     parts = [(letter.rep, k) for letter, k in single]
     assert count_content(_GROUP, single, 0) == count_invariants(_GROUP, parts)
+
+
+def test_too_many_contents_are_refused_before_any_work() -> None:
+    # nu-SMEFT at dimension 12: 1,606,966 multisets of its 20 letters, over the limit.
+    with pytest.raises(EFTError, match="1,606,966 candidate field contents"):
+        operator_classes(smeft(extra=NU), 12)
+
+
+def test_large_monomials_stay_classes() -> None:
+    """Six colour octets are written out (as many couplings as the count), seven (8^7
+    tensor entries) are only counted."""
+    model = model_of("scalar S (8,1,0) real")
+    by_power = {c.content[0][1]: c for c in operator_classes(model, 7) if c.derivatives == 0}
+    assert by_power[6].explicit and not by_power[7].explicit
+    assert sum(t.couplings for t in effective_terms(model, [by_power[6]])) == by_power[6].count
