@@ -93,15 +93,13 @@ def hilbert_counts(model: Model, max_dimension: int, min_dimension: int = 5) -> 
         raise ValueError("the Hilbert-series coefficients are exact from dimension 5 on")
     found = []
     for content, base in contents(model, letters(model), max_dimension):
-        for dimension in range(
-            max(min_dimension, -(-base.numerator // base.denominator)), max_dimension + 1
-        ):
-            derivatives = dimension - base
-            if derivatives.denominator != 1:
-                break
-            number = count_content(model.group, content, int(derivatives))
+        if base.denominator != 1:  # an odd number of fermions is never a Lorentz scalar
+            continue
+        for dimension in range(max(min_dimension, int(base)), max_dimension + 1):
+            derivatives = dimension - int(base)
+            number = count_content(model.group, content, derivatives)
             if number:
-                found.append(ContentCount(content, int(derivatives), dimension, number))
+                found.append(ContentCount(content, derivatives, dimension, number))
     return found
 
 
