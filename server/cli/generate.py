@@ -3,7 +3,9 @@
 Formats: ``text`` (a ``.lag`` document: declarations and ``L = …``, which ``lagrangian
 check`` accepts back), ``latex`` (an ``align`` environment with a ``% lagrangian:`` directive),
 ``tokens`` (BART-L tokens: the fields line, then one term per line) and ``json`` (the stable
-contract: ``{"fields": [...], "terms": [...]}``).
+contract: ``{"fields": [...], "terms": [...]}``).  ``--max-dimension D`` adds the effective
+operators of dimension 5 to D (``physics/eft``): explicit terms where the basis machinery
+writes them, every class with its exact count.
 """
 
 from __future__ import annotations
@@ -68,8 +70,7 @@ def run(args: argparse.Namespace) -> int:
 def _effective_output(model: Any, args: argparse.Namespace) -> int:
     """The complete Lagrangian up to ``--max-dimension``: explicit terms and every class."""
     from lagrangian.physics.api import engine_terms
-    from lagrangian.physics.eft.operators import EFTError, effective_operators, effective_terms
-    from lagrangian.physics.lagrangian import complete_lagrangian
+    from lagrangian.physics.eft.operators import EFTError, lagrangian_terms
     from lagrangian.server.cli import CliError
     from lagrangian.server.output import render_generated
 
@@ -78,10 +79,9 @@ def _effective_output(model: Any, args: argparse.Namespace) -> int:
     if args.engine != "exact":
         raise CliError("--max-dimension above 4 needs --engine exact")
     try:
-        operators = effective_operators(model, args.max_dimension)
+        terms, operators = lagrangian_terms(model, args.max_dimension)
     except EFTError as error:
         raise CliError(str(error)) from None
-    terms = complete_lagrangian(model) + effective_terms(model, list(operators.classes))
     sys.stdout.write(render_generated(model, engine_terms(model, terms), args.format, operators))
     return 0
 
