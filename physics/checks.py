@@ -194,6 +194,10 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
         return info
     if renormalizable and not r.derivatives and not r.strengths and _fermions(model, occs) <= 2:
         _check_invariant(model, info, sampler)
+    elif not renormalizable and not r.derivatives and not r.strengths:
+        # An effective operator: no group theory, but its monomial, so that completion up
+        # to a higher dimension counts it as written (one invariant of that monomial).
+        info.monomial = canonical_monomial(model, occs)
     if not info.self_conjugate and not term.hc:
         info.diagnostics.append(
             _diag(

@@ -3,7 +3,9 @@
 Formats: ``text`` (a ``.lag`` document: declarations and ``L = …``, which ``lagrangian
 check`` accepts back), ``latex`` (an ``align`` environment with a ``% lagrangian:`` directive),
 ``tokens`` (BART-L tokens: the fields line, then one term per line) and ``json`` (the stable
-contract: ``{"fields": [...], "terms": [...]}``).
+contract: ``{"fields": [...], "terms": [...]}``).  ``--max-dimension D`` adds the effective
+operators of dimension 5 to D (``physics/eft``): explicit terms where the basis machinery
+writes them, every class with its exact count.
 """
 
 from __future__ import annotations
@@ -39,6 +41,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or mps (default auto)")
     parser.add_argument("--num-beams", type=int, default=1, help="beam width (default 1)")
     parser.add_argument("--format", choices=["text", "latex", "tokens", "json"], default="text")
+    parser.add_argument(
+        "--max-dimension",
+        type=int,
+        default=4,
+        metavar="D",
+        help="also list the operators of dimension 5 to D (at most 12), modulo integration "
+        "by parts and the equations of motion (default 4: the renormalizable Lagrangian)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -48,10 +58,31 @@ def run(args: argparse.Namespace) -> int:
     from lagrangian.server.output import render_generated
 
     model = load_model(args.file, args.fields)
+    if args.max_dimension != 4:
+        return _effective_output(model, args)
     if args.engine == "exact":
         sys.stdout.write(render_generated(model, engine_terms(model), args.format))
         return 0
     sys.stdout.write(_model_output(model, args))
+    return 0
+
+
+def _effective_output(model: Any, args: argparse.Namespace) -> int:
+    """The complete Lagrangian up to ``--max-dimension``: explicit terms and every class."""
+    from lagrangian.physics.api import engine_terms
+    from lagrangian.physics.eft.operators import EFTError, lagrangian_terms
+    from lagrangian.server.cli import CliError
+    from lagrangian.server.output import render_generated
+
+    if args.max_dimension < 4:
+        raise CliError(f"--max-dimension must be at least 4, got {args.max_dimension}")
+    if args.engine != "exact":
+        raise CliError("--max-dimension above 4 needs --engine exact")
+    try:
+        terms, operators = lagrangian_terms(model, args.max_dimension)
+    except EFTError as error:
+        raise CliError(str(error)) from None
+    sys.stdout.write(render_generated(model, engine_terms(model, terms), args.format, operators))
     return 0
 
 
