@@ -404,15 +404,20 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
     basis_occs = tuple(sorted(occs))
     patterns = mono.basis(model, basis_occs, total)
 
+    def basis_values(at: Sampler) -> np.ndarray:
+        return np.stack([at.value(basis_occs, p) for p in patterns], axis=1)
+
     def values(at: Sampler) -> tuple[np.ndarray, np.ndarray]:
         """The written contraction and the basis at the points of ``at``."""
         written = _written_value(model, r, at)
         assert written is not None  # the same units at any points
-        return written, np.stack([at.value(basis_occs, p) for p in patterns], axis=1)
+        return written, basis_values(at)
 
-    found = _exact_coordinates(values, sampler, total + 6)
-    if found is None:  # not small fractions: real coefficients from the float points
-        found = _float_coordinates(*values(sampler))
+    # One invariant has one coordinate, whose sign floats give reliably; several are lost in
+    # floats once the values are products of dozens of brackets, so they are solved exactly.
+    found = _exact_coordinates(values, sampler, total + 6) if total > 1 else None
+    if found is None:  # one invariant, or not small fractions: floats
+        found = _float_coordinates(vector, basis_values(sampler))
     if isinstance(found, str) and found == "zero":
         info.valid = False
         info.diagnostics.append(
