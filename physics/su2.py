@@ -50,8 +50,12 @@ def su2_patterns(shapes: Sequence[Shape]) -> Iterator[GroupPattern]:
     eps_lower = excess >= 0  # epsilons eat the upper slots, deltas join upper with lower
     major = [i for i, d in enumerate(degrees) if d and upper[i] == eps_lower]
     minor = [i for i, d in enumerate(degrees) if d and upper[i] != eps_lower]
+    # Edges vertex by vertex (majority occurrences first), so that after the first
+    # occurrence's edges only a triangle is left, which ``_graphs`` solves outright.
+    rank = {occ: r for r, occ in enumerate(major + minor)}
     edges = [(a, b) for k, a in enumerate(major) for b in major[k + 1 :]]
     edges += [(a, c) for a in major for c in minor]
+    edges.sort(key=lambda e: sorted((rank[e[0]], rank[e[1]])))
     position = {occ: p for p, occ in enumerate(_circle(major, minor))}
     crossing = [[_cross(e, f, position) for f in edges] for e in edges]
     seen: set[Graph] = set()
@@ -98,9 +102,11 @@ def _graphs(
         return all(need <= can for need, can in zip(left, reach))
 
     def extend(k: int) -> Iterator[Graph]:
-        if k == len(edges):
-            if not any(left):
-                yield tuple(chosen)
+        ends = {v for edge in edges[k:] for v in edge}
+        if any(need for v, need in enumerate(left) if v not in ends):
+            return
+        if len(ends) <= 3:  # at most a triangle is left: its multiplicities are determined
+            yield from finish(k, sorted(ends))
             return
         a, b = edges[k]
         most = min(left[a], left[b])
@@ -119,6 +125,25 @@ def _graphs(
             chosen.pop()
             left[a] += m
             left[b] += m
+
+    def finish(k: int, ends: list[int]) -> Iterator[Graph]:
+        """The last edges, among at most three occurrences a, b, c: the edge ab is taken
+        (need_a + need_b - need_c) / 2 times, and the edges that are not there, none."""
+        rest = []
+        for j, (a, b) in enumerate(edges[k:], start=k):
+            third = sum(left[v] for v in ends if v not in (a, b))
+            twice = left[a] + left[b] - third
+            if twice < 0 or twice % 2:
+                return
+            if twice and planar and any(m and crossing[j][i] for i, m in enumerate(chosen)):
+                return
+            rest.append(twice // 2)
+        met = [0] * len(left)
+        for (a, b), m in zip(edges[k:], rest):
+            met[a] += m
+            met[b] += m
+        if all(met[v] == left[v] for v in ends):
+            yield (*chosen, *rest)
 
     yield from extend(0)
 
