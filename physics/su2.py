@@ -9,13 +9,18 @@ evaluations on dependent graphs.
 
 Kempe's classical theorem (the Rumer basis of spin chemistry) picks the invariants out: put
 the occurrences on a circle; the graphs whose edges do not cross form a basis of the
-invariants of binary forms, one graph per invariant.  The patterns here use epsilons of one
-kind only (the other kind is a sum of deltas), so no edge may join two occurrences of the
-minority index height; placing those between the others on the circle keeps the basis
-within reach.  The graphs are yielded non-crossing first, then the crossing ones: the exact
-span test of ``basis`` still decides every pattern, so the order only makes the search stop
-after about as many evaluations as there are invariants, and the full list is still there
-for a search without a known target.
+invariants of binary forms, one graph per invariant (a delta is a bracket too, once its
+lower index is raised with epsilon).  The patterns here use epsilons of one kind only (the
+other kind is a sum of deltas), so no edge may join two occurrences of the minority index
+height, and those are placed between the others on the circle.  Up to four occurrences,
+which covers every renormalizable monomial, nothing of Kempe's basis is lost: with one
+minority occurrence no edge is forbidden; with two, c and d on the circle a c b d, the
+forbidden cd could only cross ab, and a graph using cd would need more minority indices
+(c + d = a + b + 2 cd) than there are; with three the graph is a star.  With more, a few
+crossing graphs may be needed.  So the graphs are yielded non-crossing first, then the
+crossing ones; the exact span test of ``basis`` still decides every pattern, the order only
+makes the search stop after as many evaluations as there are invariants, and the full list
+is still there for a search without a known target.
 """
 
 from __future__ import annotations
