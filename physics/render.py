@@ -46,6 +46,7 @@ COUPLINGS = {
     "quartic": ("lambda", 1, -1),
     "fermion_mass": ("M", 1, -1),
     "yukawa": ("y", 1, -1),
+    "effective": ("c", 1, 1),  # Wilson coefficients of operators above dimension four
 }
 
 

@@ -22,7 +22,7 @@ from lagrangian.server.output import render_generated
 
 def generated(model: Model, notation: str) -> tuple[str, list[EngineTerm]]:
     terms = engine_terms(model)
-    return render_generated(model, terms, "latex", notation), terms  # type: ignore[arg-type]
+    return render_generated(model, terms, "latex", notation=notation), terms  # type: ignore[arg-type]
 
 
 def assert_reads_back(text: str, terms: list[EngineTerm]) -> None:

@@ -35,6 +35,7 @@ KIND_LABELS = {
     "trilinear": "trilinear coupling",
     "linear": "tadpole (linear term)",
     "operator": "operator",
+    "effective": "effective operator",
 }
 KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_LABELS)}
 
