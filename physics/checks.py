@@ -24,13 +24,13 @@ from typing import Literal
 import numpy as np
 
 from lagrangian.grammar import ast
-from lagrangian.physics import flavour
+from lagrangian.physics import bracketed, flavour, matrices
 from lagrangian.physics import monomials as mono
 from lagrangian.physics.anomalies import anomaly_notes
 from lagrangian.physics.arithmetic import PRIMES, mul, rational, solve
-from lagrangian.physics.counting import Rep, count_invariants
+from lagrangian.physics.bracketed import singlets
 from lagrangian.physics.fields import Model, build_model
-from lagrangian.physics.groups import GaugeGroup, SUIrrep
+from lagrangian.physics.groups import SUIrrep
 from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
 from lagrangian.physics.monomials import Occurrence, Sampler
 from lagrangian.physics.notation import weyl_terms
@@ -268,7 +268,7 @@ def _check_groups(model: Model, info: TermInfo) -> None:
     r = info.resolved
     for f in model.group.su_factors:
         reps = [x for x in _su_reps(model, r, f, None) if not x.is_trivial]
-        if reps and _singlets(model.group, f, reps) == 0:
+        if reps and singlets(model.group, f, reps) == 0:
             label = model.factor_label(f)
             info.diagnostics.append(
                 _diag(
@@ -279,13 +279,25 @@ def _check_groups(model: Model, info: TermInfo) -> None:
                 )
             )
     # A parenthesised product fixes how SU(N) indices contract; its U(1) charges need only
-    # cancel in the whole term, as in (H1^T eps H2)^dagger (H1^T eps H2).
+    # cancel in the whole term, as in (H1^T eps H2)^dagger (H1^T eps H2).  A bracket that
+    # closes one factor may leave another's indices to the rest of the term, when the rest
+    # closes them: colour in (H^dagger R_2)(R_2^dagger H) (``physics.bracketed``); one that
+    # closes none, (H1^dagger S), contracts nothing and stays an error.
     for unit, span in r.unit_spans.items():
-        problems = []
+        open_factors, closes_one = [], False
         for f in model.group.su_factors:
             reps = [x for x in _su_reps(model, r, f, unit) if not x.is_trivial]
-            if reps and _singlets(model.group, f, reps) == 0:
-                problems.append(f"no {model.factor_label(f)} singlet")
+            if not reps:
+                continue
+            if singlets(model.group, f, reps):
+                closes_one = True
+            else:
+                open_factors.append(f)
+        problems = [
+            f"no {model.factor_label(f)} singlet"
+            for f in open_factors
+            if not (closes_one and bracketed.closes(model, r, f))
+        ]
         if problems:
             info.diagnostics.append(
                 _diag(
@@ -296,11 +308,6 @@ def _check_groups(model: Model, info: TermInfo) -> None:
                     span,
                 )
             )
-
-
-def _singlets(group: GaugeGroup, factor: int, reps: list[SUIrrep]) -> int:
-    single = GaugeGroup(names=(group.names[factor],), ns=(group.ns[factor],))
-    return count_invariants(single, [(Rep(gauge=(x,)), 1) for x in reps])
 
 
 def _check_lorentz(model: Model, info: TermInfo) -> None:
@@ -537,6 +544,15 @@ def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarra
     for unit in units:
         members = tuple(sorted(u.occurrence for u in r.fields if u.unit == unit))
         count = mono.count_contractions(model, members)
+        if count == 0 and not _fermions(model, occs):  # a bracket closed by the rest
+            chosen = bracketed.pattern(model, r)
+            return None if chosen is None else sampler.value(occs, chosen)
+        if count > 1 and not _fermions(model, occs):  # H^dagger Delta Delta^dagger H, Tr Sigma^4
+            found = matrices.chain(model, r, unit)
+            if found is None:
+                return None
+            value = mul(value, sampler.value(*found, copies), sampler.modulus)
+            continue
         if count != 1:
             return None
         (pattern,) = mono.basis(model, members, 1)

@@ -15,15 +15,22 @@ from lagrangian.physics.api import (
 )
 from lagrangian.physics.eft.operators import EffectiveOperators, term_class
 from lagrangian.physics.fields import Model, default_strength_names
+from lagrangian.physics.paper import Notation, paper_latex
 from lagrangian.physics.symmetries import symmetry_text
 from lagrangian.physics.tokens import fields_tokens
 
 
 def render_generated(
-    model: Model, terms: list[EngineTerm], fmt: str, operators: EffectiveOperators | None = None
+    model: Model,
+    terms: list[EngineTerm],
+    fmt: str,
+    operators: EffectiveOperators | None = None,
+    notation: Notation = "two-component",
 ) -> str:
     """``operators`` (``--max-dimension`` above 4): terms carry their dimension and class,
-    and every class of operators is listed with its count."""
+    and every class of operators is listed with its count.  ``notation`` matters to
+    ``latex`` only: ``four-component`` prints the paper form (``physics.paper``),
+    ``two-component`` the engine's Weyl terms one per row."""
     if fmt == "json":
         payload = {
             "fields": [field_record(model, f) for f in model.fields],
@@ -43,6 +50,10 @@ def render_generated(
     declarations = [declaration_text(f, model) for f in model.fields]
     declarations += [symmetry_text(s, names) for s in model.symmetries]
     gauge = _gauge_line(model)
+    if fmt == "latex" and notation == "four-component":
+        symmetries = [symmetry_text(s, names) for s in model.symmetries]
+        paper = paper_latex(model, terms, ([gauge] if gauge else []) + symmetries)
+        return paper + "".join(line + "\n" for line in _class_lines(operators, "%"))
     if fmt == "latex":
         directive = "% lagrangian: " + "; ".join(([gauge] if gauge else []) + declarations)
         body = [_signed(t.tree, "latex") for t in terms]

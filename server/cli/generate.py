@@ -1,7 +1,8 @@
 """``lagrangian generate``: the complete renormalizable Lagrangian of a field content.
 
 Formats: ``text`` (a ``.lag`` document: declarations and ``L = …``, which ``lagrangian
-check`` accepts back), ``latex`` (an ``align`` environment with a ``% lagrangian:`` directive),
+check`` accepts back), ``latex`` (an ``align`` environment with a ``% lagrangian:`` directive;
+``--notation four-component`` prints it as papers do, ``physics.paper``),
 ``tokens`` (BART-L tokens: the fields line, then one term per line) and ``json`` (the stable
 contract: ``{"fields": [...], "terms": [...]}``).  ``--max-dimension D`` adds the effective
 operators of dimension 5 to D (``physics/eft``): explicit terms where the basis machinery
@@ -49,6 +50,13 @@ def register(subparsers: Any) -> None:
         help="also list the operators of dimension 5 to D (at most 12), modulo integration "
         "by parts and the equations of motion (default 4: the renormalizable Lagrangian)",
     )
+    parser.add_argument(
+        "--notation",
+        choices=["two-component", "four-component"],
+        default="two-component",
+        help="for --format latex: two-component (Weyl terms, one per row; default) or "
+        "four-component (Dirac notation grouped by kind, as papers print it)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -61,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
     if args.max_dimension != 4:
         return _effective_output(model, args)
     if args.engine == "exact":
-        sys.stdout.write(render_generated(model, engine_terms(model), args.format))
+        terms = engine_terms(model)
+        sys.stdout.write(render_generated(model, terms, args.format, notation=args.notation))
         return 0
     sys.stdout.write(_model_output(model, args))
     return 0
@@ -82,7 +91,8 @@ def _effective_output(model: Any, args: argparse.Namespace) -> int:
         terms, operators = lagrangian_terms(model, args.max_dimension)
     except EFTError as error:
         raise CliError(str(error)) from None
-    sys.stdout.write(render_generated(model, engine_terms(model, terms), args.format, operators))
+    written = engine_terms(model, terms)
+    sys.stdout.write(render_generated(model, written, args.format, operators, args.notation))
     return 0
 
 
@@ -117,4 +127,5 @@ def _model_output(model: Any, args: argparse.Namespace) -> str:
         f"{sum(s == 'engine' for _, s in result.verification.terms)}",
         file=sys.stderr,
     )
-    return render_generated(model, [t for t, _ in result.engine_terms()], args.format)
+    terms = [t for t, _ in result.engine_terms()]
+    return render_generated(model, terms, args.format, notation=args.notation)
