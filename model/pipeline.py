@@ -73,9 +73,7 @@ def generate(
     from lagrangian.model.generate import generate as generate_tokens
     from lagrangian.model.windows import sub_model, windows
 
-    # Greedy by default: interactive callers (the editor) want the fast answer, and the
-    # engine verifies and completes whatever the model gets wrong.
-    settings = settings or GenerationSettings(num_beams=1)
+    settings = settings or GenerationSettings()
     codec = codec_by_name(loaded.metadata.codec)
     if not hasattr(codec, "encode_fields"):
         raise ValueError(f"codec {loaded.metadata.codec!r} has no physics encoding")

@@ -51,7 +51,7 @@ def register(subparsers: Any) -> None:
         metavar="SECONDS",
         help="time a request has to arrive, headers and body together (default 10)",
     )
-    add("--num-beams", type=int, default=4, help="default beam width (default 4)")
+    add("--num-beams", type=int, default=1, help="default beam width (default 1: greedy)")
     add("--max-new-tokens", type=int, help="default output length limit (default: context)")
     add("--cpu-threads", type=int, help="torch threads on CPU (default: torch's choice)")
     parser.set_defaults(func=run)
