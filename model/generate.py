@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lagrangian.model.checkpoint import LoadedModel
+
+if TYPE_CHECKING:
+    from lagrangian.model.constrained import Grammar
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,9 @@ class GenerationSettings:
     ``batch_size`` is the number of sources per forward call (memory bound); ``window``
     (operators format only) answers field sets of more fields from every subset of this many
     (``model.windows``); ``None`` takes the checkpoint's choice (its metadata's
-    ``extra.window``), 0 turns windows off.
+    ``extra.window``), 0 turns windows off.  ``constrained`` (operators format, through
+    ``pipeline.generate``) lets the decoder write only monomials that pass the necessary
+    conditions of ``model.constrained``.
     """
 
     num_beams: int = 1
@@ -40,6 +45,7 @@ class GenerationSettings:
     seed: int | None = None
     batch_size: int = 32
     window: int | None = None
+    constrained: bool = False
 
     def check(self) -> None:
         """Raise ``ValueError`` naming the first inconsistent setting."""
@@ -120,14 +126,19 @@ def generate(
     loaded: LoadedModel,
     sources: Sequence[Sequence[str]],
     settings: GenerationSettings | None = None,
+    grammars: Sequence[Grammar | None] | None = None,
 ) -> list[list[Hypothesis]]:
     """Generate targets for each source token list, best (highest score) first.
 
     Returns one list of ``settings.num_return_sequences`` hypotheses per source.  Sources
     are decoded in batches of similar length (less padding); unknown tokens or sources too
-    long for the model raise ``TokenError`` naming the sequence.
+    long for the model raise ``TokenError`` naming the sequence.  ``grammars`` (one per
+    source) constrain decoding (``model.constrained``).
     """
     import torch
+    from transformers import LogitsProcessorList
+
+    from lagrangian.model.constrained import logits_processor
 
     settings = settings or GenerationSettings()
     settings.check()
@@ -150,7 +161,12 @@ def generate(
             batch = tokenizer.hf.pad(
                 {"input_ids": [ids[i] for i in chunk]}, padding=True, return_tensors="pt"
             ).to(loaded.device)
-            sequences = loaded.model.generate(**batch, **kwargs)
+            extra = {}
+            if grammars is not None:
+                extra["logits_processor"] = LogitsProcessorList(
+                    [logits_processor(tokenizer, [grammars[i] for i in chunk])]
+                )
+            sequences = loaded.model.generate(**batch, **kwargs, **extra)
             scores = _sequence_log_probs(loaded.model, batch, sequences, copies, tokenizer.pad_id)
             rows = sequences.tolist()
             for offset, source_index in enumerate(chunk):

@@ -87,7 +87,16 @@ def generate(
         for m, plan in zip(models, plans)
         for w in plan
     ]
-    hypotheses = generate_tokens(loaded, sources, settings)
+    grammars = None
+    if settings.constrained:
+        if loaded.metadata.codec != "operators":
+            raise ValueError(
+                f"constrained decoding needs the operators format, not {loaded.metadata.codec!r}"
+            )
+        from lagrangian.model.constrained import grammar
+
+        grammars = [grammar(sub_model(m, w)) for m, plan in zip(models, plans) for w in plan]
+    hypotheses = generate_tokens(loaded, sources, settings, grammars)
     seconds = (time.perf_counter() - started) / max(1, len(models))
     results = []
     position = 0

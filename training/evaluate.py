@@ -87,9 +87,11 @@ def evaluate(
 ) -> dict[str, Any]:
     """Score ``loaded`` on ``examples``; returns the report (JSON-able)."""
     from lagrangian.model.codec import codec_by_name
+    from lagrangian.model.generate import GenerationSettings
     from lagrangian.model.pipeline import generate
 
     codec = codec_by_name(loaded.metadata.codec)
+    settings = settings or GenerationSettings()
     models = [_model(e.fields) for e in examples]
     started = time.perf_counter()
     results = generate(models, loaded, settings)
@@ -119,6 +121,11 @@ def evaluate(
     }
     return {
         "checkpoint": loaded.describe(),
+        "decoding": {
+            "num_beams": settings.num_beams,
+            "constrained": settings.constrained,
+            "window": settings.window,
+        },
         "examples": len(rows),
         "overall": _aggregate(rows),
         "by_fields": by_fields,
