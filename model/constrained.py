@@ -27,7 +27,7 @@ from itertools import combinations_with_replacement
 from typing import TYPE_CHECKING, Any
 
 from lagrangian.model.codec import DIGITS
-from lagrangian.model.codec_bartl import number_tokens
+from lagrangian.model.codec.bartl import number_tokens
 
 if TYPE_CHECKING:
     from lagrangian.model.tokenizer import WordTokenizer

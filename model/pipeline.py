@@ -276,7 +276,7 @@ def physics_routes(loaded: LoadedModel, defaults: GenerationSettings | None = No
     "terms": [term texts]}``) for the model server; bad bodies are 422s with a message,
     concurrent requests share one batched model call."""
     from lagrangian.model.codec import TokenError
-    from lagrangian.model.codec_bartl import check_group
+    from lagrangian.model.codec.bartl import check_group
     from lagrangian.model.model_server import RequestError, Route
     from lagrangian.physics.api import declaration_text
 

@@ -96,9 +96,9 @@ def split_of(key: str, settings: BuildSettings) -> str:
 def example_record(fields: list[FieldSpec]) -> dict[str, Any]:
     """One dataset line: declarations, both token formats, and what the Lagrangian has."""
     from lagrangian.model.codec import join_tokens
-    from lagrangian.model.codec_bartl import BartLCodec
-    from lagrangian.model.codec_compact import CompactCodec
-    from lagrangian.model.codec_operators import OperatorsCodec
+    from lagrangian.model.codec.bartl import BartLCodec
+    from lagrangian.model.codec.compact import CompactCodec
+    from lagrangian.model.codec.operators import OperatorsCodec
     from lagrangian.physics.lagrangian import complete_lagrangian
     from lagrangian.training.sampling import declarations, to_model
 

@@ -37,7 +37,7 @@ class Example:
 def canonical_terms(codec: Any, tokens: Sequence[str]) -> Counter[object]:
     """The multiset of a target's terms in canonical form (unparseable pieces count as
     distinct junk, so they are extras, never matches)."""
-    from lagrangian.model.codec_bartl import BartLCodec, decode_terms
+    from lagrangian.model.codec.bartl import BartLCodec, decode_terms
 
     decoded = decode_terms(tokens) if isinstance(codec, BartLCodec) else codec.decode(tokens)
     terms: Counter[object] = Counter(t.canonical() for t in decoded.terms)

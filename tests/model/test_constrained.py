@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lagrangian.model.codec import split_tokens
-from lagrangian.model.codec_operators import OperatorsCodec
+from lagrangian.model.codec.operators import OperatorsCodec
 from lagrangian.model.constrained import grammar, possible_monomials
 from lagrangian.physics.lagrangian import complete_lagrangian
 from lagrangian.physics.monomials import Occurrence
