@@ -81,6 +81,11 @@ def generate(
     plans = [
         windows(len(m.fields), window) if window else [tuple(range(len(m.fields)))] for m in models
     ]
+    if hasattr(codec, "field_order"):  # a canonical field order: a window that permutes
+        plans = [
+            [tuple(w[i] for i in codec.field_order(sub_model(m, w))) for w in plan]
+            for m, plan in zip(models, plans)
+        ]
     started = time.perf_counter()
     sources = [
         codec.encode_fields(sub_model(m, w))  # type: ignore[attr-defined]
@@ -130,7 +135,7 @@ def _window(settings: GenerationSettings, loaded: LoadedModel) -> int:
 
 def _answer(codec: Any, plan: list[tuple[int, ...]], found: list[Any]) -> tuple[list[str], int]:
     """The target over the whole field set, and how many pieces did not parse."""
-    if len(plan) == 1:
+    if len(plan) == 1 and plan[0] == tuple(range(len(plan[0]))):
         return found[0].tokens, 0
     from lagrangian.model.windows import merge
 

@@ -126,6 +126,7 @@ _CODEC_PATHS: dict[str, str] = {
     "compact": "lagrangian.model.codec.compact:CompactCodec",
     "bartl": "lagrangian.model.codec.bartl:BartLCodec",
     "operators": "lagrangian.model.codec.operators:OperatorsCodec",
+    "units": "lagrangian.model.codec.units:UnitsCodec",
 }
 _REGISTERED: dict[str, Callable[[], Codec]] = {}
 
