@@ -105,6 +105,11 @@ class UnitsCodec:
 
     def encode_terms(self, model: Model, terms: Sequence[LagrangianTerm]) -> list[str]:
         """The operators target with fields renumbered in source order, entries sorted."""
+        return self.tokens(self.renumber(model, operator_terms(model, terms)))
+
+    def renumber(self, model: Model, terms: Sequence[OperatorTerm]) -> list[OperatorTerm]:
+        """Operators terms over declaration positions as this format's terms: positions in
+        source order, entries sorted (gauge, kinetic, then monomials by size and objects)."""
         position = {old: new for new, old in enumerate(self.field_order(model))}
         moved = [
             OperatorTerm(
@@ -113,19 +118,19 @@ class UnitsCodec:
                 t.ordinal,
                 t.group,
             )
-            for t in operator_terms(model, terms)
+            for t in terms
         ]
         groups = model.group.names
-        moved.sort(
+        return sorted(
+            moved,
             key=lambda t: (
                 _KIND_ORDER[t.kind],
                 groups.index(t.group) if t.group else 0,
                 len(t.objects),
                 t.objects,
                 t.ordinal,
-            )
+            ),
         )
-        return self.tokens(moved)
 
     def tokens(self, terms: Sequence[OperatorTerm]) -> list[str]:
         return self._operators.tokens(terms)
