@@ -162,6 +162,7 @@ class _Run:
             ],
             lr=config.lr,
             betas=(0.9, 0.98),
+            fused=True,  # one kernel per parameter group: a small model's step is launch-bound
         )
         # The scheduler stays out of prepare(): accelerate would step it once per process.
         self.scheduler = get_linear_schedule_with_warmup(optimizer, warmup, self.total_steps)
