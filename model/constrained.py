@@ -79,7 +79,7 @@ class Grammar:
         out = {
             token
             for token in self.following.get(current, ())
-            if len(self.keys[(*current, token)] - written) > 0
+            if not self.keys[(*current, token)] <= written
         }
         key = self.complete.get(current)
         if key is not None and key not in written:
@@ -89,7 +89,9 @@ class Grammar:
         return out
 
     def _boundary(self, written: set[Prefix]) -> set[str]:
-        return {"[EOS]"} | {h for h in HEADS if len(self.keys[(h,)] - written) > 0}
+        # ``<=`` stops at the first entry not yet written: a set difference would copy
+        # thousands of monomials per token and step.
+        return {"[EOS]"} | {h for h in HEADS if not self.keys[(h,)] <= written}
 
 
 def _body(entry: Prefix) -> Prefix:
