@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from lagrangian.physics.monomials import Occurrence
 
 HEADS = ("GAUGE", "KINETIC", "TERM")
+FORMATS = ("operators", "units")  # the formats whose targets this grammar describes
 Prefix = tuple[str, ...]
 
 

@@ -93,11 +93,7 @@ def generate(
         for w in plan
     ]
     grammars = None
-    if settings.constrained:
-        if loaded.metadata.codec != "operators":
-            raise ValueError(
-                f"constrained decoding needs the operators format, not {loaded.metadata.codec!r}"
-            )
+    if _constrained(settings, loaded):
         from lagrangian.model.constrained import grammar
 
         grammars = [grammar(sub_model(m, w)) for m, plan in zip(models, plans) for w in plan]
@@ -117,10 +113,24 @@ def generate(
             "finished": all(h.finished for h in found),
             "score": round(sum(h.score for h in found), 4),
             "seconds": round(seconds, 4),
+            "constrained": grammars is not None,
             **({"windows": len(plan)} if len(plan) > 1 else {}),
         }
         results.append(ModelResult(model, verification, info, tokens))
     return results
+
+
+def _constrained(settings: GenerationSettings, loaded: LoadedModel) -> bool:
+    """Whether decoding is constrained: as asked, or (``None``) where the format allows."""
+    from lagrangian.model.constrained import FORMATS
+
+    allowed = loaded.metadata.codec in FORMATS
+    if settings.constrained and not allowed:
+        raise ValueError(
+            f"constrained decoding needs the {' or '.join(FORMATS)} format, "
+            f"not {loaded.metadata.codec!r}"
+        )
+    return allowed if settings.constrained is None else settings.constrained
 
 
 def _window(settings: GenerationSettings, loaded: LoadedModel) -> int:

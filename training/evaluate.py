@@ -129,7 +129,7 @@ def evaluate(
         "checkpoint": loaded.describe(),
         "decoding": {
             "num_beams": settings.num_beams,
-            "constrained": settings.constrained,
+            "constrained": any(r.info["constrained"] for r in results),
             "window": settings.window,
         },
         "examples": len(rows),

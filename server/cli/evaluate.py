@@ -39,9 +39,9 @@ def register(subparsers: Any) -> None:
     add("--window", type=int, metavar="K",
         help="answer from every K fields and vote (operators format; 0: off; "
         "default: the checkpoint's choice)")  # fmt: skip
-    add("--constrained", action=argparse.BooleanOptionalAction, default=False,
-        help="write only monomials that pass the necessary conditions (operators format; "
-        "default off)")  # fmt: skip
+    add("--constrained", action=argparse.BooleanOptionalAction, default=None,
+        help="write only monomials that pass the necessary conditions (default: on for the "
+        "operators and units formats)")  # fmt: skip
     add("--batch-size", type=int, default=16, help="field sets per model call (default 16)")
     add("--cpu-threads", type=int, help="torch threads on CPU (default: torch's choice)")
     parser.set_defaults(func=run)

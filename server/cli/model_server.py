@@ -52,9 +52,9 @@ def register(subparsers: Any) -> None:
         help="time a request has to arrive, headers and body together (default 10)",
     )
     add("--num-beams", type=int, default=1, help="default beam width (default 1: greedy)")
-    add("--constrained", action=argparse.BooleanOptionalAction, default=False,
+    add("--constrained", action=argparse.BooleanOptionalAction, default=None,
         help="write only monomials that pass the necessary conditions on /v1/generate and "
-        "/v1/complete (operators format; default off)")  # fmt: skip
+        "/v1/complete (default: on for the operators and units formats)")  # fmt: skip
     add("--max-new-tokens", type=int, help="default output length limit (default: context)")
     add("--cpu-threads", type=int, help="torch threads on CPU (default: torch's choice)")
     parser.set_defaults(func=run)

@@ -130,9 +130,20 @@ def test_constrained_generation_stays_in_the_grammar(random_operators) -> None:
         _model("scalar H (1,2,1/2); fermion L (1,2,-1/2) left; fermion e (1,1,-1) right"),
     ]
 
-    settings = GenerationSettings(max_new_tokens=40, constrained=True)
+    settings = GenerationSettings(max_new_tokens=40)  # constrained by default: operators
     for model, result in zip(models, generate(models, random_operators, settings)):
+        assert result.info["constrained"]
         rules = grammar(model)
         out = result.output
         assert "TERM" in out  # left alone, this model writes no entry at all
         assert all(t in (rules.allowed(out[:i]) or ()) for i, t in enumerate(out)), out
+
+
+def test_formats_without_the_grammar_are_free_unless_asked(loaded_random) -> None:
+    """The toy format has no monomials: the default leaves it alone, asking is an error."""
+    from lagrangian.model.generate import GenerationSettings
+    from lagrangian.model.pipeline import _constrained
+
+    assert not _constrained(GenerationSettings(), loaded_random)
+    with pytest.raises(ValueError, match="needs the operators or units format"):
+        _constrained(GenerationSettings(constrained=True), loaded_random)
