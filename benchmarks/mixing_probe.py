@@ -1,7 +1,7 @@
 """The 2-field mixing probe: does a checkpoint write the bilinears that join two fields?
 
     python benchmarks/mixing_probe.py --model RUN --data DIR [--split test] [--limit N]
-        [--threads 1] [--constrained] [--json out.json]
+        [--threads 1] [--no-constrained] [--max-new-tokens 192] [--json out.json]
 
 Mass mixing and vector-like masses (a bilinear of two different fields) need the model to
 see that two charges cancel; a field's own mass term (the field with its conjugate, or a
@@ -37,7 +37,12 @@ def main() -> int:
     parser.add_argument("--split", default="test")
     parser.add_argument("--limit", type=int, help="at most this many 2-field sets")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
-    parser.add_argument("--constrained", action="store_true", help="constrained decoding")
+    parser.add_argument(
+        "--constrained", action=argparse.BooleanOptionalAction, help="default: the format's"
+    )
+    parser.add_argument(
+        "--max-new-tokens", type=int, default=192, help="2-field targets are under 120 tokens"
+    )
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
 
@@ -56,7 +61,9 @@ def main() -> int:
     records = [r for r in read_split(args.data, args.split) if int(r["n_fields"]) == 2]
     records = records[: args.limit]
     models = [_model(r["fields"]) for r in records]
-    settings = GenerationSettings(window=0, constrained=args.constrained)
+    settings = GenerationSettings(
+        window=0, constrained=args.constrained, max_new_tokens=args.max_new_tokens
+    )
     results = generate(models, loaded, settings)
     found: dict[str, Counter[str]] = {"mixing": Counter(), "own": Counter()}
     exact = 0
@@ -72,7 +79,7 @@ def main() -> int:
     report = {
         "checkpoint": str(args.model),
         "codec": name,
-        "constrained": args.constrained,
+        "constrained": any(r.info["constrained"] for r in results),
         "two_field_sets": len(records),
         "exact": round(exact / max(1, len(records)), 4),
         **{

@@ -1,7 +1,7 @@
 """Generation latency of a checkpoint (default: the shipped one) for 1, 3 and 6 fields.
 
     python benchmarks/model_latency.py [--model PATH] [--device cpu] [--repeats 3]
-        [--threads 1] [--profile standard] [--window K] [--constrained] [--json out.json]
+        [--threads 1] [--profile standard] [--window K] [--[no-]constrained] [--json out.json]
         [--compare previous.json]
 
 Each measurement is the full pipeline for one field set: encoding, greedy generation,
@@ -33,7 +33,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile", default="standard", help="sampling profile of the fields")
     parser.add_argument("--window", type=int, help="field window (default: the checkpoint's)")
-    parser.add_argument("--constrained", action="store_true", help="constrained decoding")
+    parser.add_argument(
+        "--constrained", action=argparse.BooleanOptionalAction, help="default: the format's"
+    )
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--compare", type=Path, help="a previous --json output")
     args = parser.parse_args()
