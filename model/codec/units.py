@@ -111,15 +111,18 @@ class UnitsCodec:
         """Operators terms over declaration positions as this format's terms: positions in
         source order, entries sorted (gauge, kinetic, then monomials by size and objects)."""
         position = {old: new for new, old in enumerate(self.field_order(model))}
-        moved = [
-            OperatorTerm(
-                t.kind,
-                tuple(sorted((position[i], dagger) for i, dagger in t.objects)),
-                t.ordinal,
-                t.group,
-            )
-            for t in terms
-        ]
+
+        def written(term: OperatorTerm) -> tuple[tuple[int, bool], ...]:
+            """Renumbered, and of a monomial and its conjugate the smaller: which of the
+            two the engine keeps depends on the declaration order."""
+            plain = tuple(sorted((position[i], dagger) for i, dagger in term.objects))
+            if term.kind != "potential":
+                return plain
+            real = {position[i] for i, _ in term.objects if model.fields[i].real}
+            flipped = tuple(sorted((i, d if i in real else not d) for i, d in plain))
+            return min(plain, flipped)
+
+        moved = [OperatorTerm(t.kind, written(t), t.ordinal, t.group) for t in terms]
         groups = model.group.names
         return sorted(
             moved,
