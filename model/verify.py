@@ -414,7 +414,8 @@ def proposals_from_tokens(
 ) -> tuple[list[PositionalTerm | list[PositionalTerm]], int]:
     """Decode a generated target for :func:`verify`: (proposals, pieces that did not parse).
 
-    ``codec`` is a :class:`BartLCodec`, a ``CompactCodec`` or an ``OperatorsCodec``."""
+    ``codec`` is a :class:`BartLCodec`, a ``CompactCodec``, an ``OperatorsCodec`` or a
+    ``UnitsCodec`` (whose answers the pipeline has renumbered in declaration order)."""
     if isinstance(codec, BartLCodec):
         from lagrangian.model.codec.bartl import decode_terms
 
@@ -425,8 +426,9 @@ def proposals_from_tokens(
         return proposals, len(decoded.errors)
     from lagrangian.model.codec.compact import CompactCodec
     from lagrangian.model.codec.operators import OperatorsCodec, positional_reading
+    from lagrangian.model.codec.units import UnitsCodec
 
-    if isinstance(codec, OperatorsCodec):
+    if isinstance(codec, (OperatorsCodec, UnitsCodec)):
         from lagrangian.physics.lagrangian import complete_lagrangian
 
         engine = engine_monomials(complete_lagrangian(model))

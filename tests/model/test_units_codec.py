@@ -91,3 +91,30 @@ def _up_to_conjugation(model, terms) -> Counter:
         key = min(term.objects, flipped) if term.kind == "potential" else term.objects
         out[(term.kind, key, term.ordinal, term.group)] += count
     return out
+
+
+def test_the_pipeline_answers_in_declaration_order(tmp_path) -> None:
+    """A units checkpoint reads the fields in its own order; its answer comes back renumbered
+    in the declaration order, verified like an operators answer."""
+    from lagrangian.model.checkpoint import CheckpointMetadata, load_checkpoint, save_checkpoint
+    from lagrangian.model.constrained import grammar
+    from lagrangian.model.generate import GenerationSettings
+    from lagrangian.model.pipeline import generate
+    from lagrangian.model.presets import build_model, get_preset
+    from lagrangian.model.tokenizer import tokenizer_for_codec
+
+    tokenizer = tokenizer_for_codec(CODEC)
+    save_checkpoint(
+        tmp_path,
+        build_model(get_preset("tiny"), tokenizer, seed=0),
+        tokenizer,
+        CheckpointMetadata(codec="units", preset="tiny"),
+    )
+    loaded = load_checkpoint(tmp_path, device="cpu")
+    model = _model("scalar H (1,2,1/2); fermion e (1,1,-1) right; fermion L (1,2,-1/2) left")
+    (result,) = generate([model], loaded, GenerationSettings(max_new_tokens=40))
+    info = result.info
+    assert info["constrained"] and info["generated"] == info["verified"] + info["dropped"] > 0
+    rules = grammar(model)  # declaration order: the answer was renumbered
+    out = result.output
+    assert all(t in (rules.allowed(out[:i]) or ()) for i, t in enumerate(out)), out
