@@ -1,7 +1,7 @@
 """Generation latency of a checkpoint (default: the shipped one) for 1, 3 and 6 fields.
 
     python benchmarks/model_latency.py [--model PATH] [--device cpu] [--repeats 3]
-        [--threads 1] [--profile standard] [--window K] [--json out.json]
+        [--threads 1] [--profile standard] [--window K] [--[no-]constrained] [--json out.json]
         [--compare previous.json]
 
 Each measurement is the full pipeline for one field set: encoding, greedy generation,
@@ -33,6 +33,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile", default="standard", help="sampling profile of the fields")
     parser.add_argument("--window", type=int, help="field window (default: the checkpoint's)")
+    parser.add_argument(
+        "--constrained", action=argparse.BooleanOptionalAction, help="default: the format's"
+    )
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--compare", type=Path, help="a previous --json output")
     args = parser.parse_args()
@@ -45,7 +48,7 @@ def main() -> int:
 
     set_cpu_threads(args.threads)
     loaded = load_checkpoint(args.model or DEFAULT_CHECKPOINT_DIR, device=args.device)
-    settings = GenerationSettings(num_beams=1, window=args.window)
+    settings = GenerationSettings(window=args.window, constrained=args.constrained)
     previous = json.loads(args.compare.read_text()) if args.compare else {}
     warm = profile_config(args.profile, 1, 1)
     generate([to_model(sample_fields(random.Random(1), warm))], loaded, settings)

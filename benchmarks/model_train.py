@@ -21,7 +21,9 @@ from pathlib import Path
 from model_synthetic import write_dataset
 
 from lagrangian.model.device import set_cpu_threads
-from lagrangian.training.train import METRICS_FILE, TrainConfig, train
+from lagrangian.training.config import TrainConfig
+from lagrangian.training.metrics import METRICS_FILE
+from lagrangian.training.train import train
 
 
 def main() -> int:

@@ -12,23 +12,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lagrangian.model.checkpoint import LoadedModel
+
+if TYPE_CHECKING:
+    from lagrangian.model.constrained import Grammar
 
 
 @dataclass(frozen=True)
 class GenerationSettings:
-    """How to decode.  Beam search by default; ``do_sample`` switches to sampling.
+    """How to decode.  Greedy by default: on 200 held-out sets the shipped checkpoint got
+    48.0% of Lagrangians exactly right greedily and 36.5% with 4 beams, at 2–5 times the cost
+    (issue 17; docs/model.md).  ``num_beams`` > 1 is beam search; ``do_sample`` samples.
 
     ``max_new_tokens`` ``None`` means as long as the model's context allows;
     ``batch_size`` is the number of sources per forward call (memory bound); ``window``
     (operators format only) answers field sets of more fields from every subset of this many
     (``model.windows``); ``None`` takes the checkpoint's choice (its metadata's
-    ``extra.window``), 0 turns windows off.
+    ``extra.window``), 0 turns windows off.  ``constrained`` (through ``pipeline.generate``)
+    lets the decoder write only monomials that pass the necessary conditions of
+    ``model.constrained``; ``None``, the default, constrains the formats that allow it
+    (operators, units): on 200 held-out sets that took the shipped checkpoint from 53.0% to
+    58.0% exactly right.
     """
 
-    num_beams: int = 4
+    num_beams: int = 1
     num_return_sequences: int = 1
     do_sample: bool = False
     temperature: float = 1.0
@@ -38,6 +47,7 @@ class GenerationSettings:
     seed: int | None = None
     batch_size: int = 32
     window: int | None = None
+    constrained: bool | None = None
 
     def check(self) -> None:
         """Raise ``ValueError`` naming the first inconsistent setting."""
@@ -118,14 +128,19 @@ def generate(
     loaded: LoadedModel,
     sources: Sequence[Sequence[str]],
     settings: GenerationSettings | None = None,
+    grammars: Sequence[Grammar | None] | None = None,
 ) -> list[list[Hypothesis]]:
     """Generate targets for each source token list, best (highest score) first.
 
     Returns one list of ``settings.num_return_sequences`` hypotheses per source.  Sources
     are decoded in batches of similar length (less padding); unknown tokens or sources too
-    long for the model raise ``TokenError`` naming the sequence.
+    long for the model raise ``TokenError`` naming the sequence.  ``grammars`` (one per
+    source) constrain decoding (``model.constrained``).
     """
     import torch
+    from transformers import LogitsProcessorList
+
+    from lagrangian.model.constrained import logits_processor
 
     settings = settings or GenerationSettings()
     settings.check()
@@ -148,7 +163,12 @@ def generate(
             batch = tokenizer.hf.pad(
                 {"input_ids": [ids[i] for i in chunk]}, padding=True, return_tensors="pt"
             ).to(loaded.device)
-            sequences = loaded.model.generate(**batch, **kwargs)
+            extra = {}
+            if grammars is not None:
+                extra["logits_processor"] = LogitsProcessorList(
+                    [logits_processor(tokenizer, [grammars[i] for i in chunk])]
+                )
+            sequences = loaded.model.generate(**batch, **kwargs, **extra)
             scores = _sequence_log_probs(loaded.model, batch, sequences, copies, tokenizer.pad_id)
             rows = sequences.tolist()
             for offset, source_index in enumerate(chunk):

@@ -73,9 +73,7 @@ def generate(
     from lagrangian.model.generate import generate as generate_tokens
     from lagrangian.model.windows import sub_model, windows
 
-    # Greedy by default: interactive callers (the editor) want the fast answer, and the
-    # engine verifies and completes whatever the model gets wrong.
-    settings = settings or GenerationSettings(num_beams=1)
+    settings = settings or GenerationSettings()
     codec = codec_by_name(loaded.metadata.codec)
     if not hasattr(codec, "encode_fields"):
         raise ValueError(f"codec {loaded.metadata.codec!r} has no physics encoding")
@@ -83,13 +81,23 @@ def generate(
     plans = [
         windows(len(m.fields), window) if window else [tuple(range(len(m.fields)))] for m in models
     ]
+    if hasattr(codec, "field_order"):  # a canonical field order: a window that permutes
+        plans = [
+            [tuple(w[i] for i in codec.field_order(sub_model(m, w))) for w in plan]
+            for m, plan in zip(models, plans)
+        ]
     started = time.perf_counter()
     sources = [
         codec.encode_fields(sub_model(m, w))  # type: ignore[attr-defined]
         for m, plan in zip(models, plans)
         for w in plan
     ]
-    hypotheses = generate_tokens(loaded, sources, settings)
+    grammars = None
+    if _constrained(settings, loaded):
+        from lagrangian.model.constrained import grammar
+
+        grammars = [grammar(sub_model(m, w)) for m, plan in zip(models, plans) for w in plan]
+    hypotheses = generate_tokens(loaded, sources, settings, grammars)
     seconds = (time.perf_counter() - started) / max(1, len(models))
     results = []
     position = 0
@@ -105,10 +113,24 @@ def generate(
             "finished": all(h.finished for h in found),
             "score": round(sum(h.score for h in found), 4),
             "seconds": round(seconds, 4),
+            "constrained": grammars is not None,
             **({"windows": len(plan)} if len(plan) > 1 else {}),
         }
         results.append(ModelResult(model, verification, info, tokens))
     return results
+
+
+def _constrained(settings: GenerationSettings, loaded: LoadedModel) -> bool:
+    """Whether decoding is constrained: as asked, or (``None``) where the format allows."""
+    from lagrangian.model.constrained import FORMATS
+
+    allowed = loaded.metadata.codec in FORMATS
+    if settings.constrained and not allowed:
+        raise ValueError(
+            f"constrained decoding needs the {' or '.join(FORMATS)} format, "
+            f"not {loaded.metadata.codec!r}"
+        )
+    return allowed if settings.constrained is None else settings.constrained
 
 
 def _window(settings: GenerationSettings, loaded: LoadedModel) -> int:
@@ -123,7 +145,7 @@ def _window(settings: GenerationSettings, loaded: LoadedModel) -> int:
 
 def _answer(codec: Any, plan: list[tuple[int, ...]], found: list[Any]) -> tuple[list[str], int]:
     """The target over the whole field set, and how many pieces did not parse."""
-    if len(plan) == 1:
+    if len(plan) == 1 and plan[0] == tuple(range(len(plan[0]))):
         return found[0].tokens, 0
     from lagrangian.model.windows import merge
 
@@ -269,7 +291,7 @@ def physics_routes(loaded: LoadedModel, defaults: GenerationSettings | None = No
     "terms": [term texts]}``) for the model server; bad bodies are 422s with a message,
     concurrent requests share one batched model call."""
     from lagrangian.model.codec import TokenError
-    from lagrangian.model.codec_bartl import check_group
+    from lagrangian.model.codec.bartl import check_group
     from lagrangian.model.model_server import RequestError, Route
     from lagrangian.physics.api import declaration_text
 

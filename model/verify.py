@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lagrangian.model.codec_bartl import BartLCodec, BartLTerm, FieldObject, decode_fields
-from lagrangian.model.codec_compact import PositionalTerm, positional_term
+from lagrangian.model.codec.bartl import BartLCodec, BartLTerm, FieldObject, decode_fields
+from lagrangian.model.codec.compact import PositionalTerm, positional_term
 
 if TYPE_CHECKING:
     from lagrangian.physics.fields import Model
@@ -350,7 +350,7 @@ def _cover(
 
 def field_objects(model: Model, codec: BartLCodec) -> dict[FieldObject, list[tuple[int, bool]]]:
     """Every way a declared field can appear in a BART-L term, keyed by how it is printed."""
-    from lagrangian.model.codec_bartl import scale_u1
+    from lagrangian.model.codec.bartl import scale_u1
     from lagrangian.physics.tokens import field_tokens
 
     table: dict[FieldObject, list[tuple[int, bool]]] = {}
@@ -368,7 +368,7 @@ def resolve_bartl(model: Model, codec: BartLCodec, term: BartLTerm) -> list[Posi
     numbers); empty when an object matches no declared field."""
     import itertools
 
-    from lagrangian.model.codec_bartl import OperatorObject
+    from lagrangian.model.codec.bartl import OperatorObject
 
     operators = [obj for obj, _ in term.objects if isinstance(obj, OperatorObject)]
     if operators and operators[0].name.startswith("COMMUTATOR"):
@@ -398,7 +398,7 @@ def resolve_bartl(model: Model, codec: BartLCodec, term: BartLTerm) -> list[Posi
 
 
 def _same_kinetic(model: Model, codec: BartLCodec, index: int, term: BartLTerm) -> bool:
-    from lagrangian.model.codec_bartl import decode_terms
+    from lagrangian.model.codec.bartl import decode_terms
     from lagrangian.physics.lagrangian import LagrangianTerm
     from lagrangian.physics.monomials import occurrence
 
@@ -414,19 +414,21 @@ def proposals_from_tokens(
 ) -> tuple[list[PositionalTerm | list[PositionalTerm]], int]:
     """Decode a generated target for :func:`verify`: (proposals, pieces that did not parse).
 
-    ``codec`` is a :class:`BartLCodec`, a ``CompactCodec`` or an ``OperatorsCodec``."""
+    ``codec`` is a :class:`BartLCodec`, a ``CompactCodec``, an ``OperatorsCodec`` or a
+    ``UnitsCodec`` (whose answers the pipeline has renumbered in declaration order)."""
     if isinstance(codec, BartLCodec):
-        from lagrangian.model.codec_bartl import decode_terms
+        from lagrangian.model.codec.bartl import decode_terms
 
         decoded = decode_terms(tokens)
         proposals: list[PositionalTerm | list[PositionalTerm]] = [
             resolve_bartl(model, codec, t) for t in decoded.terms
         ]
         return proposals, len(decoded.errors)
-    from lagrangian.model.codec_compact import CompactCodec
-    from lagrangian.model.codec_operators import OperatorsCodec, positional_reading
+    from lagrangian.model.codec.compact import CompactCodec
+    from lagrangian.model.codec.operators import OperatorsCodec, positional_reading
+    from lagrangian.model.codec.units import UnitsCodec
 
-    if isinstance(codec, OperatorsCodec):
+    if isinstance(codec, (OperatorsCodec, UnitsCodec)):
         from lagrangian.physics.lagrangian import complete_lagrangian
 
         engine = engine_monomials(complete_lagrangian(model))

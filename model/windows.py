@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from lagrangian.model.codec_operators import OperatorTerm
+from lagrangian.model.codec.operators import OperatorTerm
 
 if TYPE_CHECKING:
     from lagrangian.physics.fields import Model

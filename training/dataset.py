@@ -43,7 +43,7 @@ from lagrangian.training.token_store import (
     token_columns,
 )
 
-FORMATS = ("bartl", "compact", "operators")
+FORMATS = ("bartl", "compact", "operators", "units")
 FEATURES = ("trilinear", "yukawa", "fermion_mass", "linear")
 LENGTH_KEYS = ("src_bartl", "tgt_bartl", "src_compact", "tgt_compact", "tgt_operators")
 
@@ -96,9 +96,10 @@ def split_of(key: str, settings: BuildSettings) -> str:
 def example_record(fields: list[FieldSpec]) -> dict[str, Any]:
     """One dataset line: declarations, both token formats, and what the Lagrangian has."""
     from lagrangian.model.codec import join_tokens
-    from lagrangian.model.codec_bartl import BartLCodec
-    from lagrangian.model.codec_compact import CompactCodec
-    from lagrangian.model.codec_operators import OperatorsCodec
+    from lagrangian.model.codec.bartl import BartLCodec
+    from lagrangian.model.codec.compact import CompactCodec
+    from lagrangian.model.codec.operators import OperatorsCodec
+    from lagrangian.model.codec.units import UnitsCodec
     from lagrangian.physics.lagrangian import complete_lagrangian
     from lagrangian.training.sampling import declarations, to_model
 
@@ -111,7 +112,7 @@ def example_record(fields: list[FieldSpec]) -> dict[str, Any]:
         "kinds": dict(Counter(t.kind for t in terms)),
         "singlet": any(f.is_gauge_singlet for f in model.fields),
     }
-    for codec in (BartLCodec(), CompactCodec(), OperatorsCodec()):
+    for codec in (BartLCodec(), CompactCodec(), OperatorsCodec(), UnitsCodec()):
         record[f"src_{codec.name}"] = join_tokens(codec.encode_fields(model))
         record[f"tgt_{codec.name}"] = join_tokens(codec.encode_terms(model, terms))
     return record

@@ -34,13 +34,19 @@ class Example:
     target: list[str]
 
 
-def canonical_terms(codec: Any, tokens: Sequence[str]) -> Counter[object]:
+def canonical_terms(codec: Any, tokens: Sequence[str], model: Any = None) -> Counter[object]:
     """The multiset of a target's terms in canonical form (unparseable pieces count as
-    distinct junk, so they are extras, never matches)."""
-    from lagrangian.model.codec_bartl import BartLCodec, decode_terms
+    distinct junk, so they are extras, never matches).  A codec with its own field order
+    (``units``) names fields in that order; given the ``model``, they are renumbered in
+    declaration order, as the pipeline's answers are."""
+    from lagrangian.model.codec.bartl import BartLCodec, decode_terms
+    from lagrangian.model.windows import merge
 
     decoded = decode_terms(tokens) if isinstance(codec, BartLCodec) else codec.decode(tokens)
-    terms: Counter[object] = Counter(t.canonical() for t in decoded.terms)
+    found = decoded.terms
+    if model is not None and hasattr(codec, "field_order"):
+        found = merge([(codec.field_order(model), found)])
+    terms: Counter[object] = Counter(t.canonical() for t in found)
     terms.update(("unparsed", k) for k in range(len(decoded.errors)))
     return terms
 
@@ -87,9 +93,11 @@ def evaluate(
 ) -> dict[str, Any]:
     """Score ``loaded`` on ``examples``; returns the report (JSON-able)."""
     from lagrangian.model.codec import codec_by_name
+    from lagrangian.model.generate import GenerationSettings
     from lagrangian.model.pipeline import generate
 
     codec = codec_by_name(loaded.metadata.codec)
+    settings = settings or GenerationSettings()
     models = [_model(e.fields) for e in examples]
     started = time.perf_counter()
     results = generate(models, loaded, settings)
@@ -97,7 +105,7 @@ def evaluate(
     rows = []
     kinds: dict[str, Counter[str]] = {}
     for example, result in zip(examples, results):
-        true = canonical_terms(codec, example.target)
+        true = canonical_terms(codec, example.target, result.model)
         predicted = canonical_terms(codec, result.output)
         sources = result.verification.terms
         semantic = result.verification.dropped == 0 and all(s == "model" for _, s in sources)
@@ -119,6 +127,11 @@ def evaluate(
     }
     return {
         "checkpoint": loaded.describe(),
+        "decoding": {
+            "num_beams": settings.num_beams,
+            "constrained": any(r.info["constrained"] for r in results),
+            "window": settings.window,
+        },
         "examples": len(rows),
         "overall": _aggregate(rows),
         "by_fields": by_fields,

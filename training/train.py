@@ -9,14 +9,8 @@ intermediate checkpoint a loadable ``lagrangian`` checkpoint, length-grouped bat
 are deterministic for a seed (so a resumed run sees exactly the batches an uninterrupted
 one would), and no exposure to the Trainer's fast-moving argument set.
 
-Layout of a run folder ``RUN``::
-
-    RUN/run_config.json         the configuration (resume checks it)
-    RUN/metrics.jsonl           one JSON object per event (start, train, eval, checkpoint, end)
-    RUN/loss.png                loss curves
-    RUN/checkpoints/step-N/     loadable checkpoint + state/ (optimizer, scheduler, RNG)
-    RUN/tokens/                 JSON-lines splits converted to Arrow (during the run only)
-    RUN/  (itself)              the final checkpoint: config, weights, tokenizer, lagrangian.json
+The run folder's layout is in ``training/run_folder.py``, its checkpoints in
+``training/checkpoints.py`` and the settings in ``training/config.py``.
 
 Dataset: ``DIR/train`` and ``DIR/validation``, each an Arrow token file (``.arrow``, written
 by ``lagrangian dataset build`` or ``convert``) or JSON lines (``.jsonl``, one object per line
@@ -30,14 +24,16 @@ import json
 import shutil
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from lagrangian.model.checkpoint import CheckpointMetadata, save_checkpoint
 from lagrangian.model.codec import TokenError, codec_by_name
-from lagrangian.model.presets import Preset, get_preset, preset_summary
+from lagrangian.model.presets import get_preset, preset_summary
 from lagrangian.model.tokenizer import tokenizer_for_codec
+from lagrangian.training.checkpoints import init_weights, load_step, save_step
+from lagrangian.training.config import TrainConfig, TrainingError
 from lagrangian.training.convert import ConvertError
 from lagrangian.training.loader import (
     IGNORE_INDEX,
@@ -48,95 +44,8 @@ from lagrangian.training.loader import (
     open_split,
 )
 from lagrangian.training.metrics import METRICS_FILE, PLOT_FILE, MetricsLog, plot_metrics
+from lagrangian.training.run_folder import RUN_CONFIG_FILE, TOKENS_DIR, prepare_run_folder
 from lagrangian.training.token_store import StoreError
-
-RUN_CONFIG_FILE = "run_config.json"
-CHECKPOINTS_DIR = "checkpoints"
-TOKENS_DIR = "tokens"  # JSON-lines splits converted for this run; removed at the end
-TRAINER_STATE_FILE = "trainer_state.json"
-# Settings that define a run; a resumed run must keep them (epochs/max_steps may grow).
-FIXED_ON_RESUME = (
-    "preset",
-    "format",
-    "codec",
-    "batch_size",
-    "lr",
-    "seed",
-    "warmup_steps",
-    "weight_decay",
-    "length_window",
-)
-
-
-class TrainingError(Exception):
-    """A problem with the data, the run folder or the settings (the message says which)."""
-
-
-@dataclass
-class TrainConfig:
-    """Everything a training run needs; ``None`` values take the preset's defaults."""
-
-    data: Path
-    out: Path
-    preset: str = "tiny"
-    format: str = "compact"
-    codec: str | None = None  # codec name or module:attr; defaults to ``format``
-    epochs: int = 10
-    batch_size: int = 32
-    lr: float | None = None
-    max_steps: int | None = None
-    resume: bool = False
-    seed: int = 0
-    warmup_steps: int | None = None
-    weight_decay: float = 0.01
-    length_window: int = 50  # batches sorted by length together (see training/loader.py)
-    max_grad_norm: float = 1.0
-    log_every: int = 50
-    eval_every: int | None = None  # steps; None = at the end of every epoch
-    save_every: int | None = None  # steps; None = at the end of every epoch
-    keep_checkpoints: int = 2
-    device: str = "auto"  # auto | cpu
-    mixed_precision: str = "auto"  # auto | no | bf16 | fp16
-
-    def resolved(self, preset: Preset) -> TrainConfig:
-        """A copy with the preset defaults filled in and the settings checked."""
-        values = asdict(self)
-        values["data"], values["out"] = Path(self.data), Path(self.out)
-        values["codec"] = self.codec or self.format
-        values["lr"] = self.lr if self.lr is not None else preset.learning_rate
-        if self.warmup_steps is None:
-            values["warmup_steps"] = preset.warmup_steps
-        config = TrainConfig(**values)
-        checks = [
-            (config.epochs >= 1, "epochs must be at least 1"),
-            (config.batch_size >= 1, "batch size must be at least 1"),
-            (config.length_window >= 1, "the length window must be at least 1 batch"),
-            (config.lr > 0, "learning rate must be positive"),
-            (config.max_steps is None or config.max_steps >= 1, "max steps must be at least 1"),
-            (config.log_every >= 1, "log interval must be at least 1"),
-            (config.keep_checkpoints >= 1, "keep at least one checkpoint"),
-            (config.device in ("auto", "cpu"), "device must be auto or cpu"),
-            (
-                config.mixed_precision in ("auto", "no", "bf16", "fp16"),
-                "mixed precision must be auto, no, bf16 or fp16",
-            ),
-        ]
-        for ok, message in checks:
-            if not ok:
-                raise TrainingError(message)
-        return config
-
-    def to_json(self) -> dict[str, Any]:
-        values = asdict(self)
-        values["data"], values["out"] = str(self.data), str(self.out)
-        return values
-
-    @classmethod
-    def from_json(cls, values: dict[str, Any]) -> TrainConfig:
-        known = {f.name for f in fields(cls)}
-        config = cls(**{key: value for key, value in values.items() if key in known})
-        config.data, config.out = Path(config.data), Path(config.out)
-        return config
 
 
 @dataclass
@@ -151,42 +60,6 @@ class TrainResult:
     best_val_loss: float | None
     elapsed_s: float
     tokens_per_s: float
-
-
-def _checkpoint_dirs(out: Path) -> list[Path]:
-    folder = out / CHECKPOINTS_DIR
-    if not folder.is_dir():
-        return []
-    found = [p for p in folder.glob("step-*") if (p / TRAINER_STATE_FILE).is_file()]
-    return sorted(found, key=lambda p: int(p.name.removeprefix("step-")))
-
-
-def _prepare_run_folder(config: TrainConfig) -> Path | None:
-    """Check the run folder against ``--resume``; return the checkpoint to resume from."""
-    out = config.out
-    saved_path = out / RUN_CONFIG_FILE
-    if not config.resume:
-        if saved_path.exists() or _checkpoint_dirs(out):
-            raise TrainingError(
-                f"{out} already holds a training run; pass --resume to continue it "
-                "or choose another --out"
-            )
-        return None
-    if not saved_path.is_file():
-        raise TrainingError(f"{out}: nothing to resume ({RUN_CONFIG_FILE} is missing)")
-    try:
-        saved = TrainConfig.from_json(json.loads(saved_path.read_text(encoding="utf-8")))
-    except (ValueError, TypeError) as error:
-        raise TrainingError(f"{saved_path}: unreadable run configuration ({error})") from None
-    changed = [
-        f"{name} ({getattr(saved, name)!r} -> {getattr(config, name)!r})"
-        for name in FIXED_ON_RESUME
-        if getattr(saved, name) != getattr(config, name)
-    ]
-    if changed:
-        raise TrainingError(f"cannot resume {out} with changed settings: {', '.join(changed)}")
-    checkpoints = _checkpoint_dirs(out)
-    return checkpoints[-1] if checkpoints else None
 
 
 def _evaluate(
@@ -247,7 +120,7 @@ class _Run:
         self.main = accelerator.is_main_process
         self.world = accelerator.num_processes
         self.config = config
-        self.resume_from = _prepare_run_folder(config)
+        self.resume_from = prepare_run_folder(config)
         accelerator.wait_for_everyone()  # every process has checked the folder before writes
         set_seed(config.seed)
 
@@ -276,6 +149,8 @@ class _Run:
         warmup = min(config.warmup_steps or 0, self.total_steps // 10)
 
         model = build_model(self.preset, self.tokenizer, seed=config.seed)
+        if config.init_from is not None:
+            init_weights(model, config.init_from, config.preset, config.codec)  # type: ignore[arg-type]
         self.parameters = count_parameters(model)
         no_decay = ("bias", "layer_norm", "layernorm")
         decayed = [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)]
@@ -287,6 +162,7 @@ class _Run:
             ],
             lr=config.lr,
             betas=(0.9, 0.98),
+            fused=True,  # one kernel per parameter group: a small model's step is launch-bound
         )
         # The scheduler stays out of prepare(): accelerate would step it once per process.
         self.scheduler = get_linear_schedule_with_warmup(optimizer, warmup, self.total_steps)
@@ -347,14 +223,7 @@ class _Run:
     def restore(self) -> None:
         """Load the latest checkpoint's state (or start fresh) and log the start."""
         if self.resume_from is not None:
-            saved = json.loads((self.resume_from / TRAINER_STATE_FILE).read_text("utf-8"))
-            if saved.get("processes", 1) != self.world:
-                raise TrainingError(
-                    f"{self.resume_from} was written by {saved.get('processes')} processes; "
-                    f"resume it with the same number (not {self.world})"
-                )
-            self.accelerator.load_state(str(self.resume_from / "state"))
-            self.state.update(saved)
+            self.state.update(load_step(self.accelerator, self.resume_from, self.world))
             self.log.truncate_after(self.state["step"])
         elif self.main:
             self.config.out.mkdir(parents=True, exist_ok=True)
@@ -442,19 +311,13 @@ class _Run:
 
     def save(self) -> None:
         """Write ``RUN/checkpoints/step-N`` (loadable model + resumable state); prune."""
-        accelerator, config = self.accelerator, self.config
-        folder = config.out / CHECKPOINTS_DIR / f"step-{self.state['step']:08d}"
-        accelerator.wait_for_everyone()
-        # torch.save format: safetensors would warn about the tied embeddings on every save.
-        accelerator.save_state(str(folder / "state"), safe_serialization=False)
-        if self.main:
-            model = accelerator.unwrap_model(self.model)
-            save_checkpoint(folder, model, self.tokenizer, self.metadata())
-            (folder / TRAINER_STATE_FILE).write_text(json.dumps(self.state), encoding="utf-8")
-            for old in _checkpoint_dirs(config.out)[: -config.keep_checkpoints]:
-                shutil.rmtree(old, ignore_errors=True)
+        config = self.config
+        folder = save_step(
+            self.accelerator, self.model, self.tokenizer, self.metadata(), self.state,
+            config.out, config.keep_checkpoints,
+        )  # fmt: skip
+        if folder is not None:
             self.log.write("checkpoint", step=self.state["step"], path=str(folder))
-        accelerator.wait_for_everyone()
 
     def run(self) -> TrainResult:
         """Train until ``total_steps``, evaluating, logging and checkpointing on schedule."""

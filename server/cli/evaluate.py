@@ -39,6 +39,9 @@ def register(subparsers: Any) -> None:
     add("--window", type=int, metavar="K",
         help="answer from every K fields and vote (operators format; 0: off; "
         "default: the checkpoint's choice)")  # fmt: skip
+    add("--constrained", action=argparse.BooleanOptionalAction, default=None,
+        help="write only monomials that pass the necessary conditions (default: on for the "
+        "operators and units formats)")  # fmt: skip
     add("--batch-size", type=int, default=16, help="field sets per model call (default 16)")
     add("--cpu-threads", type=int, help="torch threads on CPU (default: torch's choice)")
     parser.set_defaults(func=run)
@@ -61,7 +64,10 @@ def run(args: argparse.Namespace) -> int:
 
     path = DEFAULT_CHECKPOINT_DIR if args.model == "default" else Path(args.model)
     settings = GenerationSettings(
-        num_beams=args.num_beams, batch_size=args.batch_size, window=args.window
+        num_beams=args.num_beams,
+        batch_size=args.batch_size,
+        window=args.window,
+        constrained=args.constrained,
     )
     try:
         settings.check()

@@ -51,7 +51,10 @@ def register(subparsers: Any) -> None:
         metavar="SECONDS",
         help="time a request has to arrive, headers and body together (default 10)",
     )
-    add("--num-beams", type=int, default=4, help="default beam width (default 4)")
+    add("--num-beams", type=int, default=1, help="default beam width (default 1: greedy)")
+    add("--constrained", action=argparse.BooleanOptionalAction, default=None,
+        help="write only monomials that pass the necessary conditions on /v1/generate and "
+        "/v1/complete (default: on for the operators and units formats)")  # fmt: skip
     add("--max-new-tokens", type=int, help="default output length limit (default: context)")
     add("--cpu-threads", type=int, help="torch threads on CPU (default: torch's choice)")
     parser.set_defaults(func=run)
@@ -93,7 +96,9 @@ def run(args: argparse.Namespace) -> int:
         max_connections=args.max_connections,
         read_deadline_s=args.read_deadline,
     )
-    defaults = GenerationSettings(num_beams=args.num_beams, max_new_tokens=args.max_new_tokens)
+    defaults = GenerationSettings(
+        num_beams=args.num_beams, max_new_tokens=args.max_new_tokens, constrained=args.constrained
+    )
     try:
         settings.check()
         defaults.check()

@@ -35,6 +35,7 @@ _RESUMABLE = (
     "keep_checkpoints",
     "device",
     "mixed_precision",
+    "init_from",
 )
 
 
@@ -73,6 +74,9 @@ def register(subparsers: Any) -> None:
         choices=["auto", "no", "bf16", "fp16"],
         help="auto: bf16 (or fp16) on GPU, none on CPU (default auto)",
     )
+    add("--init-from", type=Path, metavar="CHECKPOINT",
+        help="start from this checkpoint's weights (same preset and format; 'default': the "
+        "shipped one), with a fresh optimizer and schedule")  # fmt: skip
     add("--cpu-threads", type=int, help="torch threads on CPU (default: torch's choice)")
     parser.set_defaults(func=run)
 
@@ -80,7 +84,7 @@ def register(subparsers: Any) -> None:
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
     """The run settings: command line first, then (with --resume) the saved run."""
     from lagrangian.server.cli import CliError
-    from lagrangian.training.train import RUN_CONFIG_FILE
+    from lagrangian.training.run_folder import RUN_CONFIG_FILE
 
     given = {name: getattr(args, name) for name in _RESUMABLE if getattr(args, name) is not None}
     if args.resume:
@@ -100,9 +104,14 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from lagrangian.model.device import DeviceError, set_cpu_threads
     from lagrangian.server.cli import CliError
-    from lagrangian.training.train import TrainConfig, TrainingError, train
+    from lagrangian.training.config import TrainConfig, TrainingError
+    from lagrangian.training.train import train
 
     settings = _settings(args)
+    if str(settings.get("init_from")) == "default":
+        from lagrangian.model.checkpoint import DEFAULT_CHECKPOINT_DIR
+
+        settings["init_from"] = DEFAULT_CHECKPOINT_DIR
     try:
         set_cpu_threads(args.cpu_threads)
         result = train(TrainConfig(out=args.out, resume=args.resume, **settings))

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lagrangian.model.codec import check_vocabulary, codec_by_name
-from lagrangian.model.codec_bartl import BartLCodec, FieldObject, decode_terms
-from lagrangian.model.codec_compact import CompactCodec, PositionalTerm
+from lagrangian.model.codec.bartl import BartLCodec, FieldObject, decode_terms
+from lagrangian.model.codec.compact import CompactCodec, PositionalTerm
 from lagrangian.physics.lagrangian import complete_lagrangian
 from lagrangian.training.sampling import FieldSpec, SamplingConfig, sample_fields, to_model
 

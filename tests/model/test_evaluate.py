@@ -6,8 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 from lagrangian.model.codec import split_tokens
-from lagrangian.model.codec_bartl import BartLCodec
-from lagrangian.model.codec_compact import CompactCodec
+from lagrangian.model.codec.bartl import BartLCodec
+from lagrangian.model.codec.compact import CompactCodec
 from lagrangian.training.evaluate import (
     canonical_terms,
     paper_score,

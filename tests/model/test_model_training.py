@@ -10,7 +10,9 @@ from model_toy_codec import EXAMPLES, TOY_CODEC_PATH, write_dataset
 
 from lagrangian.model.codec import Example
 from lagrangian.server.cli import main
-from lagrangian.training.train import METRICS_FILE, RUN_CONFIG_FILE, TrainConfig
+from lagrangian.training.config import TrainConfig
+from lagrangian.training.metrics import METRICS_FILE
+from lagrangian.training.run_folder import RUN_CONFIG_FILE
 
 TOY_ARGS = ["--format", "toy", "--codec", TOY_CODEC_PATH, "--device", "cpu"]
 
@@ -186,3 +188,24 @@ def test_two_processes_under_torchrun_split_the_epoch(tmp_path: Path) -> None:
     # Each process takes every other batch: an epoch is 3 steps, so step 3 ends it.
     assert [r["epoch"] for r in records if r["event"] == "train"] == [0.333, 0.667, 1.0, 1.333]
     assert not (run / "tokens").exists()
+
+
+def test_init_from_copies_the_weights_of_the_same_preset_and_format(
+    random_checkpoint: Path,
+) -> None:
+    import torch
+    from model_toy_codec import TOY_CODEC_PATH, ToyCodec
+
+    from lagrangian.model.checkpoint import load_checkpoint
+    from lagrangian.model.presets import build_model, get_preset
+    from lagrangian.model.tokenizer import tokenizer_for_codec
+    from lagrangian.training.checkpoints import init_weights
+    from lagrangian.training.config import TrainingError
+
+    fresh = build_model(get_preset("tiny"), tokenizer_for_codec(ToyCodec()), seed=1)
+    saved = load_checkpoint(random_checkpoint, device="cpu").model.state_dict()
+    assert not torch.equal(fresh.state_dict()["lm_head.weight"], saved["lm_head.weight"])
+    init_weights(fresh, random_checkpoint, "tiny", TOY_CODEC_PATH)
+    assert all(torch.equal(v, saved[k]) for k, v in fresh.state_dict().items())
+    with pytest.raises(TrainingError, match="preset 'tiny', format"):
+        init_weights(fresh, random_checkpoint, "small", TOY_CODEC_PATH)

@@ -4,9 +4,9 @@ vanishing contraction, duplicate) is dropped and counted, and the engine fills i
 from __future__ import annotations
 
 from lagrangian.grammar import parse_declarations
-from lagrangian.model.codec_bartl import BartLCodec, decode_terms
-from lagrangian.model.codec_compact import CompactCodec, PositionalTerm
-from lagrangian.model.codec_operators import OperatorsCodec
+from lagrangian.model.codec.bartl import BartLCodec, decode_terms
+from lagrangian.model.codec.compact import CompactCodec, PositionalTerm
+from lagrangian.model.codec.operators import OperatorsCodec
 from lagrangian.model.verify import proposals_from_tokens, verify
 from lagrangian.physics.fields import build_model
 from lagrangian.physics.lagrangian import complete_lagrangian

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lagrangian.model.codec_operators import OperatorsCodec, OperatorTerm, operator_terms
+from lagrangian.model.codec.operators import OperatorsCodec, OperatorTerm, operator_terms
 from lagrangian.model.windows import merge, sub_model, windows
 from lagrangian.physics.lagrangian import complete_lagrangian
 from lagrangian.training.sampling import PROFILES, sample_fields, to_model

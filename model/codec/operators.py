@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lagrangian.model.codec import DEFAULT_SPECIAL_TOKENS, DIGITS, SpecialTokens
-from lagrangian.model.codec_bartl import check_group, number_tokens
-from lagrangian.model.codec_compact import (
+from lagrangian.model.codec.bartl import check_group, number_tokens
+from lagrangian.model.codec.compact import (
     CompactCodec,
     PositionalTerm,
     PositionCursor,
@@ -127,7 +127,7 @@ class OperatorsCodec:
 
 def operator_terms(model: Model, terms: Sequence[LagrangianTerm]) -> list[OperatorTerm]:
     """Engine terms as operators terms (objects sorted, invariants of a monomial numbered)."""
-    from lagrangian.model.codec_compact import positional_term
+    from lagrangian.model.codec.compact import positional_term
 
     seen: Counter[tuple[tuple[int, bool], ...]] = Counter()
     out = []
@@ -148,7 +148,7 @@ def positional_reading(
     """The term verification checks for ``term``: the engine's basis element of that
     ordinal (the last one beyond the count, which verification then rejects as one too
     many), or the bare monomial when the engine has none (rejected with the reason)."""
-    from lagrangian.model.codec_compact import positional_term
+    from lagrangian.model.codec.compact import positional_term
     from lagrangian.physics import monomials as mono
 
     if term.kind != "potential":

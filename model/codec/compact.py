@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from lagrangian.model.codec import DEFAULT_SPECIAL_TOKENS, DIGITS, SpecialTokens, TokenError
-from lagrangian.model.codec_bartl import (
+from lagrangian.model.codec.bartl import (
     GROUPS,
     DecodeError,
     TermReader,

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lagrangian.model.codec import check_vocabulary, codec_by_name, split_tokens
-from lagrangian.model.codec_compact import CompactCodec
-from lagrangian.model.codec_operators import OperatorsCodec
+from lagrangian.model.codec.compact import CompactCodec
+from lagrangian.model.codec.operators import OperatorsCodec
 from lagrangian.model.verify import proposals_from_tokens, verify
 from lagrangian.physics.lagrangian import complete_lagrangian
 from lagrangian.training.sampling import PROFILES, sample_fields, to_model

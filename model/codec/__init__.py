@@ -123,9 +123,10 @@ def check_vocabulary(codec: Codec) -> list[str]:
 # Codecs by name.  The physics-aware codecs are resolved lazily from "module:attribute"
 # paths so that importing this module never imports the physics engine.
 _CODEC_PATHS: dict[str, str] = {
-    "compact": "lagrangian.model.codec_compact:CompactCodec",
-    "bartl": "lagrangian.model.codec_bartl:BartLCodec",
-    "operators": "lagrangian.model.codec_operators:OperatorsCodec",
+    "compact": "lagrangian.model.codec.compact:CompactCodec",
+    "bartl": "lagrangian.model.codec.bartl:BartLCodec",
+    "operators": "lagrangian.model.codec.operators:OperatorsCodec",
+    "units": "lagrangian.model.codec.units:UnitsCodec",
 }
 _REGISTERED: dict[str, Callable[[], Codec]] = {}
 
