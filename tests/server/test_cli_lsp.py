@@ -226,7 +226,10 @@ def test_playground_lsp_over_websocket(playground: str) -> None:
     from websockets.sync.client import connect
 
     url = playground.replace("http://", "ws://") + "lsp"
-    with connect(url) as first, connect(url) as second:
+    with (
+        connect(url, open_timeout=SAFETY_S) as first,
+        connect(url, open_timeout=SAFETY_S) as second,
+    ):
         first.send(json.dumps(INITIALIZE))
         raw = first.recv(timeout=SAFETY_S)
         assert isinstance(raw, str)  # a text frame, as browsers expect
@@ -237,7 +240,7 @@ def test_playground_lsp_over_websocket(playground: str) -> None:
         first.send(json.dumps(EXIT))  # ends this connection only
         second.send(json.dumps(INITIALIZE))
         assert json.loads(second.recv(timeout=SAFETY_S))["id"] == 1
-    with connect(url) as third:  # the process is still serving
+    with connect(url, open_timeout=SAFETY_S) as third:  # the process is still serving
         third.send(json.dumps(INITIALIZE))
         assert json.loads(third.recv(timeout=SAFETY_S))["id"] == 1
 
@@ -257,7 +260,7 @@ def test_websocket_transport() -> None:
     )
     try:
         _connect(port).close()
-        with connect(f"ws://127.0.0.1:{port}/") as connection:
+        with connect(f"ws://127.0.0.1:{port}/", open_timeout=SAFETY_S) as connection:
             connection.send(json.dumps(INITIALIZE))
             answer = json.loads(connection.recv(timeout=SAFETY_S))
             assert answer["result"]["capabilities"]["completionProvider"]["resolveProvider"]
