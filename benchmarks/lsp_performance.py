@@ -82,11 +82,13 @@ class Client(LanguageClient):
     def __init__(self) -> None:
         super().__init__("lsp-benchmark", "1")
         self.published: list[tuple[float, int | None]] = []
+        self.diagnostics: dict[int | None, list[types.Diagnostic]] = {}
         self.stderr_task: asyncio.Task[None] | None = None
 
         @self.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def publish(params: types.PublishDiagnosticsParams) -> None:
             self.published.append((time.perf_counter(), params.version))
+            self.diagnostics[params.version] = params.diagnostics
 
         @self.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
         def create(params: types.WorkDoneProgressCreateParams) -> None:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 Syntax = Literal["lag", "latex"]
 
 MAX_TERM_FIELDS = 12
+MAX_LINE_CHARS = 10_000
 
 _TEX_SUFFIXES = (".tex", ".latex", ".ltx")
 # A ``% lagrangian:`` directive line: what makes a LaTeX file one of ours.
@@ -212,6 +213,37 @@ def checkable(document: ast.Document) -> tuple[ast.Document, list[ast.Diagnostic
     return replace(document, terms=kept), warnings
 
 
+def readable(text: str, lines: LineIndex) -> tuple[str, list[ast.Diagnostic]]:
+    """``text`` with every line too long to read blanked out, and a warning for each.
+
+    Checking costs per term, and one pasted or generated line can hold thousands of terms
+    that the editor would re-read at every keystroke anywhere in the file.  Such a line
+    (comments aside) is replaced by as many blanks, so every offset and line number of
+    the rest stays as it was, and is reported instead of checked.
+    """
+    if len(text) <= MAX_LINE_CHARS:
+        return text, []
+    kept: list[str] = []
+    warnings: list[ast.Diagnostic] = []
+    done = 0
+    for line in range(lines.line_count):
+        start, end = lines.line_start(line), lines.line_end(line)
+        if end - start <= MAX_LINE_CHARS or text[start:end].lstrip().startswith("#"):
+            continue
+        kept += [text[done:start], " " * (end - start)]
+        done = end
+        warnings.append(
+            ast.Diagnostic(
+                span=lines.span(start, end),
+                severity="warning",
+                code="not-checked",
+                message=f"a line of {end - start:,} characters, over the {MAX_LINE_CHARS:,} "
+                "read in one line: not checked (break it into shorter lines)",
+            )
+        )
+    return "".join([*kept, text[done:]]), warnings
+
+
 def _field_count(factors: tuple[ast.Factor, ...], names: set[str]) -> int:
     """Declared-field factors in a product, powers included, without expanding powers;
     counting stops once past the limit."""
@@ -235,19 +267,23 @@ def build_snapshot(
     syntax: Syntax,
     sidecar: str | None = None,
 ) -> Snapshot:
-    """Parse and analyse ``text``, reusing the checks of unchanged terms."""
+    """Parse and analyse ``text``, reusing the parse and the checks of unchanged terms."""
     from lagrangian.grammar import parse_document, parse_tex
+    from lagrangian.grammar.piecewise import SHARED
     from lagrangian.server.lsp.incremental import analyze_reusing
 
+    lines = LineIndex(text)
+    read, refused = text, []
     if syntax == "latex":
         document = parse_tex(text, sidecar)
         active = sidecar is not None or _DIRECTIVE.search(text) is not None
     else:
-        document = parse_document(text, "lag")
+        read, refused = readable(text, lines)
+        document = parse_document(read, "lag", SHARED)
         active = True
-    lines = LineIndex(text)
     checked, warnings = checkable(document)
-    analysis = analyze_reusing(checked, text, lines, model_key)
+    warnings += refused
+    analysis = analyze_reusing(checked, read, lines, model_key)
     if warnings:
         analysis.diagnostics = sorted(
             analysis.diagnostics + warnings, key=lambda d: (d.span.start.offset, d.span.end.offset)

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from lagrangian.grammar import ast
+from lagrangian.grammar.piecewise import moved
 from lagrangian.grammar.positions import LineIndex
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ CACHE_SIZE = 6000
 @dataclass(frozen=True)
 class _Entry:
     info: TermInfo  # as check_term left it, before any cross-term check
-    start: int  # the offset of the term the spans point into
+    start: ast.Position  # where the term began that the spans point into
 
 
 class TermCache:
@@ -42,8 +43,15 @@ class TermCache:
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
         self.entries: OrderedDict[object, _Entry] = OrderedDict()
+        self.models: dict[object, int] = {}
         self.lock = threading.Lock()
         self.hits = self.misses = 0
+
+    def model_id(self, key: object) -> int:
+        """A small number for a model key: keys hold many Fractions, slow to hash and compare
+        at every lookup."""
+        with self.lock:
+            return self.models.setdefault(key, len(self.models))
 
     def get(self, key: object) -> _Entry | None:
         with self.lock:
@@ -78,16 +86,16 @@ def analyze_reusing(
         if term.span is None:
             return check_term(model, term, sampler)
         if id(model) not in keys:
-            keys[id(model)] = model_key(model)
+            keys[id(model)] = cache.model_id(model_key(model))
         start = term.span.start.offset
         ordinal = seen[start] = seen.get(start, -1) + 1
         source_key = (keys[id(model)], text[start : term.span.end.offset], term.hc, ordinal)
         entry = cache.get(source_key)
         if entry is None:
             info = check_term(model, term, sampler)
-            cache.put(source_key, _Entry(_copy(info), start))
+            cache.put(source_key, _Entry(_copy(info), term.span.start))
             return info
-        return _moved(entry.info, term, start - entry.start, lines)
+        return _moved(entry, term, lines)
 
     return analyze(document, check_cached)
 
@@ -97,42 +105,26 @@ def _copy(info: TermInfo) -> TermInfo:
     return replace(info, diagnostics=list(info.diagnostics))
 
 
-def _moved(info: TermInfo, term: ast.Term, delta: int, lines: LineIndex) -> TermInfo:
-    """A cached check of the same text, with every span moved by ``delta`` characters."""
+def _moved(entry: _Entry, term: ast.Term, lines: LineIndex) -> TermInfo:
+    """A cached check of the same text, now at ``term``'s start: shared where nothing moved
+    (the same offset, line and column put every position inside at the same place), its
+    spans moved otherwise."""
+    info = entry.info
+    assert term.span is not None  # terms without one are not cached
+    if term.span.start == entry.start:
+        resolved = replace(info.resolved, term=term)
+        return replace(info, term=term, resolved=resolved, diagnostics=list(info.diagnostics))
+    delta = term.span.start.offset - entry.start.offset
+    memo: dict[int, Any] = {}
     resolved = info.resolved
-    moved = {
-        f.name: _shift(getattr(resolved, f.name), delta, lines)
+    shifted = {
+        f.name: moved(getattr(resolved, f.name), delta, lines, memo)
         for f in fields(resolved)
         if f.init and f.name != "term"
     }
     return replace(
         info,
         term=term,
-        resolved=replace(resolved, term=term, **moved),
-        diagnostics=[_shift(d, delta, lines) for d in info.diagnostics],
+        resolved=replace(resolved, term=term, **shifted),
+        diagnostics=[moved(d, delta, lines, memo) for d in info.diagnostics],
     )
-
-
-def _shift(value: Any, delta: int, lines: LineIndex) -> Any:
-    """``value`` with every ``Span`` in it moved; other values are shared, not copied."""
-    if isinstance(value, ast.Span):
-        return lines.span(value.start.offset + delta, value.end.offset + delta)
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, (tuple, list)):
-        items = [_shift(v, delta, lines) for v in value]
-        if isinstance(value, list):
-            return items
-        return value if all(a is b for a, b in zip(items, value)) else type(value)(items)
-    if isinstance(value, dict):
-        return {k: _shift(v, delta, lines) for k, v in value.items()}
-    if is_dataclass(value) and not isinstance(value, type):
-        changes = {}
-        for f in fields(value):
-            if f.init:
-                old = getattr(value, f.name)
-                new = _shift(old, delta, lines)
-                if new is not old:
-                    changes[f.name] = new
-        return replace(value, **changes) if changes else value
-    return value

@@ -1,0 +1,154 @@
+"""Reusing the parse of a Lagrangian's terms across versions of a document.
+
+An editor sends the whole text at every keystroke, but a keystroke changes one term.  A
+``L = ...`` statement is a list of terms, each beginning at a top-level sign, and the LALR
+parser reads each term the same way whether it meets it inside the statement or alone
+(the tokens of a term never cross a top-level sign, and after a complete term the parser
+is in one state whatever came before).  So a statement whose pieces all parse alone
+parses whole into their concatenation, and a piece whose text was parsed before needs no
+parser: its nodes are taken from ``PieceCache`` with their spans moved to where the piece
+now is.  The same holds for the statement's first syntax error: it lies in the first piece
+that fails alone, and parsing from that piece, behind a stand-in for the pieces before
+it, finds it exactly where a whole parse would (``statements.DocumentBuilder``).
+
+``moved`` is the span mover; the language server moves its cached term checks with it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, fields, is_dataclass
+from fractions import Fraction
+from functools import cache
+from typing import Any
+
+from lagrangian.grammar.ast import Position, Span
+from lagrangian.grammar.errors import SyntaxProblem
+from lagrangian.grammar.positions import LineIndex
+from lagrangian.grammar.sums import Dots, HcMark, Item
+
+CACHE_SIZE = 20_000
+_OFFSET_NODES = (HcMark, Dots)  # nodes that keep raw offsets beside their span
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One term's parse (or its failure) as found at ``start``."""
+
+    start: Position
+    items: tuple[Item, ...] = ()
+    problems: tuple[SyntaxProblem, ...] = ()
+    failure: SyntaxProblem | None = None
+
+
+class PieceCache:
+    """A bounded, thread-safe map from a piece's exact text to its parse."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, Piece] = OrderedDict()
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, text: str) -> Piece | None:
+        with self.lock:
+            piece = self.entries.get(text)
+            if piece is None:
+                self.misses += 1
+                return None
+            self.entries.move_to_end(text)
+            self.hits += 1
+            return piece
+
+    def put(self, text: str, piece: Piece) -> None:
+        with self.lock:
+            self.entries[text] = piece
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+SHARED = PieceCache()
+
+
+def reuse(piece: Piece, lines: LineIndex, start: int) -> Piece:
+    """``piece`` as it reads at ``start`` of ``lines``: shared as is where nothing moved."""
+    at = lines.position(start)
+    if at == piece.start:
+        return piece  # same offset, line and column: every position inside is the same
+    delta = start - piece.start.offset
+    memo: dict[int, Any] = {}
+    return Piece(
+        at,
+        tuple(moved(item, delta, lines, memo) for item in piece.items),
+        tuple(_moved_problem(p, delta) for p in piece.problems),
+        None if piece.failure is None else _moved_problem(piece.failure, delta),
+    )
+
+
+def _moved_problem(problem: SyntaxProblem, delta: int) -> SyntaxProblem:
+    return SyntaxProblem(problem.message, problem.start + delta, problem.end + delta, problem.note)
+
+
+def moved(value: Any, delta: int, lines: LineIndex, memo: dict[int, Any] | None = None) -> Any:
+    """``value`` with every ``Span`` in it (and the raw offsets of ``h.c.`` marks and dots)
+    moved by ``delta`` characters; values without spans are shared, not copied.  ``memo``
+    moves a node shared by several parents once, and keeps it shared."""
+    return _move(value, delta, lines, {} if memo is None else memo)
+
+
+def _move(value: Any, delta: int, lines: LineIndex, memo: dict[int, Any]) -> Any:
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    key = id(value)
+    if key in memo:
+        return memo[key]
+    if kind is Span:
+        result: Any = lines.span(value.start.offset + delta, value.end.offset + delta)
+    elif kind is tuple or kind is list:
+        items = [_move(v, delta, lines, memo) for v in value]
+        if kind is list:
+            result = items
+        else:
+            result = value if all(a is b for a, b in zip(items, value)) else tuple(items)
+    elif kind is dict:
+        result = {k: _move(v, delta, lines, memo) for k, v in value.items()}
+    else:
+        names = _names(kind)
+        result = value if names is None else _move_node(value, names, delta, lines, memo)
+    memo[key] = result
+    return result
+
+
+def _move_node(
+    value: Any, names: tuple[str, ...], delta: int, lines: LineIndex, memo: dict[int, Any]
+) -> Any:
+    """A dataclass node with its spans moved: a shallow copy with the changed fields set
+    (what ``dataclasses.replace`` does, without running ``__init__`` again)."""
+    changes = {}
+    for name in names:
+        old = getattr(value, name)
+        new = _move(old, delta, lines, memo)
+        if new is not old:
+            changes[name] = new
+    if isinstance(value, _OFFSET_NODES):
+        changes["start"] = value.start + delta
+        changes["end"] = value.end + delta
+    if not changes:
+        return value
+    copy = object.__new__(type(value))
+    copy.__dict__.update(value.__dict__)
+    copy.__dict__.update(changes)
+    return copy
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None), Fraction})
+
+
+@cache
+def _names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass with a ``__dict__`` (None for anything else: kept as is)."""
+    if not is_dataclass(kind) or "__slots__" in vars(kind):
+        return None
+    return tuple(f.name for f in fields(kind) if f.init)
