@@ -21,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, fields, is_dataclass
 from fractions import Fraction
 from functools import cache
-from typing import Any
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from lagrangian.grammar.ast import Position, Span
 from lagrangian.grammar.errors import SyntaxProblem
@@ -148,7 +148,35 @@ _ATOMS = frozenset({str, int, float, bool, type(None), Fraction})
 
 @cache
 def _names(kind: type) -> tuple[str, ...] | None:
-    """The fields of a dataclass with a ``__dict__`` (None for anything else: kept as is)."""
-    if not is_dataclass(kind) or "__slots__" in vars(kind):
+    """The fields of a dataclass with a ``__dict__`` that may hold a span (None for
+    anything else: kept as is)."""
+    if not is_dataclass(kind) or "__slots__" in vars(kind) or _spanless(kind, ()):
         return None
-    return tuple(f.name for f in fields(kind) if f.init)
+    try:
+        hints = get_type_hints(kind)
+    except Exception:  # an annotation names a type imported for type checkers only
+        hints = {}
+    return tuple(
+        f.name
+        for f in fields(kind)
+        if f.init and not (f.name in hints and _spanless(hints[f.name], (kind,)))
+    )
+
+
+def _spanless(kind: Any, seen: tuple[type, ...]) -> bool:
+    """Whether a declared type can never hold a ``Span`` (its annotations say so); unknown
+    or unresolvable types may hold one."""
+    if kind in _ATOMS or kind in seen or kind is Ellipsis:
+        return True
+    origin = get_origin(kind)
+    if origin is Literal:
+        return True
+    if origin is not None:
+        return all(_spanless(arg, seen) for arg in get_args(kind))
+    if kind is Span or not (isinstance(kind, type) and is_dataclass(kind)):
+        return False
+    try:
+        hints = get_type_hints(kind)
+    except Exception:  # an annotation names a type imported for type checkers only
+        return False
+    return all(_spanless(hint, (*seen, kind)) for hint in hints.values())

@@ -137,20 +137,38 @@ class _Memo:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.values: OrderedDict[object, list[EngineTerm]] = OrderedDict()
+        self.values: OrderedDict[_Hashed, list[EngineTerm]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key: object, compute: Callable[[], list[EngineTerm]]) -> list[EngineTerm]:
+        hashed = _Hashed(key)
         with self.lock:
-            if key in self.values:
-                self.values.move_to_end(key)
-                return self.values[key]
+            if hashed in self.values:
+                self.values.move_to_end(hashed)
+                return self.values[hashed]
         value = compute()
         with self.lock:
-            self.values[key] = value
+            self.values[hashed] = value
             while len(self.values) > self.size:
                 self.values.popitem(last=False)
         return value
+
+
+class _Hashed:
+    """A key hashed once: the engine key of a large document is a tuple of thousands of
+    occurrences, and the memo would hash it three times per lookup."""
+
+    __slots__ = ("hash", "value")
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+        self.hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Hashed) and self.hash == other.hash and self.value == other.value
 
 
 _MISSING = _Memo(32)

@@ -1,10 +1,11 @@
 """Checking a document again after an edit without re-checking the terms that did not change.
 
 Every keystroke makes a new version, but it changes one term at most; the engine's work
-per term (counting invariants, evaluating contractions) is what costs.  So the result of
-``physics.checks.check_term`` is kept per (field content, exact source text of the term)
-and reused when the same text appears again, with its source spans moved to where the
-term now is.  The cross-term checks (duplicates, hand-written conjugate pairs) and the
+per term (the Weyl reading, counting invariants, evaluating contractions) is what costs.
+So the result of ``physics.checks.check_written`` is kept per (field content, exact source
+text of the written term, its sign and ``h.c.``) and reused when the same text appears
+again: as it is where the term did not move, with its spans moved (``grammar.piecewise``)
+where it did.  The cross-term checks (duplicates, hand-written conjugate pairs) and the
 sorting of diagnostics run afresh on every version, exactly as ``physics.checks.analyze``
 does them, so the result is the same as a full analysis.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from lagrangian.grammar import ast
@@ -33,8 +34,9 @@ CACHE_SIZE = 6000
 
 @dataclass(frozen=True)
 class _Entry:
-    info: TermInfo  # as check_term left it, before any cross-term check
-    start: ast.Position  # where the term began that the spans point into
+    infos: tuple[TermInfo, ...]  # as check_written left them, before any cross-term check
+    span: ast.Span  # where the written term was that the spans point into
+    hc_span: ast.Span | None
 
 
 class TermCache:
@@ -77,25 +79,27 @@ def analyze_reusing(
     document: ast.Document, text: str, lines: LineIndex, model_key: Any, cache: TermCache = SHARED
 ) -> Analysis:
     """``physics.checks.analyze(document)``, with unchanged terms taken from ``cache``."""
-    from lagrangian.physics.checks import analyze, check_term
+    from lagrangian.physics.checks import analyze, check_written
 
-    keys: dict[int, Any] = {}
+    keys: dict[int, int] = {}
     seen: dict[int, int] = {}  # terms so far from each written term (sums multiply out)
 
-    def check_cached(model: Model, term: ast.Term, sampler: Sampler) -> TermInfo:
+    def check_cached(model: Model, term: ast.Term, sampler: Sampler) -> list[TermInfo]:
         if term.span is None:
-            return check_term(model, term, sampler)
+            return check_written(model, term, sampler)
         if id(model) not in keys:
             keys[id(model)] = cache.model_id(model_key(model))
         start = term.span.start.offset
         ordinal = seen[start] = seen.get(start, -1) + 1
-        source_key = (keys[id(model)], text[start : term.span.end.offset], term.hc, ordinal)
-        entry = cache.get(source_key)
+        mark = term.hc_span and (term.hc_span.start.offset - start, term.hc_span.end.offset - start)
+        source = text[start : term.span.end.offset]
+        key = (keys[id(model)], source, term.sign, term.hc, mark, ordinal)
+        entry = cache.get(key)
         if entry is None:
-            info = check_term(model, term, sampler)
-            cache.put(source_key, _Entry(_copy(info), term.span.start))
-            return info
-        return _moved(entry, term, lines)
+            infos = check_written(model, term, sampler)
+            cache.put(key, _Entry(tuple(map(_copy, infos)), term.span, term.hc_span))
+            return infos
+        return _reused(entry, term, lines)
 
     return analyze(document, check_cached)
 
@@ -105,26 +109,13 @@ def _copy(info: TermInfo) -> TermInfo:
     return replace(info, diagnostics=list(info.diagnostics))
 
 
-def _moved(entry: _Entry, term: ast.Term, lines: LineIndex) -> TermInfo:
-    """A cached check of the same text, now at ``term``'s start: shared where nothing moved
-    (the same offset, line and column put every position inside at the same place), its
-    spans moved otherwise."""
-    info = entry.info
+def _reused(entry: _Entry, term: ast.Term, lines: LineIndex) -> list[TermInfo]:
+    """The cached checks of the same text, now where ``term`` is: shared where nothing
+    moved (the same offsets, lines and columns put every position inside at the same
+    place), with every span moved otherwise."""
+    if term.span == entry.span and term.hc_span == entry.hc_span:
+        return [_copy(info) for info in entry.infos]
     assert term.span is not None  # terms without one are not cached
-    if term.span.start == entry.start:
-        resolved = replace(info.resolved, term=term)
-        return replace(info, term=term, resolved=resolved, diagnostics=list(info.diagnostics))
-    delta = term.span.start.offset - entry.start.offset
+    delta = term.span.start.offset - entry.span.start.offset
     memo: dict[int, Any] = {}
-    resolved = info.resolved
-    shifted = {
-        f.name: moved(getattr(resolved, f.name), delta, lines, memo)
-        for f in fields(resolved)
-        if f.init and f.name != "term"
-    }
-    return replace(
-        info,
-        term=term,
-        resolved=replace(resolved, term=term, **shifted),
-        diagnostics=[moved(d, delta, lines, memo) for d in info.diagnostics],
-    )
+    return [moved(info, delta, lines, memo) for info in entry.infos]
