@@ -239,14 +239,12 @@ def readable(text: str, lines: LineIndex) -> tuple[str, list[ast.Diagnostic]]:
     (comments aside) is replaced by as many blanks, so every offset and line number of
     the rest stays as it was, and is reported instead of checked.
     """
-    if len(text) <= MAX_LINE_CHARS:
-        return text, []
     kept: list[str] = []
     warnings: list[ast.Diagnostic] = []
     done = 0
-    for line in range(lines.line_count):
+    for line in lines.lines_longer_than(MAX_LINE_CHARS):
         start, end = lines.line_start(line), lines.line_end(line)
-        if end - start <= MAX_LINE_CHARS or text[start:end].lstrip().startswith("#"):
+        if text[start:end].lstrip().startswith("#"):
             continue
         kept += [text[done:start], " " * (end - start)]
         done = end
