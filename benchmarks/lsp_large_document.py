@@ -24,9 +24,7 @@ a term without its ``h.c.``, an unknown field, a syntax error), and notes in com
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import os
 import sys
 import time
@@ -36,13 +34,15 @@ from typing import Any
 from lsp_performance import (
     FIELDS,
     URI,
-    _change,
     _stats,
     change,
+    command_line,
     complete,
     end_of,
     finish,
+    run,
     started,
+    stats_line,
     status,
 )
 from lsprotocol import types
@@ -241,13 +241,7 @@ def report(result: dict[str, Any], previous: dict[str, Any] | None) -> None:
         "long_line_completion_after_edit_s",
         "cpu_after_edit_s",
     ):
-        stats = result[key]
-        line = f"{key:36s} p50 {stats['p50'] * 1000:8.1f} ms   p95 {stats['p95'] * 1000:8.1f} ms"
-        line += f"   max {stats['max'] * 1000:8.1f} ms   (n={stats['n']})"
-        if previous and key in previous:
-            before = previous[key]["p95"]
-            line += f"   p95 was {before * 1000:.1f} ms ({_change(before, stats['p95'])})"
-        print(line)
+        print(stats_line(key, result, previous, 36))
     line = f"cpu_first_check_s {result['cpu_first_check_s'] * 1000:.0f} ms"
     if previous and "cpu_first_check_s" in previous:
         line += f" (was {previous['cpu_first_check_s'] * 1000:.0f} ms)"
@@ -259,21 +253,13 @@ def report(result: dict[str, Any], previous: dict[str, Any] | None) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=40, help="edits then completions")
-    parser.add_argument("--json", type=Path, help="write the results here")
-    parser.add_argument("--compare", type=Path, help="a previous --json output to compare with")
+    parser = command_line(__doc__, 40)
     parser.add_argument("--write-document", type=Path, help="only write the document here")
     args = parser.parse_args()
     if args.write_document:
         args.write_document.write_text(large_document() + "\n" + long_line() + "\n")
         return 0
-    previous = json.loads(args.compare.read_text()) if args.compare else None
-    result = asyncio.run(measure(args.rounds))
-    report(result, previous)
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-    return 0
+    return run(args, measure, report)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,6 @@ it, finds it exactly where a whole parse would (``statements.DocumentBuilder``).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, fields, is_dataclass
 from fractions import Fraction
 from functools import cache
@@ -25,6 +23,7 @@ from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from lagrangian.grammar.ast import Position, Span
 from lagrangian.grammar.errors import SyntaxProblem
+from lagrangian.grammar.lru import LruCache
 from lagrangian.grammar.positions import LineIndex
 from lagrangian.grammar.sums import Dots, HcMark, Item
 
@@ -42,30 +41,11 @@ class Piece:
     failure: SyntaxProblem | None = None
 
 
-class PieceCache:
-    """A bounded, thread-safe map from a piece's exact text to its parse."""
+class PieceCache(LruCache[str, Piece]):
+    """A piece's exact text to its parse."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self.entries: OrderedDict[str, Piece] = OrderedDict()
-        self.lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def get(self, text: str) -> Piece | None:
-        with self.lock:
-            piece = self.entries.get(text)
-            if piece is None:
-                self.misses += 1
-                return None
-            self.entries.move_to_end(text)
-            self.hits += 1
-            return piece
-
-    def put(self, text: str, piece: Piece) -> None:
-        with self.lock:
-            self.entries[text] = piece
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+        super().__init__(size)
 
 
 SHARED = PieceCache()

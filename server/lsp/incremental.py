@@ -15,12 +15,11 @@ supplies a caching one.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from lagrangian.grammar import ast
+from lagrangian.grammar.lru import LruCache
 from lagrangian.grammar.piecewise import moved
 from lagrangian.grammar.positions import LineIndex
 
@@ -39,37 +38,18 @@ class _Entry:
     hc_span: ast.Span | None
 
 
-class TermCache:
-    """A bounded, thread-safe map from (model key, term source) to a checked term."""
+class TermCache(LruCache[object, _Entry]):
+    """(model, term source) to the checks of that term."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self.entries: OrderedDict[object, _Entry] = OrderedDict()
+        super().__init__(size)
         self.models: dict[object, int] = {}
-        self.lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def model_id(self, key: object) -> int:
         """A small number for a model key: keys hold many Fractions, slow to hash and compare
         at every lookup."""
         with self.lock:
             return self.models.setdefault(key, len(self.models))
-
-    def get(self, key: object) -> _Entry | None:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-                self.hits += 1
-            else:
-                self.misses += 1
-            return entry
-
-    def put(self, key: object, entry: _Entry) -> None:
-        with self.lock:
-            self.entries[key] = entry
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
 
 
 SHARED = TermCache()
