@@ -200,7 +200,9 @@ class Group:
     """A parenthesised product, contracted to a singlet on its own: ``(H^dagger H)^2``.
 
     A group with a derivative inside, such as ``(D_mu H)^dagger``, is a single object rather
-    than a singlet; the engine decides which reading applies.
+    than a singlet; the engine decides which reading applies.  ``trace`` marks ``{\\rm
+    Tr}(...)``: its fields are matrices multiplied in the written order and traced
+    (``Tr[(\\Delta^\\dagger\\Delta)^2]`` is not ``[Tr(\\Delta^\\dagger\\Delta)]^2``).
     """
 
     factors: tuple[Factor, ...]
@@ -208,6 +210,7 @@ class Group:
     transpose: bool = False
     power: int = 1
     span: Span | None = None
+    trace: bool = False
 
 
 Factor = Symbol | Epsilon | Sigma | Derivative | Group

@@ -598,10 +598,15 @@ class AstBuilder:
         return self._nest(node, list(inside))
 
     def trace(self, children: list[Any]) -> Factor | _Sum:
-        """``{\\rm Tr}(\\Delta^\\dagger\\Delta)``: a trace is a product contracted to a singlet."""
+        """``{\\rm Tr}(\\Delta^\\dagger\\Delta)``: a trace is a product contracted to a singlet,
+        its fields read as matrices in the written order.  ``{\\rm Tr}(A)^2`` could be either
+        ``Tr(A^2)`` or ``(Tr A)^2``; it keeps the plain bracket's reading, ``(Tr A)^2``."""
         inner = children[1]
         if isinstance(inner, Symbol):  # {\\rm Tr}\\,\\Sigma^2
-            return self._nest(Group((inner,), span=self._span_of(children)), [inner])
+            node = Group((inner,), span=self._span_of(children), trace=True)
+            return self._nest(node, [inner])
+        if isinstance(inner, Group) and inner.power == 1 and not inner.conjugate:
+            return self._keep_depth(inner, replace(inner, trace=True))
         return inner  # type: ignore[no-any-return]
 
     def _nest(self, node: Any, inner: list[Any]) -> Any:

@@ -187,4 +187,6 @@ def from_lark(
         if hint is not None:
             return SyntaxProblem(f"unexpected '{text[0]}': {hint}", base + pos, base + pos + 1)
         message = f"unexpected '{text}'"
+    if text == "vector" and "'dirac'" in wanted:
+        tail += " (a vector-like fermion is declared 'dirac')"
     return SyntaxProblem(message + tail, base + pos, base + pos + len(text))

@@ -133,7 +133,10 @@ def print_factor(factor: Factor, style: Style = "text") -> str:
         raise ValueError("a parenthesised group needs at least one factor")
     inner = " ".join(print_factor(f, style) for f in factor.factors)
     flags = [spelling.dagger] * factor.conjugate + ["T"] * factor.transpose
-    return _scripted(f"({inner})", flags, (), factor.power, style)
+    if factor.trace and style == "text":
+        raise ValueError("a trace is written in LaTeX only: {\\rm Tr}(...)")
+    trace = "\\mathrm{Tr}" if factor.trace else ""
+    return trace + _scripted(f"({inner})", flags, (), factor.power, style)
 
 
 def _name(name: str, style: Style) -> str:

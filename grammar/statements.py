@@ -43,6 +43,15 @@ DEFAULT_GAUGE = GaugeDecl((GaugeFactor("SU3", 3), GaugeFactor("SU2", 2), GaugeFa
 """The gauge group of a document without a ``gauge`` line: SU3 x SU2 x U1."""
 
 _RULES = {"gauge": "gauge_stmt", "field": "field_stmt", "fit": "fit_stmt"}
+# Spin-1 matter (the U_1 vector leptoquark, a W'): its Lagrangian has no renormalizable
+# completion without the gauge symmetry it comes from, and the engine has no vector
+# Lorentz representation, so the declaration is refused with what to do instead.
+VECTOR_FIELDS = (
+    "vector fields cannot be declared: the engine knows scalars and spin-1/2 fermions; "
+    "gauge bosons come from the 'gauge' line (their field strengths and D_mu), and a massive "
+    "vector such as the U_1 leptoquark is not supported (a vector-like fermion is "
+    "'fermion NAME (...) dirac')"
+)
 _NOWHERE = Span(Position(0, 0, 0), Position(0, 0, 0))
 
 
@@ -126,6 +135,8 @@ class DocumentBuilder:
                 self.add_coupling(s, e)
             elif kind in _RULES:
                 self.add_declaration(s, e, _RULES[kind])
+            elif self._vector(s, e):
+                self.error(SyntaxProblem(VECTOR_FIELDS, s, e))
             else:
                 word = self._first_word(s, e)
                 self.error(
@@ -137,6 +148,9 @@ class DocumentBuilder:
                 )
 
     def _unknown(self, chunk: Chunk, after: Chunk | None) -> None:
+        if self._vector(chunk.start, chunk.end):
+            self.error(SyntaxProblem(VECTOR_FIELDS, chunk.start, chunk.end))
+            return
         word = self._first_word(chunk.start, chunk.end)
         found = self.text[word[0] : word[1]]
         message = (
@@ -146,6 +160,11 @@ class DocumentBuilder:
         if after is not None and after.kind == "lagrangian":
             message += "; continuation lines of a Lagrangian are indented or start with + or -"
         self.error(SyntaxProblem(message, *word))
+
+    def _vector(self, start: int, end: int) -> bool:
+        """A declaration that starts with ``vector``: a spin-1 field."""
+        word = self._first_word(start, end)
+        return self.text[word[0] : word[1]].lower() == "vector"
 
     def _first_word(self, start: int, end: int) -> tuple[int, int]:
         stop = start

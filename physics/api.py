@@ -52,7 +52,7 @@ class EngineTerm:
 def engine_terms(model: Model, terms: list[LagrangianTerm] | None = None) -> list[EngineTerm]:
     """Syntax trees for ``terms`` (default: the complete Lagrangian), couplings numbered."""
     terms = complete_lagrangian(model) if terms is None else terms
-    names = coupling_names(terms)
+    names = coupling_names(terms, frozenset(model.names()))
     out = []
     for t, name in zip(terms, names):
         tree, note = with_flavour_indices(model, t, to_ast(model, t, name), name)

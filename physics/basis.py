@@ -32,6 +32,7 @@ import numpy as np
 from lagrangian.physics.arithmetic import PRIME
 from lagrangian.physics.brackets import evaluate
 from lagrangian.physics.patterns import GroupPattern, Pattern, group_patterns
+from lagrangian.physics.su2 import is_binary, su2_patterns
 from lagrangian.physics.tensors import Point, Shape, random_point
 
 # A failed search is retried at fresh points this many times before it is a bug: an
@@ -138,11 +139,14 @@ def independent_patterns(
 def factor_bases(
     shapes: Sequence[Sequence[Shape]], targets: Sequence[int | None]
 ) -> list[list[GroupPattern]]:
-    """Per SU factor, independent patterns for the occurrences taken as distinct."""
+    """Per SU factor, independent patterns for the occurrences taken as distinct (SU(2)
+    factors as bracket graphs, whose non-crossing ones come first: ``su2``)."""
     bases = []
     for factor, target in enumerate(targets):
         single = [[occ[factor]] for occ in shapes]
-        candidates = ((p,) for p in group_patterns([occ[factor] for occ in shapes]))
+        column = [occ[factor] for occ in shapes]
+        enumerate_ = su2_patterns if is_binary(column) else group_patterns
+        candidates = ((p,) for p in enumerate_(column))
         found = independent_patterns(
             single, list(range(len(shapes))), candidates, target, seed=factor + 1
         )

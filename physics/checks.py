@@ -24,12 +24,13 @@ from typing import Literal
 import numpy as np
 
 from lagrangian.grammar import ast
-from lagrangian.physics import flavour
+from lagrangian.physics import bracketed, flavour, matrices
 from lagrangian.physics import monomials as mono
 from lagrangian.physics.anomalies import anomaly_notes
-from lagrangian.physics.counting import Rep, count_invariants
+from lagrangian.physics.arithmetic import PRIMES, mul, rational, solve
+from lagrangian.physics.bracketed import singlets
 from lagrangian.physics.fields import Model, build_model
-from lagrangian.physics.groups import GaugeGroup, SUIrrep
+from lagrangian.physics.groups import SUIrrep
 from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
 from lagrangian.physics.monomials import Occurrence, Sampler
 from lagrangian.physics.notation import weyl_terms
@@ -199,6 +200,10 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
         return info
     if renormalizable and not r.derivatives and not r.strengths and _fermions(model, occs) <= 2:
         _check_invariant(model, info, sampler)
+    elif not renormalizable and not r.derivatives and not r.strengths:
+        # An effective operator: no group theory, but its monomial, so that completion up
+        # to a higher dimension counts it as written (one invariant of that monomial).
+        info.monomial = canonical_monomial(model, occs)
     if not info.self_conjugate and not term.hc:
         info.diagnostics.append(
             _diag(
@@ -268,7 +273,7 @@ def _check_groups(model: Model, info: TermInfo) -> None:
     r = info.resolved
     for f in model.group.su_factors:
         reps = [x for x in _su_reps(model, r, f, None) if not x.is_trivial]
-        if reps and _singlets(model.group, f, reps) == 0:
+        if reps and singlets(model.group, f, reps) == 0:
             label = model.factor_label(f)
             info.diagnostics.append(
                 _diag(
@@ -279,13 +284,25 @@ def _check_groups(model: Model, info: TermInfo) -> None:
                 )
             )
     # A parenthesised product fixes how SU(N) indices contract; its U(1) charges need only
-    # cancel in the whole term, as in (H1^T eps H2)^dagger (H1^T eps H2).
+    # cancel in the whole term, as in (H1^T eps H2)^dagger (H1^T eps H2).  A bracket that
+    # closes one factor may leave another's indices to the rest of the term, when the rest
+    # closes them: colour in (H^dagger R_2)(R_2^dagger H) (``physics.bracketed``); one that
+    # closes none, (H1^dagger S), contracts nothing and stays an error.
     for unit, span in r.unit_spans.items():
-        problems = []
+        open_factors, closes_one = [], False
         for f in model.group.su_factors:
             reps = [x for x in _su_reps(model, r, f, unit) if not x.is_trivial]
-            if reps and _singlets(model.group, f, reps) == 0:
-                problems.append(f"no {model.factor_label(f)} singlet")
+            if not reps:
+                continue
+            if singlets(model.group, f, reps):
+                closes_one = True
+            else:
+                open_factors.append(f)
+        problems = [
+            f"no {model.factor_label(f)} singlet"
+            for f in open_factors
+            if not (closes_one and bracketed.closes(model, r, f))
+        ]
         if problems:
             info.diagnostics.append(
                 _diag(
@@ -296,11 +313,6 @@ def _check_groups(model: Model, info: TermInfo) -> None:
                     span,
                 )
             )
-
-
-def _singlets(group: GaugeGroup, factor: int, reps: list[SUIrrep]) -> int:
-    single = GaugeGroup(names=(group.names[factor],), ns=(group.ns[factor],))
-    return count_invariants(single, [(Rep(gauge=(x,)), 1) for x in reps])
 
 
 def _check_lorentz(model: Model, info: TermInfo) -> None:
@@ -403,9 +415,22 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
         return
     basis_occs = tuple(sorted(occs))
     patterns = mono.basis(model, basis_occs, total)
-    matrix = np.stack([sampler.value(basis_occs, p) for p in patterns], axis=1)
-    # Values are products of many brackets, so "zero" is relative to the basis elements'.
-    if float(np.linalg.norm(vector)) < 1e-9 * float(np.max(np.linalg.norm(matrix, axis=0))):
+
+    def basis_values(at: Sampler) -> np.ndarray:
+        return np.stack([at.value(basis_occs, p) for p in patterns], axis=1)
+
+    def values(at: Sampler) -> tuple[np.ndarray, np.ndarray]:
+        """The written contraction and the basis at the points of ``at``."""
+        written = _written_value(model, r, at)
+        assert written is not None  # the same units at any points
+        return written, basis_values(at)
+
+    # One invariant has one coordinate, whose sign floats give reliably; several are lost in
+    # floats once the values are products of dozens of brackets, so they are solved exactly.
+    found = _exact_coordinates(values, sampler, total + 6) if total > 1 else None
+    if found is None:  # one invariant, or not small fractions: floats
+        found = _float_coordinates(vector, basis_values(sampler))
+    if isinstance(found, str) and found == "zero":
         info.valid = False
         info.diagnostics.append(
             _diag(
@@ -417,10 +442,7 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
             )
         )
         return
-    conj = canonical != basis_occs
-    coefficients, *_ = np.linalg.lstsq(matrix, vector, rcond=None)
-    residual = float(np.linalg.norm(matrix @ coefficients - vector))
-    if residual > 1e-6 * float(np.linalg.norm(vector)):
+    if isinstance(found, str):  # "noninvariant"
         info.valid = False
         info.diagnostics.append(
             _diag(
@@ -431,7 +453,56 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
             )
         )
         return
-    info.coefficients = None if conj else coefficients / np.max(np.abs(coefficients))
+    conj = canonical != basis_occs
+    info.coefficients = None if conj else found / np.max(np.abs(found))
+
+
+def _exact_coordinates(
+    values: Callable[[Sampler], tuple[np.ndarray, np.ndarray]], sampler: Sampler, samples: int
+) -> np.ndarray | Literal["zero", "noninvariant"] | None:
+    """The written contraction in the engine basis, exactly: its coefficients, or that it
+    is zero, or outside the span (not gauge invariant).
+
+    Solved in F_p and read back as fractions, which they are (the engine's own terms are
+    unit vectors, λ3 − λ4 is (1, −1)).  A residue is also that of many large fractions, so
+    the small one is confirmed in a second field.  None when the coefficients are not
+    small fractions, or the points were unlucky: the caller asks floats.
+    """
+    first, second = PRIMES
+    vector, matrix = values(sampler.exact(samples, first))
+    if not vector.any():
+        return "zero"
+    try:
+        solution = solve(matrix, vector, first)
+    except ValueError:
+        return None
+    if solution is None:
+        return "noninvariant"
+    fractions = [rational(int(x), first) for x in solution]
+    if any(f is None for f in fractions):
+        return None
+    coefficients = [f for f in fractions if f is not None]
+    residues = np.array(
+        [f.numerator * pow(f.denominator, -1, second) % second for f in coefficients]
+    )
+    vector, matrix = values(sampler.exact(samples, second))
+    if np.any((matrix * residues % second).sum(axis=1) % second != vector):
+        return None
+    return np.array([float(f) for f in coefficients])
+
+
+def _float_coordinates(
+    vector: np.ndarray, matrix: np.ndarray
+) -> np.ndarray | Literal["zero", "noninvariant"]:
+    """The same in floats, with tolerances: for coefficients that are not small fractions."""
+    # Values are products of many brackets, so "zero" is relative to the basis elements'.
+    if float(np.linalg.norm(vector)) < 1e-9 * float(np.max(np.linalg.norm(matrix, axis=0))):
+        return "zero"
+    coefficients, *_ = np.linalg.lstsq(matrix, vector, rcond=None)
+    residual = float(np.linalg.norm(matrix @ coefficients - vector))
+    if residual > 1e-6 * float(np.linalg.norm(vector)):
+        return "noninvariant"
+    return coefficients
 
 
 def _check_flavour_symmetry(model: Model, info: TermInfo) -> None:
@@ -473,15 +544,24 @@ def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarra
     if r.explicit:
         return sampler.value(occs, explicit_pattern(model, r))
     units = sorted({u.unit for u in r.fields})
-    value = np.ones(sampler.batch)
+    value = np.ones(sampler.batch, dtype=np.int64)
     copies = Counter(occs)  # every piece at the points of the whole term
     for unit in units:
         members = tuple(sorted(u.occurrence for u in r.fields if u.unit == unit))
         count = mono.count_contractions(model, members)
+        if count == 0 and not _fermions(model, occs):  # a bracket closed by the rest
+            chosen = bracketed.pattern(model, r)
+            return None if chosen is None else sampler.value(occs, chosen)
+        if count > 1 and not _fermions(model, occs):  # H^dagger Delta Delta^dagger H, Tr Sigma^4
+            found = matrices.chain(model, r, unit)
+            if found is None:
+                return None
+            value = mul(value, sampler.value(*found, copies), sampler.modulus)
+            continue
         if count != 1:
             return None
         (pattern,) = mono.basis(model, members, 1)
-        value = value * sampler.value(members, pattern, copies)
+        value = mul(value, sampler.value(members, pattern, copies), sampler.modulus)
     return value
 
 

@@ -139,7 +139,7 @@ def _count(group: GaugeGroup, parts: tuple[tuple[Rep, tuple[int, ...]], ...]) ->
                     for _ in range(count)
                 )
             )
-            weight *= _factor_singlets(n, key)
+            weight *= factor_singlets(n, key)
         total += weight
     denominator = prod(factorial(power) for power in powers)
     count, remainder = divmod(total, denominator)
@@ -149,7 +149,7 @@ def _count(group: GaugeGroup, parts: tuple[tuple[Rep, tuple[int, ...]], ...]) ->
 
 
 @cache
-def _factor_singlets(n: int, key: tuple[tuple[tuple[int, ...], int], ...]) -> int:
+def factor_singlets(n: int, key: tuple[tuple[tuple[int, ...], int], ...]) -> int:
     """Singlets of SU(n) in prod psi^length(irrep) over the (dynkin, length) pairs of key."""
     return product_singlets([adams_irrep_character(n, dynkin, length) for dynkin, length in key])
 
@@ -199,5 +199,5 @@ def _centre_allows(group: GaugeGroup, parts: tuple[tuple[Rep, int], ...]) -> boo
 def clear_caches() -> None:
     """Forget every cached count and character (benchmarks measure cold runs with this)."""
     _count.cache_clear()
-    _factor_singlets.cache_clear()
+    factor_singlets.cache_clear()
     characters.clear_caches()

@@ -18,13 +18,15 @@ import numpy as np
 from lagrangian.grammar import ast
 from lagrangian.physics.api import EngineTerm, engine_terms
 from lagrangian.physics.checks import Analysis
+from lagrangian.physics.eft.operators import lagrangian_terms
 from lagrangian.physics.monomials import Occurrence
 from lagrangian.physics.render import to_ast
 from lagrangian.physics.resolve import coupling_name
 
 
-def missing_terms(analysis: Analysis) -> list[EngineTerm]:
-    """Engine terms (numbered as in the complete Lagrangian) absent from the document."""
+def missing_terms(analysis: Analysis, max_dimension: int = 4) -> list[EngineTerm]:
+    """Engine terms (numbered as in the complete Lagrangian) absent from the document; with
+    ``max_dimension`` above 4 also the explicit effective operators up to it."""
     kinetic: set[int] = set()
     strengths: set[tuple[int, ...]] = set()  # sorted factors: (B,) or (B, X) for mixing
     vectors: dict[tuple[Occurrence, ...], list[np.ndarray]] = defaultdict(list)
@@ -43,7 +45,8 @@ def missing_terms(analysis: Analysis) -> list[EngineTerm]:
                 unknown[info.monomial] += 1
     missing: list[EngineTerm] = []
     by_monomial: dict[tuple[Occurrence, ...], list[tuple[int, EngineTerm]]] = defaultdict(list)
-    for term in engine_terms(analysis.model):
+    terms, _ = lagrangian_terms(analysis.model, max_dimension)
+    for term in engine_terms(analysis.model, terms):
         t = term.term
         if t.kind == "kinetic":
             if t.occurrences[0].index not in kinetic:

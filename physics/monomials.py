@@ -163,22 +163,37 @@ class Sampler:
     """Fixed random points per occurrence, so any two contractions of the same fields can
     be compared by their values: the same invariant gives proportional vectors.
 
-    Values are in floats (a user's term gets real coefficients in the basis).  A field that
+    Values are in floats, or in F_p with ``modulus`` (``exact``).  A field that
     occurs k times in a term is evaluated at a sum of k orbit points (``tensors``), so the
     number of copies of each occurrence in the *whole* term must be passed when a term is
     evaluated piece by piece."""
 
-    def __init__(self, model: Model, batch: int = 24, seed: int = 20261124) -> None:
+    def __init__(
+        self, model: Model, batch: int = 24, seed: int = 20261124, modulus: int | None = None
+    ) -> None:
         self.model = model
         self.batch = batch
         self.seed = seed
+        self.modulus = modulus
         self._cache: dict[tuple[Occurrence, int], Point] = {}
+        self._exact: dict[tuple[int, int], Sampler] = {}
+
+    def exact(self, samples: int, modulus: int) -> Sampler:
+        """A sampler in F_p with at least ``samples`` points: a term's coordinates in an
+        engine basis are solved for there exactly, however large the irreps (in floats, a
+        product of dozens of brackets leaves the basis values too close to tell apart)."""
+        key = (16 * -(-samples // 16), modulus)  # sizes rounded up: terms share the points
+        if key not in self._exact:
+            self._exact[key] = Sampler(self.model, key[0], self.seed, modulus)
+        return self._exact[key]
 
     def point(self, occ: Occurrence, copies: int) -> Point:
         if (occ, copies) not in self._cache:
             rng = np.random.default_rng([self.seed, occ.index, int(occ.conjugate), copies])
             shapes_ = shapes(self.model, (occ,))[0]
-            self._cache[(occ, copies)] = random_point(shapes_, copies, self.batch, rng, None)
+            self._cache[(occ, copies)] = random_point(
+                shapes_, copies, self.batch, rng, self.modulus
+            )
         return self._cache[(occ, copies)]
 
     def value(

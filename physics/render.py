@@ -46,6 +46,7 @@ COUPLINGS = {
     "quartic": ("lambda", 1, -1),
     "fermion_mass": ("M", 1, -1),
     "yukawa": ("y", 1, -1),
+    "effective": ("c", 1, 1),  # Wilson coefficients of operators above dimension four
 }
 
 
@@ -57,8 +58,14 @@ def _coupling_kind(term: LagrangianTerm) -> str:
     return "mixing" if term.partner is not None else term.kind
 
 
-def coupling_names(terms: list[LagrangianTerm]) -> list[str | None]:
-    """``lambda`` if a kind occurs once, else ``lambda_1``, ``lambda_2``…; None for kinetic."""
+def coupling_names(
+    terms: list[LagrangianTerm], taken: frozenset[str] = frozenset()
+) -> list[str | None]:
+    """``lambda`` if a kind occurs once, else ``lambda_1``, ``lambda_2``…; None for kinetic.
+
+    A symbol in ``taken`` (the model's field names: the B-L scalar ``chi`` of a model with
+    kinetic mixing) gets primes until it is free, ``chi'``, so it never reads as the field.
+    """
     totals = Counter(_coupling_kind(t) for t in terms)
     seen: Counter[str] = Counter()
     names: list[str | None] = []
@@ -69,7 +76,11 @@ def coupling_names(terms: list[LagrangianTerm]) -> list[str | None]:
             continue
         seen[kind] += 1
         base = MIXING if kind == "mixing" else COUPLINGS[kind][0]
-        names.append(base if totals[kind] == 1 else f"{base}_{seen[kind]}")
+        name = base if totals[kind] == 1 else f"{base}_{seen[kind]}"
+        while base in taken or name in taken:
+            base += "'"
+            name = base if totals[kind] == 1 else f"{base}_{seen[kind]}"
+        names.append(name)
     return names
 
 

@@ -60,6 +60,7 @@ class ResolvedTerm:
     derivatives: int = 0
     sigmas: list[bool] = field(default_factory=list)  # bar flags
     unit_spans: dict[int, ast.Span | None] = field(default_factory=dict)
+    traces: set[int] = field(default_factory=set)  # units written as {\rm Tr}(...)
     contracted: set[str] = field(default_factory=set)  # index names written twice or more
 
     @property
@@ -127,21 +128,54 @@ def _walk(
             _walk(model, (factor.operand,), conjugate, unit, covariant, out, units)
         else:
             inner_fields = _count_fields(model, factor.factors)
+            trace = factor.trace and not _has_derivative(factor.factors)
+            # inside a trace the matrices multiply: Tr[(A^dagger A)^2] = Tr(A^dagger A A^dagger A)
+            content = matrix_product(factor.factors) if trace else factor.factors
             for _ in range(max(factor.power, 1)):
                 inner = unit
                 if inner_fields >= 2:
                     units[0] += 1
                     inner = units[0]
                     out.unit_spans[inner] = factor.span
+                    if trace:
+                        out.traces.add(inner)
                 _walk(
                     model,
-                    factor.factors,
+                    content,
                     conjugate != factor.conjugate,
                     inner,
                     derivative,
                     out,
                     units,
                 )
+
+
+def matrix_product(factors: tuple[ast.Factor, ...]) -> tuple[ast.Factor, ...]:
+    """Nested brackets multiplied out in order, as matrices: ``(A B)^2`` is ``A B A B`` and
+    ``(A B)^dagger`` is ``B^dagger A^dagger``."""
+    out: list[ast.Factor] = []
+    for factor in factors:
+        if isinstance(factor, ast.Group) and not factor.trace:
+            inner = matrix_product(factor.factors)
+            if factor.conjugate:
+                inner = tuple(_conjugated(f) for f in reversed(inner))
+            out.extend(inner * max(factor.power, 1))
+        else:
+            out.append(factor)
+    return tuple(out)
+
+
+def _conjugated(factor: ast.Factor) -> ast.Factor:
+    if isinstance(factor, ast.Symbol | ast.Group):
+        return replace(factor, conjugate=not factor.conjugate)
+    return factor
+
+
+def _has_derivative(factors: tuple[ast.Factor, ...]) -> bool:
+    return any(
+        isinstance(f, ast.Derivative) or (isinstance(f, ast.Group) and _has_derivative(f.factors))
+        for f in factors
+    )
 
 
 def _count_fields(model: Model, factors: tuple[ast.Factor, ...]) -> int:

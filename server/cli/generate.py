@@ -1,9 +1,12 @@
 """``lagrangian generate``: the complete renormalizable Lagrangian of a field content.
 
 Formats: ``text`` (a ``.lag`` document: declarations and ``L = …``, which ``lagrangian
-check`` accepts back), ``latex`` (an ``align`` environment with a ``% lagrangian:`` directive),
+check`` accepts back), ``latex`` (an ``align`` environment with a ``% lagrangian:`` directive;
+``--notation four-component`` prints it as papers do, ``physics.paper``),
 ``tokens`` (BART-L tokens: the fields line, then one term per line) and ``json`` (the stable
-contract: ``{"fields": [...], "terms": [...]}``).
+contract: ``{"fields": [...], "terms": [...]}``).  ``--max-dimension D`` adds the effective
+operators of dimension 5 to D (``physics/eft``): explicit terms where the basis machinery
+writes them, every class with its exact count.
 """
 
 from __future__ import annotations
@@ -39,6 +42,21 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or mps (default auto)")
     parser.add_argument("--num-beams", type=int, default=1, help="beam width (default 1)")
     parser.add_argument("--format", choices=["text", "latex", "tokens", "json"], default="text")
+    parser.add_argument(
+        "--max-dimension",
+        type=int,
+        default=4,
+        metavar="D",
+        help="also list the operators of dimension 5 to D (at most 12), modulo integration "
+        "by parts and the equations of motion (default 4: the renormalizable Lagrangian)",
+    )
+    parser.add_argument(
+        "--notation",
+        choices=["two-component", "four-component"],
+        default="two-component",
+        help="for --format latex: two-component (Weyl terms, one per row; default) or "
+        "four-component (Dirac notation grouped by kind, as papers print it)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -48,10 +66,33 @@ def run(args: argparse.Namespace) -> int:
     from lagrangian.server.output import render_generated
 
     model = load_model(args.file, args.fields)
+    if args.max_dimension != 4:
+        return _effective_output(model, args)
     if args.engine == "exact":
-        sys.stdout.write(render_generated(model, engine_terms(model), args.format))
+        terms = engine_terms(model)
+        sys.stdout.write(render_generated(model, terms, args.format, notation=args.notation))
         return 0
     sys.stdout.write(_model_output(model, args))
+    return 0
+
+
+def _effective_output(model: Any, args: argparse.Namespace) -> int:
+    """The complete Lagrangian up to ``--max-dimension``: explicit terms and every class."""
+    from lagrangian.physics.api import engine_terms
+    from lagrangian.physics.eft.operators import EFTError, lagrangian_terms
+    from lagrangian.server.cli import CliError
+    from lagrangian.server.output import render_generated
+
+    if args.max_dimension < 4:
+        raise CliError(f"--max-dimension must be at least 4, got {args.max_dimension}")
+    if args.engine != "exact":
+        raise CliError("--max-dimension above 4 needs --engine exact")
+    try:
+        terms, operators = lagrangian_terms(model, args.max_dimension)
+    except EFTError as error:
+        raise CliError(str(error)) from None
+    written = engine_terms(model, terms)
+    sys.stdout.write(render_generated(model, written, args.format, operators, args.notation))
     return 0
 
 
@@ -86,4 +127,5 @@ def _model_output(model: Any, args: argparse.Namespace) -> str:
         f"{sum(s == 'engine' for _, s in result.verification.terms)}",
         file=sys.stderr,
     )
-    return render_generated(model, [t for t, _ in result.engine_terms()], args.format)
+    terms = [t for t, _ in result.engine_terms()]
+    return render_generated(model, terms, args.format, notation=args.notation)

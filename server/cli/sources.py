@@ -69,8 +69,9 @@ def parse_fields_option(decls: str) -> ast.Document:
 
 
 def first_error(document: ast.Document, label: str) -> None:
-    """Raise the first declaration-level problem as a usage error."""
-    for error in document.errors:
+    """Raise the first declaration-level error as a usage error (notes such as a
+    ``not-checked`` ``\\dots`` in a paper's Lagrangian leave its fields usable)."""
+    for error in (e for e in document.errors if e.severity == "error"):
         start = error.span.start
         raise CliError(f"{label}:{start.line + 1}:{start.character + 1}: {error.message}")
 
@@ -89,7 +90,7 @@ def load_model(file: Path | None, fields: str | None) -> Model:
         label = str(file)
         first_error(document, label)
     model, problems = build_model(document.gauge, document.fields, document.symmetries)
-    for problem in problems:
+    for problem in (p for p in problems if p.severity == "error"):
         start = problem.span.start
         where = (
             f"column {start.character + 1}"

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from lagrangian.grammar import ast, print_term
+from lagrangian.grammar import ast
 from lagrangian.server.lsp import edits as lsp_edits
 from lagrangian.server.lsp.diagnostics import lsp_diagnostic
+from lagrangian.server.lsp.terms import document_texts
 
 if TYPE_CHECKING:
     from lagrangian.physics.checks import TermInfo
@@ -52,7 +53,7 @@ def code_actions(
 def add_missing_action(snapshot: Snapshot) -> types.CodeAction | None:
     missing = snapshot.missing()
     style = "latex" if snapshot.syntax == "latex" else "text"
-    edit = lsp_edits.append_terms(snapshot, [print_term(t.tree, style) for t in missing])
+    edit = lsp_edits.append_terms(snapshot, document_texts(snapshot, missing, style))
     if edit is None:
         return None
     count = len(missing)

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from lagrangian.grammar import print_term
 from lagrangian.server.lsp import edits as lsp_edits
-from lagrangian.server.lsp.terms import signed, written_text
+from lagrangian.server.lsp.terms import document_texts, signed, written_text
 
 if TYPE_CHECKING:
     from lagrangian.server.lsp.documents import Snapshot
@@ -87,7 +86,8 @@ def generate_edit(snapshot: Snapshot, style: str | None) -> types.TextEdit | Non
     if not snapshot.complete():
         raise CommandError("no fields are declared, so there is no Lagrangian to generate")
     style = style or ("latex" if snapshot.syntax == "latex" else "text")
-    return lsp_edits.append_terms(snapshot, [print_term(t.tree, style) for t in snapshot.missing()])
+    texts = document_texts(snapshot, snapshot.missing(), style)  # type: ignore[arg-type]
+    return lsp_edits.append_terms(snapshot, texts)
 
 
 def complete_edit(snapshot: Snapshot) -> tuple[types.TextEdit | None, list[dict[str, Any]]]:
@@ -96,7 +96,7 @@ def complete_edit(snapshot: Snapshot) -> tuple[types.TextEdit | None, list[dict[
         raise CommandError("no fields are declared, so there is nothing to complete")
     missing = snapshot.missing()
     style = "latex" if snapshot.syntax == "latex" else "text"
-    edit = lsp_edits.append_terms(snapshot, [print_term(t.tree, style) for t in missing])
+    edit = lsp_edits.append_terms(snapshot, document_texts(snapshot, missing, style))
     return edit, [t.record(snapshot.analysis.model) for t in missing]
 
 

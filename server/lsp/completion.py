@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from lagrangian.grammar import GREEK, print_term
+from lagrangian.grammar import GREEK
 from lagrangian.server.lsp.context import Context
 from lagrangian.server.lsp.terms import (
     KIND_LABELS,
     KIND_RANK,
     coupling_text,
+    document_notation,
+    engine_text,
     quantum_numbers,
     signed,
     term_detail,
@@ -48,6 +50,16 @@ _TERM_WORDS = {
         ("sigmabar^mu", "sigmabar^mu", "Pauli four-vector for a left-handed spinor pair"),
         ("sigma^mu", "sigma^mu", "Pauli four-vector for a right-handed spinor pair"),
         ("eps", "eps", "Levi-Civita tensor"),
+    ],
+    "dirac": [
+        ("i\\slashed{D}", "i\\slashed{D}", "covariant derivative contracted with gamma^mu"),
+        ("\\slashed{\\partial}", "\\slashed{\\partial}", "ordinary derivative with gamma^mu"),
+        ("\\gamma^\\mu", "\\gamma^\\mu", "Dirac matrix"),
+        ("D_\\mu", "D_\\mu", "covariant derivative"),
+        ("\\partial_\\mu", "\\partial_\\mu", "ordinary derivative (gauge singlets only)"),
+        ("P_L", "P_L", "left chiral projector (1 - gamma_5)/2"),
+        ("P_R", "P_R", "right chiral projector (1 + gamma_5)/2"),
+        ("i\\sigma_2", "i\\sigma_2", "the SU(2) epsilon"),
     ],
     "latex": [
         ("D_\\mu", "D_\\mu", "covariant derivative"),
@@ -133,7 +145,7 @@ def proposal_documentation(snapshot: Snapshot, proposal: ProposalLike, full: boo
         f"**{kind}**, proposed by {source}",
         "",
         "```latex",
-        print_term(term.tree, "latex"),
+        engine_text(model, term, "latex", document_notation(snapshot)),
         "```",
     ]
     if term.note:
@@ -174,6 +186,7 @@ class _Items:
         self.context = context
         self.features = features
         self.style: Style = "latex" if snapshot.syntax == "latex" else "text"
+        self.notation = document_notation(snapshot)
         start = snapshot.position(context.start)
         end = snapshot.position(context.offset)
         self.range = types.Range(
@@ -236,7 +249,7 @@ class _Items:
         model = self.snapshot.analysis.model
         for index, proposal in enumerate(proposals):
             term = proposal.term
-            text = print_term(term.tree, self.style)
+            text = engine_text(model, term, self.style, self.notation)
             inserted = self._placed(text)
             coupling = coupling_text(term, self.style)
             snippet = self.features.snippets
@@ -292,6 +305,7 @@ class _Items:
     def fields(self) -> None:
         model = self.snapshot.analysis.model
         dagger = "^\\dagger" if self.style == "latex" else "^dagger"
+        dirac = self.notation == "four-component"
         for field in model.fields:
             numbers = quantum_numbers(field)
             helicity = f" {field.helicity}" if field.helicity else ""
@@ -301,10 +315,23 @@ class _Items:
                 conjugate = (
                     f"{field.kind} {quantum_numbers(field, True)}, the conjugate of {field.name}"
                 )
-                self.plain(field.name + dagger, types.CompletionItemKind.Field, "2", conjugate)
+                # in Dirac notation a conjugated spinor is barred: \overline{Q_L}
+                label = (
+                    f"\\overline{{{field.name}}}"
+                    if dirac and field.is_fermion
+                    else field.name + dagger
+                )
+                self.plain(label, types.CompletionItemKind.Field, "2", conjugate)
+        for written, left, _ in model.dirac if dirac else ():
+            found = model.field(left)
+            assert found is not None
+            detail = f"Dirac fermion {quantum_numbers(found)}"
+            self.plain(written, types.CompletionItemKind.Field, "1", detail)
+            self.plain(f"\\overline{{{written}}}", types.CompletionItemKind.Field, "2", detail)
 
     def term_words(self) -> None:
-        for label, _, what in _TERM_WORDS[self.snapshot.syntax]:
+        words = "dirac" if self.notation == "four-component" else self.snapshot.syntax
+        for label, _, what in _TERM_WORDS[words]:
             self.plain(label, types.CompletionItemKind.Keyword, "3", what)
         if self.style == "latex":
             for name in sorted(GREEK):

@@ -79,23 +79,26 @@ class Snapshot:
     analysis: Analysis
     lines: LineIndex
     active: bool
-    _missing: list[EngineTerm] | None = field(default=None, repr=False)
+    _missing: dict[int, list[EngineTerm]] = field(default_factory=dict, repr=False)
     _complete: list[EngineTerm] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def missing(self) -> list[EngineTerm]:
-        """The engine terms the document lacks (shared by snapshots that agree on them)."""
+    def missing(self, max_dimension: int = 4) -> list[EngineTerm]:
+        """The engine terms the document lacks (shared by snapshots that agree on them),
+        effective operators up to ``max_dimension`` included."""
         from lagrangian.physics.missing import missing_terms
 
         with self._lock:
-            if self._missing is None:
-                if not self.usable_model:
-                    self._missing = []
-                else:
-                    self._missing = _MISSING.get(
-                        self.engine_key(), lambda: missing_terms(self.analysis)
+            if max_dimension not in self._missing:
+                self._missing[max_dimension] = (
+                    _MISSING.get(
+                        (self.engine_key(), max_dimension),
+                        lambda: missing_terms(self.analysis, max_dimension),
                     )
-            return self._missing
+                    if self.usable_model
+                    else []
+                )
+            return self._missing[max_dimension]
 
     def engine_key(self) -> object:
         """What the missing terms depend on: the fields, the valid written terms, the couplings."""

@@ -87,6 +87,8 @@ def term_markdown(snapshot: Snapshot, info: TermInfo) -> str:
     if info.resolved.fields or info.resolved.strengths:
         facts.append(f"mass dimension {info.dimension!s}")
     facts += [f"{charge_name(name)} sum {total!s}" for name, total in info.charges.items()]
+    if info.resolved.fields or info.resolved.strengths:
+        facts.append(f"class {_class(model, info)}")
     lines = [
         " · ".join(facts),
         "",
@@ -111,6 +113,15 @@ def term_markdown(snapshot: Snapshot, info: TermInfo) -> str:
             + (": `+ h.c.` is written." if info.term.hc else ".")
         )
     return "\n".join(lines)
+
+
+def _class(model: Model, info: TermInfo) -> str:
+    """``psi2phi2D``: fermions, field strengths, scalars and derivatives of the term."""
+    from lagrangian.physics.eft.operators import class_name
+
+    r = info.resolved
+    fermions = sum(model.fields[u.occurrence.index].is_fermion for u in r.fields)
+    return class_name(fermions, len(r.strengths), len(r.fields) - fermions, r.derivatives)
 
 
 def _which_invariant(snapshot: Snapshot, info: TermInfo) -> str:

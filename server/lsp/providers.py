@@ -56,13 +56,17 @@ class Proposal:
 
 
 class ExactProvider:
-    """The missing terms according to the exact group-theory engine."""
+    """The missing terms according to the exact group-theory engine, with the explicit
+    effective operators up to ``max_dimension`` (the ``maxDimension`` setting)."""
 
     name = "engine"
 
+    def __init__(self, max_dimension: int = 4) -> None:
+        self.max_dimension = max_dimension
+
     def propose(self, snapshot: Snapshot, cancel: Cancellation) -> list[ProposalLike]:
         cancel.check()
-        return [Proposal(term, self.name) for term in snapshot.missing()]
+        return [Proposal(term, self.name) for term in snapshot.missing(self.max_dimension)]
 
 
 class ModelProvider:

@@ -358,7 +358,7 @@ class LagrangianServer(LanguageServer):
     # -- providers ----------------------------------------------------------------------------
 
     def providers(self) -> list[CompletionProvider]:
-        exact = ExactProvider()
+        exact = ExactProvider(self.settings.max_dimension)
         if self.settings.completion_source == "model" and self.model_provider is not None:
             return [self.model_provider, exact]
         return [exact]

@@ -17,6 +17,9 @@ from urllib.parse import urlparse
 SECTION = "lagrangian"
 COMPLETION_SOURCES = ("model", "exact")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+# Completion computes every operator class up to maxDimension once per field content: 8
+# (SMEFT: 1109 operators, about half a second) keeps the first completion interactive.
+MAX_DIMENSIONS = range(4, 9)
 _ANYWHERE = "fit.allowOutsideWorkspace"
 
 
@@ -30,6 +33,7 @@ class Settings:
     inlay_hints: bool = True
     fit_llm: str = "builtin"
     fit_anywhere: bool = False
+    max_dimension: int = 4
 
 
 def read_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
@@ -72,6 +76,15 @@ def read_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, lis
             settings = replace(settings, fit_llm=llm.strip() or "builtin")
         else:
             problems.append(f"{SECTION}.fit.llm must be a string, not {llm!r}")
+    dimension = values.get("maxDimension")
+    if dimension is not None:
+        if type(dimension) is int and dimension in MAX_DIMENSIONS:
+            settings = replace(settings, max_dimension=dimension)
+        else:
+            problems.append(
+                f"{SECTION}.maxDimension is {dimension!r}; expected an integer from "
+                f"{MAX_DIMENSIONS.start} to {MAX_DIMENSIONS.stop - 1}"
+            )
     return settings, problems
 
 
@@ -83,6 +96,7 @@ def as_json(settings: Settings) -> dict[str, Any]:
         "device": settings.device,
         "inlayHints": {"enabled": settings.inlay_hints},
         "fit": {"llm": settings.fit_llm, "allowOutsideWorkspace": settings.fit_anywhere},
+        "maxDimension": settings.max_dimension,
     }
 
 

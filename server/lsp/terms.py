@@ -8,16 +8,20 @@ as the user wrote it, so nothing a user types can make a feature fail.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from lagrangian.grammar import ast, print_factor, print_term
+from lagrangian.physics.paper import dirac_term
 
 if TYPE_CHECKING:
     from lagrangian.grammar.printer import Style
     from lagrangian.physics.api import EngineTerm
     from lagrangian.physics.fields import Field, Model
     from lagrangian.physics.monomials import Occurrence
+    from lagrangian.physics.paper import Notation
+    from lagrangian.server.lsp.documents import Snapshot
 
 # How each term kind is named, and how important it is when completing (lower first):
 # kinetic terms make a field propagate, masses and Yukawas matter before the potential.
@@ -31,6 +35,7 @@ KIND_LABELS = {
     "trilinear": "trilinear coupling",
     "linear": "tadpole (linear term)",
     "operator": "operator",
+    "effective": "effective operator",
 }
 KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_LABELS)}
 
@@ -47,6 +52,39 @@ def charge_name(factor: str) -> str:
 def charge_symbol(factor: str) -> str:
     """``Y`` for the hypercharge factor, ``Q(U1')`` for any other U(1)."""
     return "Y" if factor in HYPERCHARGE_NAMES else f"Q({factor})"
+
+
+# What only four-component (Dirac) notation writes: a bar or overline on a spinor (not the
+# two-component printer's \bar{\sigma}), gamma matrices, slashes, tildes, chiral projectors.
+_DIRAC = re.compile(
+    r"\\(?:overline|slashed|not\b|gamma|tilde|widetilde)"
+    r"|\\bar(?![\s{]*\\sigma)"
+    r"|\bP_\{?(?:\\rm\s*|\\mathrm\{)?[LR]\b"
+)
+_COMMENT_LINE = re.compile(r"(?<!\\)%.*")
+
+
+def document_notation(snapshot: Snapshot) -> Notation:
+    """``four-component`` for a ``.tex`` document that writes Dirac notation anywhere
+    outside its comments, else ``two-component``: engine terms go in as the document
+    writes its own."""
+    if snapshot.syntax != "latex":
+        return "two-component"
+    text = _COMMENT_LINE.sub("", snapshot.text)
+    return "four-component" if _DIRAC.search(text) else "two-component"
+
+
+def engine_text(model: Model, term: EngineTerm, style: Style, notation: Notation) -> str:
+    """An engine term printed for a document: in Dirac notation for a four-component one."""
+    if style == "latex" and notation == "four-component":
+        return dirac_term(model, term)
+    return print_term(term.tree, style)
+
+
+def document_texts(snapshot: Snapshot, terms: list[EngineTerm], style: Style) -> list[str]:
+    """Engine terms printed to go into ``snapshot``'s document, in its notation."""
+    notation = document_notation(snapshot)
+    return [engine_text(snapshot.analysis.model, t, style, notation) for t in terms]
 
 
 def signed(text: str) -> str:

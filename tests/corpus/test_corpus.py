@@ -154,15 +154,7 @@ def evaluate(document: Path) -> Outcome:
 # Documents whose hand-derived expectations the reader does not meet yet.  Each stays a
 # strict xfail: its expectation is untouched, and the case fails the day it starts passing,
 # so the entry must then be removed.  The reasons are the physics the reader still lacks.
-KNOWN_GAPS = {
-    "leptoquark_R2.tex": "(H^dagger R_2)(R_2^dagger H): each bracket is an SU(2) singlet but a "
-    "colour triplet, closed by the other bracket; the reader wants every bracket a singlet of "
-    "every SU(N)",
-    "typeII_arhrib.tex": "Tr[(Delta^dagger Delta)^2] and H^dagger Delta Delta^dagger H: products "
-    "of triplets as 2x2 matrices are not yet one definite contraction",
-    "su5_georgi_glashow.tex": "Tr Sigma^4 and H^dagger Sigma^2 H: products of adjoints as "
-    "matrices are not yet one definite contraction",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def cases() -> list[object]:

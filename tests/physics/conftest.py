@@ -1,40 +1,11 @@
-"""Shared helpers: build a model straight from declaration tuples (no parser needed)."""
+"""Shared fixtures of the physics tests (the helpers live in declared.py)."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
+from declared import make_model
 
-from lagrangian.grammar.ast import FieldDecl, GaugeDecl, GaugeFactor, RepSpec
-from lagrangian.physics.fields import Model, build_model
-from lagrangian.physics.lagrangian import complete_lagrangian
-
-
-def make_model(*fields: tuple, gauge: tuple[tuple[str, int], ...] | None = None) -> Model:
-    """``make_model(("scalar", "H", "1 2 1/2"), ("fermion", "L", "1 2 -1/2", "left"))``."""
-    decls = []
-    for spec in fields:
-        kind, name, reps, *rest = spec
-        decls.append(
-            FieldDecl(
-                kind=kind,
-                name=name,
-                reps=tuple(RepSpec(r) for r in reps.split()),
-                helicity=next((x for x in rest if x in ("left", "right")), None),
-                real="real" in rest,
-            )
-        )
-    gauge_decl = (
-        GaugeDecl(tuple(GaugeFactor(name, n) for name, n in gauge)) if gauge is not None else None
-    )
-    model, problems = build_model(gauge_decl, decls)
-    assert not problems, problems
-    return model
-
-
-def kinds(model: Model) -> Counter[str]:
-    return Counter(t.kind for t in complete_lagrangian(model))
+from lagrangian.physics.fields import Model
 
 
 @pytest.fixture

@@ -114,3 +114,33 @@ def test_random_field_sets_counted_two_ways(seed, strategy):
         keys = list(occs)
         explicit = len(monomial_basis(shapes, keys, [None] * len(shapes[0]), None))
         assert explicit == mono.count(model, occs), [model.fields[o.index].name for o in occs]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**9), st.integers(1, 30), st.booleans())
+def test_engine_bases_are_independent_at_fresh_points(seed, dim, real):
+    """The bases the Lagrangian is written in (searched with the character count as target,
+    stopping there): a random field content plus an SU(2) multiplet of up to dimension 30,
+    every monomial's basis as long as the count and independent at points it never saw."""
+    import random
+    from fractions import Fraction
+
+    from lagrangian.physics import monomials as mono
+    from lagrangian.physics.arithmetic import PRIME
+    from lagrangian.physics.basis import Span, _points
+    from lagrangian.physics.brackets import evaluate
+    from lagrangian.physics.lagrangian import _candidate_monomials
+    from lagrangian.training.sampling import FieldSpec, SamplingConfig, sample_fields, to_model
+
+    fields = sample_fields(random.Random(seed), SamplingConfig(max_fields=2), "enriched")
+    real = real and dim % 2 == 1
+    fields.append(FieldSpec("scalar", "X", "1", str(dim), Fraction(0), real=real))
+    model = to_model(fields)
+    for occs in _candidate_monomials(model):
+        target = mono.count(model, occs)
+        patterns = mono.basis(model, occs, target)
+        assert len(patterns) == target
+        shapes = mono.shapes(model, occs)
+        points = _points(shapes, list(occs), target + 6, seed + 1)
+        span = Span()
+        assert all(span.add(evaluate(shapes, points, p) % PRIME) for p in patterns)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from lagrangian.grammar import parse_document
-from lagrangian.physics import checks
+from lagrangian.physics import bracketed, checks
 
 DECLARATIONS = "scalar H (1,2,1/2)\nscalar T (1,3,0) real\nfermion L (1,2,-1/2) left\n"
 
@@ -24,7 +24,8 @@ def no_group_theory(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("group theory ran for a term above dimension 4")
 
-    monkeypatch.setattr(checks, "count_invariants", refuse)
+    monkeypatch.setattr(checks, "singlets", refuse)
+    monkeypatch.setattr(bracketed, "count_invariants", refuse)
     monkeypatch.setattr(checks.mono, "count", refuse)
     monkeypatch.setattr(checks.mono, "basis", refuse)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import kinds, make_model
+from declared import kinds, make_model
 
 from lagrangian.physics.lagrangian import complete_lagrangian
 from lagrangian.physics.monomials import Occurrence

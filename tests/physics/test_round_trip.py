@@ -78,6 +78,9 @@ def test_generated_lagrangians_round_trip(seed, fmt):
         f"{LEFT_RIGHT}; scalar Phi (1,2,2,0); scalar DL (1,3,1,2); scalar DR (1,1,3,2); "
         "fermion QL (3,2,1,1/3) left; fermion QR (-3,1,2,-1/3) left",
         "scalar H (1,2,1/2); scalar S (1,9,0) real",
+        # 15 and 5 quartic invariants, products of 58 brackets: exact coordinates (issue 11)
+        "scalar H (1,2,1/2); scalar X (1,30,0)",
+        "scalar H (1,2,1/2); scalar X (1,29,0) real",
         # kinetic mixing of two U(1) factors
         "gauge SU3 x SU2 x U1 x U1[X]; scalar H (1,2,1/2,0); scalar S (1,1,0,1); "
         "fermion N (1,1,0,-1) left",
@@ -130,3 +133,20 @@ def test_missing_kinetic_mixing_is_reported():
     (missing,) = missing_terms(analysis)
     assert (missing.term.strength, missing.term.partner) == (2, 3)
     assert print_term(missing.tree, "text") == "- 1/2 chi B_{mu nu} X^{mu nu}"
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(2, 30), st.booleans(), st.sampled_from(["1", "3", "-3"]))
+def test_large_su2_multiplets_round_trip(dim, real, colour):
+    """Every SU(2) multiplet up to the benchmark's dimension 30 beside the Higgs: bases of
+    bracket graphs, checked back exactly (real only where the irrep is)."""
+    from lagrangian.grammar import parse_declarations
+    from lagrangian.physics.fields import build_model
+
+    real = real and dim % 2 == 1 and colour == "1"
+    decls = f"scalar H (1,2,1/2); scalar X ({colour},{dim},0){' real' if real else ''}"
+    document = parse_declarations(decls)
+    model, problems = build_model(document.gauge, document.fields)
+    assert not problems
+    assert_round_trip(model, "text")

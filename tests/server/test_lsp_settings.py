@@ -19,6 +19,7 @@ def test_defaults_match_the_vscode_extension() -> None:
         "device": "auto",
         "inlayHints": {"enabled": True},
         "fit": {"llm": "builtin", "allowOutsideWorkspace": False},
+        "maxDimension": 4,
     }
 
 
@@ -53,6 +54,17 @@ def test_bad_values_keep_the_current_ones_and_say_why() -> None:
     assert len(problems) == 5
     assert 'expected one of "model", "exact"' in problems[0]
     assert "not an http(s) URL" in problems[1]
+
+
+@pytest.mark.parametrize("value", [3, 9, "6", 6.5, True])
+def test_max_dimension_outside_4_to_8_is_refused(value: object) -> None:
+    settings, problems = read_settings({"maxDimension": value})
+    assert settings.max_dimension == 4
+    assert problems == [f"lagrangian.maxDimension is {value!r}; expected an integer from 4 to 8"]
+
+
+def test_max_dimension_is_read() -> None:
+    assert read_settings({"lagrangian": {"maxDimension": 6}})[0].max_dimension == 6
 
 
 def test_unset_keys_and_junk_keep_the_base() -> None:

@@ -16,6 +16,8 @@ export const SECTION = "lagrangian";
 
 export const COMPLETION_SOURCES = ["model", "exact"] as const;
 export const DEVICES = ["auto", "cpu", "cuda", "mps"] as const;
+/** Highest mass dimension completion may offer (the server's range: 4 to 8). */
+export const MAX_DIMENSIONS = { min: 4, max: 8 } as const;
 
 export type CompletionSource = (typeof COMPLETION_SOURCES)[number];
 export type Device = (typeof DEVICES)[number];
@@ -27,6 +29,7 @@ export interface ServerSettings {
   device: Device;
   inlayHints: { enabled: boolean };
   fit: { llm: string; allowOutsideWorkspace: boolean };
+  maxDimension: number;
 }
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
@@ -35,6 +38,7 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   device: "auto",
   inlayHints: { enabled: true },
   fit: { llm: "builtin", allowOutsideWorkspace: false },
+  maxDimension: 4,
 };
 
 /** The part of `vscode.WorkspaceConfiguration` used here (keys relative to `lagrangian`). */
@@ -107,6 +111,22 @@ function modelServerUrl(source: SettingsSource, problems: string[]): string {
   return value;
 }
 
+/** An integer from 4 to 8; anything else is reported and replaced by the default. */
+function maxDimension(source: SettingsSource, problems: string[]): number {
+  const value = source.get<unknown>("maxDimension");
+  const fallback = DEFAULT_SERVER_SETTINGS.maxDimension;
+  if (value === undefined || value === null) {
+    return fallback;
+  }
+  if (Number.isInteger(value) && (value as number) >= MAX_DIMENSIONS.min && (value as number) <= MAX_DIMENSIONS.max) {
+    return value as number;
+  }
+  problems.push(
+    `\`${SECTION}.maxDimension\` is ${JSON.stringify(value)}; expected an integer from ${MAX_DIMENSIONS.min} to ${MAX_DIMENSIONS.max}. Using ${fallback}.`,
+  );
+  return fallback;
+}
+
 /** Reads and validates the behaviour settings the server needs. */
 export function readServerSettings(source: SettingsSource): ReadSettings {
   const problems: string[] = [];
@@ -128,6 +148,7 @@ export function readServerSettings(source: SettingsSource): ReadSettings {
         problems,
       ),
     },
+    maxDimension: maxDimension(source, problems),
   };
   return { settings, problems };
 }

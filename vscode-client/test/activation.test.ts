@@ -81,6 +81,7 @@ describe("activation against a real server process", function () {
       device: "auto",
       inlayHints: { enabled: false },
       fit: { llm: "builtin", allowOutsideWorkspace: false },
+      maxDimension: 4,
     });
     assert.deepStrictEqual(echo.configuration, [echo.initializationOptions, false]);
     assert.deepStrictEqual(echo.opened, ["file:///work/seesaw.lag"]);

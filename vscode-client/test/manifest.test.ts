@@ -9,13 +9,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { CLIENT_COMMANDS, SERVER_COMMANDS, SERVER_READY_CONTEXT } from "../src/commands";
 import { LAG_LANGUAGE, LATEX_LANGUAGES } from "../src/documents";
-import { COMPLETION_SOURCES, DEFAULT_SERVER_SETTINGS, DEVICES, SECTION } from "../src/settings";
+import { COMPLETION_SOURCES, DEFAULT_SERVER_SETTINGS, DEVICES, MAX_DIMENSIONS, SECTION } from "../src/settings";
 
 const root = path.resolve(__dirname, "..", "..");
 const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(root, file), "utf8"));
 const manifest = readJson("package.json");
 const contributes = manifest.contributes;
-const properties: Record<string, { default: unknown; enum?: string[] }> = contributes.configuration.properties;
+const properties: Record<string, { default: unknown; enum?: string[]; minimum?: number; maximum?: number }> = contributes.configuration.properties;
 
 describe("package.json", () => {
   it("activates on .lag and LaTeX documents", () => {
@@ -60,6 +60,7 @@ describe("package.json", () => {
       "inlayHints.enabled": DEFAULT_SERVER_SETTINGS.inlayHints.enabled,
       "fit.llm": DEFAULT_SERVER_SETTINGS.fit.llm,
       "fit.allowOutsideWorkspace": DEFAULT_SERVER_SETTINGS.fit.allowOutsideWorkspace,
+      maxDimension: DEFAULT_SERVER_SETTINGS.maxDimension,
       "server.command": [],
       "server.pythonPath": "",
       "latex.enabled": true,
@@ -69,6 +70,8 @@ describe("package.json", () => {
     }
     assert.deepStrictEqual(properties[`${SECTION}.completionSource`].enum, [...COMPLETION_SOURCES]);
     assert.deepStrictEqual(properties[`${SECTION}.device`].enum, [...DEVICES]);
+    assert.strictEqual(properties[`${SECTION}.maxDimension`].minimum, MAX_DIMENSIONS.min);
+    assert.strictEqual(properties[`${SECTION}.maxDimension`].maximum, MAX_DIMENSIONS.max);
     assert.ok(properties[`${SECTION}.trace.server`], "the language client's trace setting");
   });
 

@@ -28,6 +28,7 @@ describe("readServerSettings", () => {
         "inlayHints.enabled": false,
         "fit.llm": "http://127.0.0.1:11434/v1",
         "fit.allowOutsideWorkspace": true,
+        maxDimension: 6,
       }),
     );
     assert.deepStrictEqual(problems, []);
@@ -37,6 +38,7 @@ describe("readServerSettings", () => {
       device: "cuda",
       inlayHints: { enabled: false },
       fit: { llm: "http://127.0.0.1:11434/v1", allowOutsideWorkspace: true },
+      maxDimension: 6,
     });
   });
 
@@ -50,6 +52,14 @@ describe("readServerSettings", () => {
     assert.match(problems[1], /not an http\(s\) URL/);
     assert.match(problems[2], /`lagrangian\.device` is "tpu"/);
     assert.match(problems[3], /`lagrangian\.inlayHints\.enabled` must be a boolean/);
+  });
+
+  it("keeps maxDimension within 4 to 8", () => {
+    for (const value of [3, 9, 6.5, "6", true]) {
+      const { settings, problems } = readServerSettings(source({ maxDimension: value }));
+      assert.strictEqual(settings.maxDimension, 4);
+      assert.match(problems[0], /`lagrangian\.maxDimension` is .*; expected an integer from 4 to 8\. Using 4\./);
+    }
   });
 
   it("treats a blank LLM name as the built-in proposer", () => {
