@@ -30,6 +30,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,11 +83,13 @@ class Client(LanguageClient):
     def __init__(self) -> None:
         super().__init__("lsp-benchmark", "1")
         self.published: list[tuple[float, int | None]] = []
+        self.diagnostics: dict[int | None, list[types.Diagnostic]] = {}
         self.stderr_task: asyncio.Task[None] | None = None
 
         @self.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def publish(params: types.PublishDiagnosticsParams) -> None:
             self.published.append((time.perf_counter(), params.version))
+            self.diagnostics[params.version] = params.diagnostics
 
         @self.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
         def create(params: types.WorkDoneProgressCreateParams) -> None:
@@ -256,13 +259,7 @@ def report(result: dict[str, Any], previous: dict[str, Any] | None) -> None:
         "completion_after_edit_s",
         "diagnostics_after_last_keystroke_s",
     ):
-        stats = result[key]
-        line = f"{key:38s} p50 {stats['p50'] * 1000:8.1f} ms   p95 {stats['p95'] * 1000:8.1f} ms"
-        line += f"   max {stats['max'] * 1000:8.1f} ms   (n={stats['n']})"
-        if previous and key in previous:
-            before = previous[key]["p95"]
-            line += f"   p95 was {before * 1000:.1f} ms ({_change(before, stats['p95'])})"
-        print(line)
+        print(stats_line(key, result, previous, 38))
     for key in ("rss_started_mb", "rss_with_document_mb"):
         line = f"{key:38s} {result[key]:8.1f} MB"
         if previous and key in previous:
@@ -271,22 +268,48 @@ def report(result: dict[str, Any], previous: dict[str, Any] | None) -> None:
     print(f"heavy modules loaded: {result['heavy_modules_loaded'] or 'none'}")
 
 
+def stats_line(
+    key: str, result: dict[str, Any], previous: dict[str, Any] | None, width: int
+) -> str:
+    """``key``'s p50, p95 and max in ms, and the p95 of ``previous`` beside them."""
+    stats = result[key]
+    line = f"{key:{width}s} p50 {stats['p50'] * 1000:8.1f} ms   p95 {stats['p95'] * 1000:8.1f} ms"
+    line += f"   max {stats['max'] * 1000:8.1f} ms   (n={stats['n']})"
+    if previous and key in previous:
+        before = previous[key]["p95"]
+        line += f"   p95 was {before * 1000:.1f} ms ({_change(before, stats['p95'])})"
+    return line
+
+
 def _change(before: float, after: float) -> str:
     return f"{(after - before) / before * 100:+.0f}%" if before else "n/a"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=100, help="completion requests (default 100)")
+def command_line(description: str, rounds: int) -> argparse.ArgumentParser:
+    """The options both LSP benchmarks take."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=rounds, help=f"rounds (default {rounds})")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--compare", type=Path, help="a previous --json output to compare with")
-    args = parser.parse_args()
+    return parser
+
+
+def run(
+    args: argparse.Namespace,
+    measure: Callable[[int], Awaitable[dict[str, Any]]],
+    report: Callable[[dict[str, Any], dict[str, Any] | None], None],
+) -> int:
+    """Measure, print beside the ``--compare`` run, save as ``--json``."""
     previous = json.loads(args.compare.read_text()) if args.compare else None
     result = asyncio.run(measure(args.rounds))
     report(result, previous)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     return 0
+
+
+def main() -> int:
+    return run(command_line(__doc__, 100).parse_args(), measure, report)
 
 
 if __name__ == "__main__":

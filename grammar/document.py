@@ -12,22 +12,25 @@ from lagrangian.grammar.ast import Document, Term
 from lagrangian.grammar.errors import SyntaxProblem
 from lagrangian.grammar.hygiene import clean
 from lagrangian.grammar.parsers import Syntax, lagrangian_head
+from lagrangian.grammar.piecewise import PieceCache
 from lagrangian.grammar.scanner import Chunk, split_statements
 from lagrangian.grammar.statements import DocumentBuilder
 from lagrangian.grammar.sums import assemble_terms
 from lagrangian.grammar.tex import parse_latex_text
 
 
-def parse_document(text: str, syntax: Syntax = "lag") -> Document:
+def parse_document(text: str, syntax: Syntax = "lag", pieces: PieceCache | None = None) -> Document:
     """A whole document in either syntax; syntax errors end up in ``Document.errors``.
 
     For ``"latex"`` the text is a ``.tex`` file (see ``parse_tex``) or, when it has no math
-    environment at all, bare math such as ``\\mathcal{L} = ...``.
+    environment at all, bare math such as ``\\mathcal{L} = ...``.  With ``pieces`` the
+    terms of a ``.lag`` Lagrangian parsed before (in an earlier version of the text) are
+    reused from that cache: the result is the same, only faster (``grammar.piecewise``).
     """
     text = clean(text)
     if syntax == "latex":
         return parse_latex_text(text)
-    builder = DocumentBuilder(text, "lag")
+    builder = DocumentBuilder(text, "lag", pieces)
     previous: Chunk | None = None
     for chunk in split_statements(text, lagrangian_head("lag")):
         builder.add_statement(chunk, previous)

@@ -51,16 +51,17 @@ _BUILDERS = {"lag": AstBuilder("lag"), "latex": AstBuilder("latex")}
 
 
 def parse_with(
-    syntax: Syntax, lines: LineIndex, start: int, end: int, rule: str
+    syntax: Syntax, lines: LineIndex, start: int, end: int, rule: str, chunk: str | None = None
 ) -> tuple[Any, list[SyntaxProblem]]:
     """``lines.text[start:end]`` parsed from ``rule``: the node and non-fatal problems.
 
-    Raises ``SyntaxProblem`` (at absolute offsets) when the text does not parse.
+    Raises ``SyntaxProblem`` (at absolute offsets) when the text does not parse.  ``chunk``
+    stands in for that text (of the same length) when given.
     """
     if syntax not in _FILES:
         raise ValueError(f"syntax must be 'lag' or 'latex', not {syntax!r}")
     parser = lark_parser(syntax)
-    chunk = lines.text[start:end]
+    chunk = lines.text[start:end] if chunk is None else chunk
     with _BUILDERS[syntax].context(lines, start) as context:
         try:
             node = parser.parse(chunk, start=rule)

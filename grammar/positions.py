@@ -45,6 +45,15 @@ class LineIndex:
             return end
         return len(self.text)
 
+    def lines_longer_than(self, limit: int) -> list[int]:
+        """The lines with more than ``limit`` characters (line breaks left out)."""
+        ends = [*self._starts[1:], len(self.text) + 1]
+        return [
+            line
+            for line, (start, end) in enumerate(zip(self._starts, ends))
+            if end - start > limit + 1 and self.line_end(line) - start > limit
+        ]
+
     def position(self, offset: int) -> Position:
         known = self._known.get(offset)
         if known is not None:

@@ -32,7 +32,9 @@ _KINDS: dict[str, StatementKind] = {
     "symmetry": "symmetry",
     "coupling": "coupling",
 }
-_LINE = re.compile(r"[^\r\n]*")
+# A line with something besides blanks and a comment (the others belong to no statement),
+# its content in group 1; the regex engine steps over the rest of a commented document.
+_SIGNIFICANT = re.compile(r"(?:^|(?<=[\r\n]))[ \t\f]*([^ \t\f\r\n#][^\r\n]*)")
 
 
 @dataclass
@@ -63,12 +65,9 @@ def split_statements(text: str, head: re.Pattern[str]) -> list[Chunk]:
     """
     chunks: list[Chunk] = []
     current: Chunk | None = None
-    for match in _LINE.finditer(text):
+    for match in _SIGNIFICANT.finditer(text):
         start, end = match.span()
-        line = match.group()
-        content = line.lstrip(" \t\f")
-        if not content or content.startswith("#"):
-            continue
+        content = match.group(1)
         pos = end - len(content)
         kind = classify(text, pos, head)
         in_block = current is not None and current.kind == "fit" and current.braces > 0

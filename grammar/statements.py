@@ -22,10 +22,12 @@ from lagrangian.grammar.ast import (
     GaugeFactor,
     Position,
     Span,
+    Term,
 )
-from lagrangian.grammar.builder import LagrangianItems
+from lagrangian.grammar.builder import LagrangianItems, head_sign
 from lagrangian.grammar.errors import SyntaxProblem
 from lagrangian.grammar.parsers import Syntax, lagrangian_head, parse_with
+from lagrangian.grammar.piecewise import Piece, PieceCache, reuse
 from lagrangian.grammar.positions import LineIndex
 from lagrangian.grammar.scanner import (
     Chunk,
@@ -56,10 +58,12 @@ _NOWHERE = Span(Position(0, 0, 0), Position(0, 0, 0))
 class DocumentBuilder:
     """Collects the statements of one text into a ``Document``."""
 
-    def __init__(self, text: str, syntax: Syntax) -> None:
+    def __init__(self, text: str, syntax: Syntax, pieces: PieceCache | None = None) -> None:
         self.text = text
         self.lines = LineIndex(text)
         self.doc = Document(syntax)
+        self.pieces = pieces  # reuse the terms parsed before (``.lag`` Lagrangians only)
+        self._parsed: dict[tuple[int, int], Piece] = {}  # this text's pieces, once each
 
     # -- parsing one piece of text --------------------------------------------------------
 
@@ -174,16 +178,18 @@ class DocumentBuilder:
         """``L = ...`` at ``start``: its terms, recovering term by term on errors."""
         problems: list[SyntaxProblem] = []
         whole: SyntaxProblem | None = None
+        head = lagrangian_head(syntax).match(self.text, start)
+        assert head is not None  # statements are classified by this very pattern
+        pieces = split_top_level(self.text, head.end(), end, syntax, "+-", keep=True)
+        parsed = self._by_pieces(pieces) if self.pieces is not None and syntax == "lag" else None
         try:
-            stmt, problems = self.parse(start, end, "lagrangian_stmt", syntax)
-            assert isinstance(stmt, LagrangianItems)
-            items: list[Item] = list(stmt.items)
-            last = stmt.end
+            if parsed is not None and parsed.failure is None:
+                items, problems, last = self._joined(head.group(), parsed)
+            else:
+                items, problems, last = self._whole(start, end, syntax, pieces, parsed)
         except SyntaxProblem as failure:
             whole = failure
-            head = lagrangian_head(syntax).match(self.text, start)
-            assert head is not None  # statements are classified by this very pattern
-            items, problems = self._recover(head.end(), end, syntax, whole)
+            items, problems = self._recover(pieces, syntax, whole)
             last = trim(self.text, start, end)[1]
         self.doc.lagrangian_spans.append(self.lines.span(start, last))
         terms, more = assemble_terms(items)
@@ -194,8 +200,90 @@ class DocumentBuilder:
         for problem in problems:
             self.error(problem)
 
+    def _by_pieces(self, pieces: list[tuple[int, int]]) -> Piece | None:
+        """The pieces parsed alone (from the cache where their text was seen before), up to
+        the first that fails; None where the whole statement must be parsed instead."""
+        if not pieces:
+            return None
+        items: list[Item] = []
+        problems: list[SyntaxProblem] = []
+        for s, e in pieces:
+            piece = self._cached_piece(s, e)
+            if piece.failure is not None:
+                return Piece(self.lines.position(s), failure=piece.failure)
+            items += piece.items
+            problems += piece.problems
+        if not items or not isinstance(items[0], Term):
+            return None  # `L = + h.c.`: the whole parse says what is wrong
+        return Piece(self.lines.position(pieces[0][0]), tuple(items), tuple(problems))
+
+    def _joined(self, head: str, parsed: Piece) -> tuple[list[Item], list[SyntaxProblem], int]:
+        """What ``lagrangian_stmt`` makes of the pieces: items, problems, end offset."""
+        items = list(parsed.items)
+        if head_sign(head) < 0:
+            items = [replace(x, sign=-x.sign) if isinstance(x, Term) else x for x in items]
+        span = getattr(items[-1], "span", None)
+        assert isinstance(span, Span)  # parsed terms and marks have one
+        return items, list(parsed.problems), span.end.offset
+
+    def _whole(
+        self,
+        start: int,
+        end: int,
+        syntax: Syntax,
+        pieces: list[tuple[int, int]],
+        parsed: Piece | None,
+    ) -> tuple[list[Item], list[SyntaxProblem], int]:
+        """The statement parsed whole (raises its first error, found from ``parsed``)."""
+        error = self._first_error(start, end, pieces, parsed)
+        if error is not None:
+            raise error
+        stmt, problems = self.parse(start, end, "lagrangian_stmt", syntax)
+        assert isinstance(stmt, LagrangianItems)
+        return list(stmt.items), problems, stmt.end
+
+    def _first_error(
+        self, start: int, end: int, pieces: list[tuple[int, int]], parsed: Piece | None
+    ) -> SyntaxProblem | None:
+        """The whole statement's first syntax error, parsed from the first failing piece.
+
+        Every piece before it parses, so the parser reaches it in the state that follows any
+        complete term; ``L=x`` padded to the same length puts it in that state, and the
+        text from the failing piece on is read exactly as in the whole statement.
+        """
+        if parsed is None or parsed.failure is None:
+            return None
+        failing = parsed.start.offset
+        if failing - start < 3 or failing == pieces[0][0]:
+            return None
+        stand_in = "L=x".ljust(failing - start) + self.text[failing:end]
+        try:
+            parse_with("lag", self.lines, start, end, "lagrangian_stmt", stand_in)
+        except SyntaxProblem as problem:
+            return problem
+        return None
+
+    def _cached_piece(self, start: int, end: int) -> Piece:
+        """``text[start:end]`` parsed from ``piece``, through the cache."""
+        assert self.pieces is not None
+        if (start, end) in self._parsed:
+            return self._parsed[(start, end)]
+        text = self.text[start:end]
+        cached = self.pieces.get(text)
+        if cached is not None:
+            piece = reuse(cached, self.lines, start)
+        else:
+            try:
+                got, problems = self.parse(start, end, "piece", "lag")
+                piece = Piece(self.lines.position(start), tuple(got), tuple(problems))
+            except SyntaxProblem as failure:
+                piece = Piece(self.lines.position(start), failure=failure)
+            self.pieces.put(text, piece)
+        self._parsed[(start, end)] = piece
+        return piece
+
     def _recover(
-        self, start: int, end: int, syntax: Syntax, whole: SyntaxProblem
+        self, pieces: list[tuple[int, int]], syntax: Syntax, whole: SyntaxProblem
     ) -> tuple[list[Item], list[SyntaxProblem]]:
         """The pieces between top-level signs, parsed one by one.
 
@@ -204,7 +292,7 @@ class DocumentBuilder:
         """
         items: list[Item] = []
         failures: list[tuple[SyntaxProblem, int, int]] = []
-        for s, e in split_top_level(self.text, start, end, syntax, "+-", keep=True):
+        for s, e in pieces:
             self._piece(s, e, syntax, items, failures, cut_again=True)
         return items, [whole if s <= whole.start <= e else p for p, s, e in failures]
 
@@ -217,19 +305,25 @@ class DocumentBuilder:
         failures: list[tuple[SyntaxProblem, int, int]],
         cut_again: bool,
     ) -> None:
-        try:
-            got, _ = self.parse(start, end, "piece", syntax)
+        if self.pieces is not None and syntax == "lag":
+            piece = self._cached_piece(start, end)
+            got, problem = piece.items, piece.failure
+        else:
+            try:
+                got, problem = self.parse(start, end, "piece", syntax)[0], None
+            except SyntaxProblem as failure:
+                problem = failure
+        if problem is None:
             items.extend(got)
             return
-        except SyntaxProblem as problem:
-            if cut_again and unbalanced(self.text, start, end, syntax):
-                pieces = split_top_level(self.text, start, end, syntax, "+-", keep=True, flat=True)
-                if len(pieces) > 1:
-                    for s, e in pieces:
-                        self._piece(s, e, syntax, items, failures, cut_again=False)
-                    return
-            items.append(None)
-            failures.append((problem, start, end))
+        if cut_again and unbalanced(self.text, start, end, syntax):
+            pieces = split_top_level(self.text, start, end, syntax, "+-", keep=True, flat=True)
+            if len(pieces) > 1:
+                for s, e in pieces:
+                    self._piece(s, e, syntax, items, failures, cut_again=False)
+                return
+        items.append(None)
+        failures.append((problem, start, end))
 
     # -- after the last statement ---------------------------------------------------------
 

@@ -67,14 +67,14 @@ class Analysis:
     diagnostics: list[ast.Diagnostic]
 
 
-TermChecker = Callable[[Model, ast.Term, Sampler], TermInfo]
+TermChecker = Callable[[Model, ast.Term, Sampler], list[TermInfo]]
 
 
 def analyze(document: ast.Document, check: TermChecker | None = None) -> Analysis:
     """Check a parsed document: declarations, then every term, then the terms together.
 
-    ``check`` replaces ``check_term`` for the per-term step (the language server passes one
-    that reuses the results for terms whose text did not change).
+    ``check`` replaces ``check_written`` for the per-term step (the language server passes
+    one that reuses the results for terms whose text did not change).
     """
     model, diagnostics = build_model(
         document.gauge, document.fields, document.symmetries, document.couplings
@@ -83,9 +83,8 @@ def analyze(document: ast.Document, check: TermChecker | None = None) -> Analysi
         diagnostics = anomaly_notes(model)
     diagnostics = list(document.errors) + diagnostics
     sampler = Sampler(model)
-    check = check or check_term
-    terms = [weyl for term in document.terms for weyl in weyl_terms(model, term)]
-    infos = [check(model, term, sampler) for term in terms]
+    check = check or check_written
+    infos = [info for term in document.terms for info in check(model, term, sampler)]
     document_checks(model, infos)
     for info in infos:
         diagnostics.extend(info.diagnostics)
@@ -110,6 +109,12 @@ _ORIGIN = ast.Span(ast.Position(0, 0, 0), ast.Position(0, 0, 0))
 # independent invariants written with O(1) numbers differ by O(1) singular values:
 # 1e-4 separates "spanned already" from "new" with two orders of margin on each side.
 _RANK_TOLERANCE = 1e-4
+
+
+def check_written(model: Model, term: ast.Term, sampler: Sampler) -> list[TermInfo]:
+    """The checks of a term as written: one per Weyl term it stands for (a Dirac field's
+    bilinear is two)."""
+    return [check_term(model, weyl, sampler) for weyl in weyl_terms(model, term)]
 
 
 def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> TermInfo:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 Syntax = Literal["lag", "latex"]
 
 MAX_TERM_FIELDS = 12
+MAX_LINE_CHARS = 10_000
 
 _TEX_SUFFIXES = (".tex", ".latex", ".ltx")
 # A ``% lagrangian:`` directive line: what makes a LaTeX file one of ours.
@@ -139,20 +140,38 @@ class _Memo:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.values: OrderedDict[object, list[EngineTerm]] = OrderedDict()
+        self.values: OrderedDict[_Hashed, list[EngineTerm]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key: object, compute: Callable[[], list[EngineTerm]]) -> list[EngineTerm]:
+        hashed = _Hashed(key)
         with self.lock:
-            if key in self.values:
-                self.values.move_to_end(key)
-                return self.values[key]
+            if hashed in self.values:
+                self.values.move_to_end(hashed)
+                return self.values[hashed]
         value = compute()
         with self.lock:
-            self.values[key] = value
+            self.values[hashed] = value
             while len(self.values) > self.size:
                 self.values.popitem(last=False)
         return value
+
+
+class _Hashed:
+    """A key hashed once: the engine key of a large document is a tuple of thousands of
+    occurrences, and the memo would hash it three times per lookup."""
+
+    __slots__ = ("hash", "value")
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+        self.hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Hashed) and self.hash == other.hash and self.value == other.value
 
 
 _MISSING = _Memo(32)
@@ -215,6 +234,35 @@ def checkable(document: ast.Document) -> tuple[ast.Document, list[ast.Diagnostic
     return replace(document, terms=kept), warnings
 
 
+def readable(text: str, lines: LineIndex) -> tuple[str, list[ast.Diagnostic]]:
+    """``text`` with every line too long to read blanked out, and a warning for each.
+
+    Checking costs per term, and one pasted or generated line can hold thousands of terms
+    that the editor would re-read at every keystroke anywhere in the file.  Such a line
+    (comments aside) is replaced by as many blanks, so every offset and line number of
+    the rest stays as it was, and is reported instead of checked.
+    """
+    kept: list[str] = []
+    warnings: list[ast.Diagnostic] = []
+    done = 0
+    for line in lines.lines_longer_than(MAX_LINE_CHARS):
+        start, end = lines.line_start(line), lines.line_end(line)
+        if text[start:end].lstrip().startswith("#"):
+            continue
+        kept += [text[done:start], " " * (end - start)]
+        done = end
+        warnings.append(
+            ast.Diagnostic(
+                span=lines.span(start, end),
+                severity="warning",
+                code="not-checked",
+                message=f"a line of {end - start:,} characters, over the {MAX_LINE_CHARS:,} "
+                "read in one line: not checked (break it into shorter lines)",
+            )
+        )
+    return "".join([*kept, text[done:]]), warnings
+
+
 def _field_count(factors: tuple[ast.Factor, ...], names: set[str]) -> int:
     """Declared-field factors in a product, powers included, without expanding powers;
     counting stops once past the limit."""
@@ -238,19 +286,23 @@ def build_snapshot(
     syntax: Syntax,
     sidecar: str | None = None,
 ) -> Snapshot:
-    """Parse and analyse ``text``, reusing the checks of unchanged terms."""
+    """Parse and analyse ``text``, reusing the parse and the checks of unchanged terms."""
     from lagrangian.grammar import parse_document, parse_tex
+    from lagrangian.grammar.piecewise import SHARED
     from lagrangian.server.lsp.incremental import analyze_reusing
 
+    lines = LineIndex(text)
+    read, refused = text, []
     if syntax == "latex":
         document = parse_tex(text, sidecar)
         active = sidecar is not None or _DIRECTIVE.search(text) is not None
     else:
-        document = parse_document(text, "lag")
+        read, refused = readable(text, lines)
+        document = parse_document(read, "lag", SHARED)
         active = True
-    lines = LineIndex(text)
     checked, warnings = checkable(document)
-    analysis = analyze_reusing(checked, text, lines, model_key)
+    warnings += refused
+    analysis = analyze_reusing(checked, read, lines, model_key)
     if warnings:
         analysis.diagnostics = sorted(
             analysis.diagnostics + warnings, key=lambda d: (d.span.start.offset, d.span.end.offset)

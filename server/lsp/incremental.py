@@ -1,10 +1,11 @@
 """Checking a document again after an edit without re-checking the terms that did not change.
 
 Every keystroke makes a new version, but it changes one term at most; the engine's work
-per term (counting invariants, evaluating contractions) is what costs.  So the result of
-``physics.checks.check_term`` is kept per (field content, exact source text of the term)
-and reused when the same text appears again, with its source spans moved to where the
-term now is.  The cross-term checks (duplicates, hand-written conjugate pairs) and the
+per term (the Weyl reading, counting invariants, evaluating contractions) is what costs.
+So the result of ``physics.checks.check_written`` is kept per (field content, exact source
+text of the written term, its sign and ``h.c.``) and reused when the same text appears
+again: as it is where the term did not move, with its spans moved (``grammar.piecewise``)
+where it did.  The cross-term checks (duplicates, hand-written conjugate pairs) and the
 sorting of diagnostics run afresh on every version, exactly as ``physics.checks.analyze``
 does them, so the result is the same as a full analysis.
 
@@ -14,12 +15,12 @@ supplies a caching one.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from lagrangian.grammar import ast
+from lagrangian.grammar.lru import LruCache
+from lagrangian.grammar.piecewise import moved
 from lagrangian.grammar.positions import LineIndex
 
 if TYPE_CHECKING:
@@ -32,34 +33,23 @@ CACHE_SIZE = 6000
 
 @dataclass(frozen=True)
 class _Entry:
-    info: TermInfo  # as check_term left it, before any cross-term check
-    start: int  # the offset of the term the spans point into
+    infos: tuple[TermInfo, ...]  # as check_written left them, before any cross-term check
+    span: ast.Span  # where the written term was that the spans point into
+    hc_span: ast.Span | None
 
 
-class TermCache:
-    """A bounded, thread-safe map from (model key, term source) to a checked term."""
+class TermCache(LruCache[object, _Entry]):
+    """(model, term source) to the checks of that term."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
-        self.size = size
-        self.entries: OrderedDict[object, _Entry] = OrderedDict()
-        self.lock = threading.Lock()
-        self.hits = self.misses = 0
+        super().__init__(size)
+        self.models: dict[object, int] = {}
 
-    def get(self, key: object) -> _Entry | None:
+    def model_id(self, key: object) -> int:
+        """A small number for a model key: keys hold many Fractions, slow to hash and compare
+        at every lookup."""
         with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-                self.hits += 1
-            else:
-                self.misses += 1
-            return entry
-
-    def put(self, key: object, entry: _Entry) -> None:
-        with self.lock:
-            self.entries[key] = entry
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            return self.models.setdefault(key, len(self.models))
 
 
 SHARED = TermCache()
@@ -69,25 +59,27 @@ def analyze_reusing(
     document: ast.Document, text: str, lines: LineIndex, model_key: Any, cache: TermCache = SHARED
 ) -> Analysis:
     """``physics.checks.analyze(document)``, with unchanged terms taken from ``cache``."""
-    from lagrangian.physics.checks import analyze, check_term
+    from lagrangian.physics.checks import analyze, check_written
 
-    keys: dict[int, Any] = {}
+    keys: dict[int, int] = {}
     seen: dict[int, int] = {}  # terms so far from each written term (sums multiply out)
 
-    def check_cached(model: Model, term: ast.Term, sampler: Sampler) -> TermInfo:
+    def check_cached(model: Model, term: ast.Term, sampler: Sampler) -> list[TermInfo]:
         if term.span is None:
-            return check_term(model, term, sampler)
+            return check_written(model, term, sampler)
         if id(model) not in keys:
-            keys[id(model)] = model_key(model)
+            keys[id(model)] = cache.model_id(model_key(model))
         start = term.span.start.offset
         ordinal = seen[start] = seen.get(start, -1) + 1
-        source_key = (keys[id(model)], text[start : term.span.end.offset], term.hc, ordinal)
-        entry = cache.get(source_key)
+        mark = term.hc_span and (term.hc_span.start.offset - start, term.hc_span.end.offset - start)
+        source = text[start : term.span.end.offset]
+        key = (keys[id(model)], source, term.sign, term.hc, mark, ordinal)
+        entry = cache.get(key)
         if entry is None:
-            info = check_term(model, term, sampler)
-            cache.put(source_key, _Entry(_copy(info), start))
-            return info
-        return _moved(entry.info, term, start - entry.start, lines)
+            infos = check_written(model, term, sampler)
+            cache.put(key, _Entry(tuple(map(_copy, infos)), term.span, term.hc_span))
+            return infos
+        return _reused(entry, term, lines)
 
     return analyze(document, check_cached)
 
@@ -97,42 +89,13 @@ def _copy(info: TermInfo) -> TermInfo:
     return replace(info, diagnostics=list(info.diagnostics))
 
 
-def _moved(info: TermInfo, term: ast.Term, delta: int, lines: LineIndex) -> TermInfo:
-    """A cached check of the same text, with every span moved by ``delta`` characters."""
-    resolved = info.resolved
-    moved = {
-        f.name: _shift(getattr(resolved, f.name), delta, lines)
-        for f in fields(resolved)
-        if f.init and f.name != "term"
-    }
-    return replace(
-        info,
-        term=term,
-        resolved=replace(resolved, term=term, **moved),
-        diagnostics=[_shift(d, delta, lines) for d in info.diagnostics],
-    )
-
-
-def _shift(value: Any, delta: int, lines: LineIndex) -> Any:
-    """``value`` with every ``Span`` in it moved; other values are shared, not copied."""
-    if isinstance(value, ast.Span):
-        return lines.span(value.start.offset + delta, value.end.offset + delta)
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, (tuple, list)):
-        items = [_shift(v, delta, lines) for v in value]
-        if isinstance(value, list):
-            return items
-        return value if all(a is b for a, b in zip(items, value)) else type(value)(items)
-    if isinstance(value, dict):
-        return {k: _shift(v, delta, lines) for k, v in value.items()}
-    if is_dataclass(value) and not isinstance(value, type):
-        changes = {}
-        for f in fields(value):
-            if f.init:
-                old = getattr(value, f.name)
-                new = _shift(old, delta, lines)
-                if new is not old:
-                    changes[f.name] = new
-        return replace(value, **changes) if changes else value
-    return value
+def _reused(entry: _Entry, term: ast.Term, lines: LineIndex) -> list[TermInfo]:
+    """The cached checks of the same text, now where ``term`` is: shared where nothing
+    moved (the same offsets, lines and columns put every position inside at the same
+    place), with every span moved otherwise."""
+    if term.span == entry.span and term.hc_span == entry.hc_span:
+        return [_copy(info) for info in entry.infos]
+    assert term.span is not None  # terms without one are not cached
+    delta = term.span.start.offset - entry.span.start.offset
+    memo: dict[int, Any] = {}
+    return [moved(info, delta, lines, memo) for info in entry.infos]

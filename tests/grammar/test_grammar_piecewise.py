@@ -1,0 +1,85 @@
+"""Parsing a Lagrangian from cached pieces gives exactly the document a whole parse gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lagrangian.grammar import parse_document
+from lagrangian.grammar.piecewise import PieceCache
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+DOCUMENTS = [
+    (EXAMPLES / name).read_text()
+    for name in ("type2_seesaw.lag", "two_higgs_doublets.lag", "errors/zee_babu_h_L_L.lag")
+]
+# Fragments that make and break terms: signs, brackets, h.c., heads, comments, line breaks.
+FRAGMENTS = [
+    "\n",
+    "\r\n",
+    "  ",
+    "# note - with + signs\n",
+    "- lambda_9 (H^dagger H)^2",
+    " + h.c.",
+    "+ hc",
+    "H^dagger ",
+    "(",
+    ")",
+    "[",
+    "+",
+    "-",
+    "- 1/2",
+    "^",
+    "_{",
+    "i ",
+    "\nV = ",
+    "\nL = - ",
+    "D_mu ",
+    "𝜆",
+    "scalar S (1, 1, 0) real\n",
+]
+EDITS = st.lists(
+    st.tuples(st.integers(0, 10_000), st.integers(0, 12), st.sampled_from(FRAGMENTS)),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(DOCUMENTS), EDITS)
+def test_cached_pieces_parse_like_the_whole_text(text: str, edits: list) -> None:
+    cache = PieceCache(size=200)
+    assert parse_document(text, "lag", cache) == parse_document(text)
+    for at, length, fragment in edits:
+        start = at % (len(text) + 1)
+        text = text[:start] + fragment + text[start + length :]
+        assert parse_document(text, "lag", cache) == parse_document(text)
+
+
+def test_an_edit_reparses_only_the_edited_term() -> None:
+    text = DOCUMENTS[0]
+    cache = PieceCache()
+    parse_document(text, "lag", cache)
+    known = len(cache.entries)
+    edited = "# a comment above moves every term\n" + text.replace("lambda_3", "lambda_33")
+    document = parse_document(edited, "lag", cache)
+    assert len(cache.entries) == known + 1  # only `- lambda_33 (...)^2` was parsed
+    assert document == parse_document(edited)
+    line = next(i for i, t in enumerate(edited.splitlines()) if "lambda_33" in t)
+    assert [t.span.start.line for t in document.terms if t.span] == [
+        t.span.start.line + 1 for t in parse_document(text).terms if t.span
+    ]
+    assert any(t.span and t.span.start.line == line for t in document.terms)
+
+
+def test_the_first_error_deep_in_a_statement_is_the_whole_parse_error() -> None:
+    terms = "".join(f"  - c_{k} H^dagger H\n" for k in range(200))
+    text = f"scalar H (1, 2, 1/2)\nL = {terms}  - d (H^dagger H\n  - e H^dagger H\n"
+    cache = PieceCache()
+    parse_document(text, "lag", cache)  # every good piece cached
+    cached, whole = parse_document(text, "lag", cache), parse_document(text)
+    assert cached.errors == whole.errors
+    assert [e.message for e in whole.errors] == ["unexpected end of the statement; expected ')'"]
+    assert len(cached.terms) == 200 + 1  # the unclosed group is cut again: `- e ...` survives
