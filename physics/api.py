@@ -13,7 +13,7 @@ from typing import Any
 
 from lagrangian.grammar import ast, print_declaration, print_term
 from lagrangian.physics.fields import Field, Model
-from lagrangian.physics.flavour_indices import with_flavour_indices
+from lagrangian.physics.flavour.indices import with_flavour_indices
 from lagrangian.physics.lagrangian import LagrangianTerm, complete_lagrangian
 from lagrangian.physics.render import coupling_names, to_ast
 from lagrangian.physics.tokens import term_tokens

@@ -24,16 +24,18 @@ from typing import Literal
 import numpy as np
 
 from lagrangian.grammar import ast
-from lagrangian.physics import bracketed, flavour, matrices
+from lagrangian.physics import flavour
 from lagrangian.physics import monomials as mono
 from lagrangian.physics.anomalies import anomaly_notes
 from lagrangian.physics.arithmetic import PRIMES, mul, rational, solve
-from lagrangian.physics.bracketed import singlets
 from lagrangian.physics.fields import Model, build_model
 from lagrangian.physics.groups import SUIrrep
 from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
 from lagrangian.physics.monomials import Occurrence, Sampler
-from lagrangian.physics.notation import weyl_terms
+from lagrangian.physics.paper import brackets as written_brackets
+from lagrangian.physics.paper import matrices
+from lagrangian.physics.paper.brackets import singlets
+from lagrangian.physics.paper.weyl import weyl_terms
 from lagrangian.physics.patterns import Delta, Epsilon, Pattern
 from lagrangian.physics.resolve import ResolvedTerm, resolve
 from lagrangian.physics.symmetries import violations
@@ -286,7 +288,7 @@ def _check_groups(model: Model, info: TermInfo) -> None:
     # A parenthesised product fixes how SU(N) indices contract; its U(1) charges need only
     # cancel in the whole term, as in (H1^T eps H2)^dagger (H1^T eps H2).  A bracket that
     # closes one factor may leave another's indices to the rest of the term, when the rest
-    # closes them: colour in (H^dagger R_2)(R_2^dagger H) (``physics.bracketed``); one that
+    # closes them: colour in (H^dagger R_2)(R_2^dagger H) (``physics.paper.brackets``); one that
     # closes none, (H1^dagger S), contracts nothing and stays an error.
     for unit, span in r.unit_spans.items():
         open_factors, closes_one = [], False
@@ -301,7 +303,7 @@ def _check_groups(model: Model, info: TermInfo) -> None:
         problems = [
             f"no {model.factor_label(f)} singlet"
             for f in open_factors
-            if not (closes_one and bracketed.closes(model, r, f))
+            if not (closes_one and written_brackets.closes(model, r, f))
         ]
         if problems:
             info.diagnostics.append(
@@ -550,7 +552,7 @@ def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarra
         members = tuple(sorted(u.occurrence for u in r.fields if u.unit == unit))
         count = mono.count_contractions(model, members)
         if count == 0 and not _fermions(model, occs):  # a bracket closed by the rest
-            chosen = bracketed.pattern(model, r)
+            chosen = written_brackets.pattern(model, r)
             return None if chosen is None else sampler.value(occs, chosen)
         if count > 1 and not _fermions(model, occs):  # H^dagger Delta Delta^dagger H, Tr Sigma^4
             found = matrices.chain(model, r, unit)

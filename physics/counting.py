@@ -91,7 +91,7 @@ def count_schur(group: GaugeGroup, parts: Sequence[tuple[Rep, tuple[int, ...]]])
     The copies are treated as commuting: Grassmann signs are the caller's business (k
     fermions of one flavour are the one-column shape, which is ``Lambda^k``).  With
     ``shape = (k,)`` for bosons this is ``count_invariants``; other shapes are the pieces of
-    definite permutation symmetry that flavoured fields need (see ``physics/flavour.py``).
+    definite permutation symmetry that flavoured fields need (see ``physics/flavour/``).
     """
     return _count(group, tuple((rep, tuple(shape)) for rep, shape in parts if sum(shape)))
 

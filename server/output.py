@@ -15,7 +15,7 @@ from lagrangian.physics.api import (
 )
 from lagrangian.physics.eft.operators import EffectiveOperators, term_class
 from lagrangian.physics.fields import Model, default_strength_names
-from lagrangian.physics.paper import Notation, paper_latex
+from lagrangian.physics.paper.latex import Notation, paper_latex
 from lagrangian.physics.symmetries import symmetry_text
 from lagrangian.physics.tokens import fields_tokens
 
@@ -29,7 +29,7 @@ def render_generated(
 ) -> str:
     """``operators`` (``--max-dimension`` above 4): terms carry their dimension and class,
     and every class of operators is listed with its count.  ``notation`` matters to
-    ``latex`` only: ``four-component`` prints the paper form (``physics.paper``),
+    ``latex`` only: ``four-component`` prints the paper form (``physics.paper.latex``),
     ``two-component`` the engine's Weyl terms one per row."""
     if fmt == "json":
         payload = {

@@ -2,7 +2,7 @@
 
 Formats: ``text`` (a ``.lag`` document: declarations and ``L = …``, which ``lagrangian
 check`` accepts back), ``latex`` (an ``align`` environment with a ``% lagrangian:`` directive;
-``--notation four-component`` prints it as papers do, ``physics.paper``),
+``--notation four-component`` prints it as papers do, ``physics.paper.latex``),
 ``tokens`` (BART-L tokens: the fields line, then one term per line) and ``json`` (the stable
 contract: ``{"fields": [...], "terms": [...]}``).  ``--max-dimension D`` adds the effective
 operators of dimension 5 to D (``physics/eft``): explicit terms where the basis machinery

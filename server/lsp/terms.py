@@ -13,14 +13,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from lagrangian.grammar import ast, print_factor, print_term
-from lagrangian.physics.paper import dirac_term
+from lagrangian.physics.paper.latex import dirac_term
 
 if TYPE_CHECKING:
     from lagrangian.grammar.printer import Style
     from lagrangian.physics.api import EngineTerm
     from lagrangian.physics.fields import Field, Model
     from lagrangian.physics.monomials import Occurrence
-    from lagrangian.physics.paper import Notation
+    from lagrangian.physics.paper.latex import Notation
     from lagrangian.server.lsp.documents import Snapshot
 
 # How each term kind is named, and how important it is when completing (lower first):

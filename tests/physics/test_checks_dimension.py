@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from lagrangian.grammar import parse_document
-from lagrangian.physics import bracketed, checks
+from lagrangian.physics import checks
+from lagrangian.physics.paper import brackets as written_brackets
 
 DECLARATIONS = "scalar H (1,2,1/2)\nscalar T (1,3,0) real\nfermion L (1,2,-1/2) left\n"
 
@@ -25,7 +26,7 @@ def no_group_theory(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("group theory ran for a term above dimension 4")
 
     monkeypatch.setattr(checks, "singlets", refuse)
-    monkeypatch.setattr(bracketed, "count_invariants", refuse)
+    monkeypatch.setattr(written_brackets, "count_invariants", refuse)
     monkeypatch.setattr(checks.mono, "count", refuse)
     monkeypatch.setattr(checks.mono, "basis", refuse)
 

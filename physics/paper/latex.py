@@ -2,7 +2,7 @@
 
 ``lagrangian generate --format latex --notation four-component`` and the editor's
 completions in a document written in Dirac notation print through here.  The reader
-(``physics.notation``, table in docs/language.md) must take every line back to the same
+(``physics.paper.weyl``, table in docs/language.md) must take every line back to the same
 invariant, so each spelling below is one the reader maps onto the engine's Weyl fields:
 
 - a fermion bilinear ``\\overline{A} ... B``: a conjugated Weyl field first is ``\\overline{A}``,
