@@ -254,7 +254,11 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="benchmarks/results/llmsr_baselines.json")
+    parser.add_argument("--table", default="", help="print saved results (JSON files) as markdown")
     args = parser.parse_args()
+    if args.table:
+        print(markdown_table([json.loads(Path(f).read_text()) for f in args.table.split(",")]))
+        return
     keep = {n for n in args.only.split(",") if n}
     rows: list[dict[str, Any]] = []
     for name, noise, train, test, truth in problems(args.problems.split(","), args.seed):
@@ -284,6 +288,36 @@ def main() -> None:
             f"{method}: recovered {hits}/{len(done)} (NMSE), {symbolic}/{len(done)} (sympy), "
             f"{seconds:.0f} s"
         )
+
+
+def markdown_table(results: list[dict[str, Any]]) -> str:
+    """One row per problem and noise; per method: NMSE criterion / sympy, OOD NMSE (time)."""
+    rows = [r for result in results for r in result["rows"] if "skipped" not in r]
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    cells: dict[tuple[str, float], dict[str, str]] = {}
+    for r in rows:
+        out = "n/a" if r["nmse_out"] is None else f"{r['nmse_out']:.2g}"
+        recovered = "**yes**" if r["recovered"] else "no"
+        text = f"{recovered} / {_verdict(r['symbolic'])}, {out} ({r['seconds']:.0f} s)"
+        cells.setdefault((r["problem"], r["noise"]), {})[r["method"]] = text
+    lines = [
+        "| problem | noise | " + " | ".join(methods) + " |",
+        "|---|---|" + "---|" * len(methods),
+    ]
+    for (problem, noise), by_method in cells.items():
+        values = [by_method.get(m, "not run") for m in methods]
+        lines.append(f"| {problem} | {noise:.0%} | " + " | ".join(values) + " |")
+    for noise in sorted({n for _, n in cells}):
+        for m in methods:
+            done = [r for r in rows if r["method"] == m and r["noise"] == noise]
+            hits = sum(r["recovered"] for r in done)
+            exact = sum(bool(r["symbolic"]) for r in done)
+            seconds = sum(r["seconds"] for r in done)
+            lines.append(
+                f"\n{m}, noise {noise:.0%}: {hits}/{len(done)} by NMSE, {exact}/{len(done)} "
+                f"by sympy, {seconds:.0f} s"
+            )
+    return "\n".join(lines)
 
 
 def _save(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
