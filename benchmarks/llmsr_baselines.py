@@ -292,7 +292,12 @@ def main() -> None:
 
 def markdown_table(results: list[dict[str, Any]]) -> str:
     """One row per problem and noise; per method: NMSE criterion / sympy, OOD NMSE (time)."""
-    rows = [r for result in results for r in result["rows"] if "skipped" not in r]
+    unique: dict[tuple[str, float, str], dict[str, Any]] = {}
+    for result in results:  # a row repeated in a later file is the earlier row's
+        for r in result["rows"]:
+            if "skipped" not in r:
+                unique.setdefault((r["problem"], r["noise"], r["method"]), r)
+    rows = list(unique.values())
     methods = list(dict.fromkeys(r["method"] for r in rows))
     cells: dict[tuple[str, float], dict[str, str]] = {}
     for r in rows:
