@@ -11,11 +11,16 @@ local-search iterations — Operon counts every iteration as an evaluation, so i
 ``max_evaluations`` is budget × 11; gplearn: population × generations = budget, no constant
 optimisation, which is how gplearn works).
 
-Recovery: noiseless — NMSE in domain below 1e-10; 1 % noise — NMSE out of domain, against the
-exact law, below 1e-4 (a model that found the law extrapolates, a fit does not).  Reported per
-row: recovered, NMSE in and out of domain, wall time and the form.  PySR is not included: it
-needs a Julia toolchain, which cannot be installed on these machines.  pyoperon and gplearn
-are optional (``pip install pyoperon gplearn``); a missing one is reported and skipped.
+Recovery, two criteria reported side by side: numeric — noiseless, NMSE in domain below
+1e-10; 1 % noise, NMSE out of domain against the exact law below 1e-4 (a model that found
+the law extrapolates, a fit does not); symbolic — the printed form equals the true formula
+up to an additive or multiplicative constant by sympy (``lagrangian.llmsr.equivalence``:
+SRBench's criterion, inner constants to 3 digits).  Reported per row: both, NMSE in and out
+of domain, wall time and the form.  On noiseless problems LLM-SR stops once a candidate
+fits to NMSE 1e-20 (``SearchConfig.stop_nmse``); the baselines run their whole budget.
+PySR is not included: it needs a Julia toolchain, which cannot be installed on these
+machines.  pyoperon and gplearn are optional (``pip install pyoperon gplearn``); a missing
+one is reported and skipped.
 
     python benchmarks/llmsr_baselines.py [--problems feynman,feynman-noise,hep] [--only NAMES]
         [--budget 100] [--seed 0] [--out benchmarks/results/llmsr_baselines.json]
@@ -35,12 +40,31 @@ import numpy as np
 from lagrangian.llmsr.api import FitRequest, fit_equation
 from lagrangian.llmsr.config import SearchConfig
 from lagrangian.llmsr.data import Dataset
-from lagrangian.llmsr.feynman import feynman_names, feynman_problem
+from lagrangian.llmsr.equivalence import equivalent, parse
+from lagrangian.llmsr.feynman import EQUATIONS, feynman_names, feynman_problem
 from lagrangian.llmsr.fitting import nmse
-from lagrangian.llmsr.hep import load_benchmark
+from lagrangian.llmsr.hep import ALPHA, CS_COEFFICIENTS, GEV2_TO_PB, M_Z, load_benchmark
 
 _OPERON_ITERATIONS = 10
 HEP = ("qed", "cs-angular", "a0-qqbar", "a0-qg", "a0", "a2-lamtung", "a4", "a4-mass")
+_A = CS_COEFFICIENTS
+_S = "sqrt(1 - cos_theta**2)"
+HEP_TRUTH = {  # the formulas of lagrangian.llmsr.hep, as sympy text
+    "qed": f"{np.pi * ALPHA**2 / 2 * GEV2_TO_PB!r}/sqrt_s**2*(1 + cos_theta**2)",
+    "cs-angular": (
+        f"1 + cos_theta**2 + {_A['A0']}/2*(1 - 3*cos_theta**2)"
+        f" + {_A['A1']}*2*{_S}*cos_theta*cos(phi) + {_A['A2']}/2*(1 - cos_theta**2)*cos(2*phi)"
+        f" + {_A['A3']}*{_S}*cos(phi) + {_A['A4']}*cos_theta"
+        f" + {_A['A5']}*(1 - cos_theta**2)*sin(2*phi) + {_A['A6']}*2*{_S}*cos_theta*sin(phi)"
+        f" + {_A['A7']}*{_S}*sin(phi)"
+    ),
+    "a0-qqbar": f"pT**2/({M_Z}**2 + pT**2)",
+    "a0-qg": f"5*pT**2/({M_Z}**2 + 5*pT**2)",
+    "a0": f"0.6*pT**2/({M_Z}**2 + pT**2) + 0.4*5*pT**2/({M_Z}**2 + 5*pT**2)",
+    "a2-lamtung": "A0",
+    "a4": f"0.12*tanh(abs_y)*{M_Z}**2/({M_Z}**2 + pT**2)",
+    "a4-mass": "0.12*tanh(abs_y)*m**2/(m**2 + pT**2)",
+}
 
 
 def _write(dataset: Dataset, target: str, path: Path) -> None:
@@ -49,7 +73,7 @@ def _write(dataset: Dataset, target: str, path: Path) -> None:
     np.savetxt(path, rows, delimiter=",", header=header, comments="", fmt="%.17g")
 
 
-def run_llmsr(train: Dataset, test: Dataset, budget: int, seed: int) -> dict[str, Any]:
+def run_llmsr(train: Dataset, test: Dataset, budget: int, seed: int, exact: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         _write(train, "target", Path(folder) / "train.csv")
         _write(test, "target", Path(folder) / "test.csv")
@@ -60,7 +84,7 @@ def run_llmsr(train: Dataset, test: Dataset, budget: int, seed: int) -> dict[str
             inputs=train.names,
             budget=budget,
             seed=seed,
-            config=SearchConfig(),
+            config=SearchConfig(stop_nmse=1e-20 if exact else None),
         )
         start = time.perf_counter()
         result = fit_equation(request)
@@ -70,10 +94,13 @@ def run_llmsr(train: Dataset, test: Dataset, budget: int, seed: int) -> dict[str
         "nmse_out": result.best.nmse_test,
         "form": result.best.expression,
         "seconds": seconds,
+        "candidates": result.candidates,
     }
 
 
-def run_operon(train: Dataset, test: Dataset, budget: int, seed: int) -> dict[str, Any]:
+def run_operon(
+    train: Dataset, test: Dataset, budget: int, seed: int, exact: bool
+) -> dict[str, Any]:
     from pyoperon.sklearn import SymbolicRegressor
 
     model = SymbolicRegressor(
@@ -94,12 +121,14 @@ def run_operon(train: Dataset, test: Dataset, budget: int, seed: int) -> dict[st
     return {
         "nmse_in": nmse(model.predict(train.x), train.y),
         "nmse_out": nmse(model.predict(test.x), test.y),
-        "form": model.get_model_string(model.model_, 4, names),
+        "form": model.get_model_string(model.model_, 12, names),
         "seconds": seconds,
     }
 
 
-def run_gplearn(train: Dataset, test: Dataset, budget: int, seed: int) -> dict[str, Any]:
+def run_gplearn(
+    train: Dataset, test: Dataset, budget: int, seed: int, exact: bool
+) -> dict[str, Any]:
     from gplearn.genetic import SymbolicRegressor
 
     population = min(100, budget)
@@ -117,36 +146,102 @@ def run_gplearn(train: Dataset, test: Dataset, budget: int, seed: int) -> dict[s
     return {
         "nmse_in": nmse(model.predict(train.x), train.y),
         "nmse_out": nmse(model.predict(test.x), test.y),
-        "form": str(model._program),
+        "form": _gplearn_text(str(model._program), train.names),
         "seconds": seconds,
     }
+
+
+def _gplearn_text(program: str, names: tuple[str, ...]) -> str:
+    """gplearn's prefix program as an infix formula (its protected operators as plain ones)."""
+    import sympy
+
+    from lagrangian.llmsr.equivalence import parse
+
+    functions = {
+        "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+        "div": lambda a, b: a / b, "sqrt": lambda a: sympy.sqrt(sympy.Abs(a)),
+        "log": lambda a: sympy.log(sympy.Abs(a)), "abs": sympy.Abs, "neg": lambda a: -a,
+        "inv": lambda a: 1 / a, "sin": sympy.sin, "cos": sympy.cos,
+    }  # fmt: skip
+    columns = {f"X{i}": n for i, n in enumerate(names)}
+    for column in sorted(columns, key=len, reverse=True):
+        program = program.replace(column, columns[column])
+    return sympy.sstr(parse(program, names, (), **functions))
 
 
 METHODS = {"llmsr-builtin": run_llmsr, "pyoperon": run_operon, "gplearn": run_gplearn}
 
 
-def problems(groups: list[str], seed: int) -> list[tuple[str, float, Dataset, Dataset]]:
-    """(name, noise, train, test) for the chosen groups; test targets are always exact."""
-    chosen: list[tuple[str, float, Dataset, Dataset]] = []
+Problem = tuple[str, float, Dataset, Dataset, str]
+
+
+def problems(groups: list[str], seed: int) -> list[Problem]:
+    """(name, noise, train, test, truth) for the chosen groups; test targets are always exact."""
+    chosen: list[Problem] = []
     for group in groups:
         if group in ("feynman", "feynman-noise"):
             noise = 0.0 if group == "feynman" else 0.01
             for name in feynman_names():
                 _, train, test, _ = feynman_problem(name, noise, seed)
-                chosen.append((name, noise, train, test))
+                chosen.append((name, noise, train, test, EQUATIONS[name].truth))
         elif group == "hep":
             for name in HEP:
                 bench = load_benchmark(name, seed)
-                chosen.append((name, 0.0, bench.train, bench.test))
+                chosen.append((name, 0.0, bench.train, bench.test, HEP_TRUTH[name]))
         else:
             raise SystemExit(f"unknown problem group {group!r}")
     return chosen
 
 
 def recovered(row: dict[str, Any], noise: float) -> bool:
+    """The numeric criterion."""
     if noise == 0:
         return row["nmse_in"] is not None and row["nmse_in"] < 1e-10
     return row["nmse_out"] is not None and row["nmse_out"] < 1e-4
+
+
+def symbolic_match(form: str, truth: str, train: Dataset, test: Dataset) -> bool | None:
+    """Sympy equivalence up to constants (``None``: undecided in time, or unreadable)."""
+    rows = np.concatenate([train.x, test.x])
+    positive = [n for i, n in enumerate(train.names) if np.all(rows[:, i] > 0)]
+    try:
+        model = parse(form, train.names, positive)
+        law = parse(truth, train.names, positive)
+    except (SyntaxError, TypeError, ValueError, AttributeError, NameError):
+        return None
+    inputs = [s for s in model.free_symbols | law.free_symbols if s.name in train.names]
+    return equivalent(_without_tiny_numbers(model, train), law, inputs, seconds=8)
+
+
+def _without_tiny_numbers(expression: Any, data: Dataset) -> Any:
+    """Drop a number added in a sum where it is below 1e-6 of the sum's other terms on the data.
+
+    Fitted forms carry leftovers such as (2.86·Nn − 1.2e-7) that change no prediction; the
+    sympy test would otherwise call mu·(2.86·Nn − 1.2e-7) a different law from mu·Nn.
+    """
+    import sympy
+
+    symbols = [sympy.Symbol(n, real=True) for n in data.names]
+
+    def size(term: Any) -> float:
+        term = term.xreplace({s: symbols[data.names.index(s.name)] for s in term.free_symbols})
+        with np.errstate(all="ignore"):
+            values = np.asarray(sympy.lambdify(symbols, term, "numpy")(*data.x.T), dtype=float)
+        return float(np.nanmax(np.abs(values))) if values.size else 0.0
+
+    def trim(node: Any) -> Any:
+        numbers = [a for a in node.args if a.is_Number]
+        others = [a for a in node.args if not a.is_Number]
+        if not numbers or not others:
+            return node
+        scale = max(size(a) for a in others)
+        kept = [a for a in numbers if abs(float(a)) >= 1e-6 * scale]
+        return sympy.Add(*others, *kept)
+
+    try:
+        return expression.replace(lambda e: e.is_Add, trim)
+    except (TypeError, ValueError, ZeroDivisionError, NameError, KeyError):
+        return expression
 
 
 def main() -> None:
@@ -159,32 +254,81 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="benchmarks/results/llmsr_baselines.json")
+    parser.add_argument("--table", default="", help="print saved results (JSON files) as markdown")
     args = parser.parse_args()
+    if args.table:
+        print(markdown_table([json.loads(Path(f).read_text()) for f in args.table.split(",")]))
+        return
     keep = {n for n in args.only.split(",") if n}
     rows: list[dict[str, Any]] = []
-    for name, noise, train, test in problems(args.problems.split(","), args.seed):
+    for name, noise, train, test, truth in problems(args.problems.split(","), args.seed):
         if keep and name not in keep:
             continue
         for method in args.methods.split(","):
             base = {"problem": name, "noise": noise, "method": method}
             try:
-                outcome = METHODS[method](train, test, args.budget, args.seed)
+                outcome = METHODS[method](train, test, args.budget, args.seed, noise == 0)
             except ImportError as error:
                 rows.append({**base, "skipped": str(error)})
                 print(f"{name} {method} skipped: {error}", flush=True)
                 continue
             row = {**base, **{k: _finite(v) for k, v in outcome.items()}}
             row["recovered"] = recovered(row, noise)
+            row["symbolic"] = symbolic_match(row["form"], truth, train, test)
             rows.append(row)
             print(_line(row), flush=True)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    summary = {"budget": args.budget, "seed": args.seed, "rows": rows}
-    Path(args.out).write_text(json.dumps(summary, indent=1, allow_nan=False))
+            _save(args, rows)  # after every row: a long run that is stopped keeps its results
+    _save(args, rows)
     for method in args.methods.split(","):
         done = [r for r in rows if r["method"] == method and "skipped" not in r]
         hits = sum(r["recovered"] for r in done)
+        symbolic = sum(bool(r["symbolic"]) for r in done)
         seconds = sum(r["seconds"] for r in done)
-        print(f"{method}: recovered {hits}/{len(done)}, {seconds:.0f} s")
+        print(
+            f"{method}: recovered {hits}/{len(done)} (NMSE), {symbolic}/{len(done)} (sympy), "
+            f"{seconds:.0f} s"
+        )
+
+
+def markdown_table(results: list[dict[str, Any]]) -> str:
+    """One row per problem and noise; per method: NMSE criterion / sympy, OOD NMSE (time)."""
+    unique: dict[tuple[str, float, str], dict[str, Any]] = {}
+    for result in results:  # a row repeated in a later file is the earlier row's
+        for r in result["rows"]:
+            if "skipped" not in r:
+                unique.setdefault((r["problem"], r["noise"], r["method"]), r)
+    rows = list(unique.values())
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    cells: dict[tuple[str, float], dict[str, str]] = {}
+    for r in rows:
+        out = "n/a" if r["nmse_out"] is None else f"{r['nmse_out']:.2g}"
+        recovered = "**yes**" if r["recovered"] else "no"
+        text = f"{recovered} / {_verdict(r['symbolic'])}, {out} ({r['seconds']:.0f} s)"
+        cells.setdefault((r["problem"], r["noise"]), {})[r["method"]] = text
+    lines = [
+        "| problem | noise | " + " | ".join(methods) + " |",
+        "|---|---|" + "---|" * len(methods),
+    ]
+    for (problem, noise), by_method in cells.items():
+        values = [by_method.get(m, "not run") for m in methods]
+        lines.append(f"| {problem} | {noise:.0%} | " + " | ".join(values) + " |")
+    for noise in sorted({n for _, n in cells}):
+        for m in methods:
+            done = [r for r in rows if r["method"] == m and r["noise"] == noise]
+            hits = sum(r["recovered"] for r in done)
+            exact = sum(bool(r["symbolic"]) for r in done)
+            seconds = sum(r["seconds"] for r in done)
+            lines.append(
+                f"\n{m}, noise {noise:.0%}: {hits}/{len(done)} by NMSE, {exact}/{len(done)} "
+                f"by sympy, {seconds:.0f} s"
+            )
+    return "\n".join(lines)
+
+
+def _save(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    summary = {"budget": args.budget, "seed": args.seed, "rows": rows}
+    Path(args.out).write_text(json.dumps(summary, indent=1, allow_nan=False))
 
 
 def _finite(value: Any) -> Any:
@@ -200,9 +344,14 @@ def _line(row: dict[str, Any]) -> str:
 
     return (
         f"{row['problem']:10} {row['noise']:4} {row['method']:14} "
-        f"{'yes' if row['recovered'] else 'no ':3} in {number(row['nmse_in'])} "
+        f"{'yes' if row['recovered'] else 'no ':3} sympy {_verdict(row['symbolic']):3} "
+        f"in {number(row['nmse_in'])} "
         f"out {number(row['nmse_out'])} {row['seconds']:6.1f} s  {row['form']}"
     )
+
+
+def _verdict(value: bool | None) -> str:
+    return "?" if value is None else "yes" if value else "no"
 
 
 if __name__ == "__main__":

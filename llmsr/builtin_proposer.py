@@ -1,15 +1,25 @@
-"""The built-in proposer: a genetic search over expressions, no language model needed.
+"""The built-in proposer: a search over expressions, no language model needed.
 
 It stands in for the LLM so the feature works offline and in tests, and it must search, not
-recall: it knows no law.  A program's return value is read as a sum of terms; an edit adds,
-replaces, drops or multiplies terms, makes a term rational (t / (1 + c·g)), grafts a random
-sub-expression onto an input, or crosses the two prompt programs over.  New material is a
-random expression tree built from generic primitives only — inputs, fitted constants,
-integer powers, sqrt, exp, log, sin, cos, 1/x and the four operations (and trig only of
-inputs that are angles, sqrt(1 − x²) only of cosines, where the others would be undefined
-or meaningless) — never a composite template of a known law.  New constants are
-``params[k]`` that BFGS fits; indices are renumbered after every edit and edits that need
-more than ``MAX_NPARAMS`` constants are discarded.
+recall: it knows no law.  A program's return value is read as a sum of terms, and each
+reply is one of three kinds of step from the better prompt program:
+
+* a forward step: the program plus the next untried product of input leaves
+  (``basis.basis_terms``: x², 1/x, cos 2φ, sin θ … of single inputs and their products,
+  simplest first).  The fit solves every coefficient by least squares, so a useful term
+  lowers the loss at once, and the search walks up to a linear combination of basis
+  functions (a polynomial, a harmonic expansion) one term at a time.  Steps are remembered
+  across prompts, so islands never retry a child another island already tried;
+* a power law: a term c·x1^a·x2^b… over the positive inputs with fitted exponents;
+* a genetic edit: add, replace, drop or multiply terms, make a term rational
+  (t / (1 + c·g)), wrap it as t·(1 + c·g)^q or t·exp(c·g) with fitted c and q, graft a
+  random sub-expression onto an input, or cross the two prompt programs over.  New
+  material is a random expression tree of generic primitives (leaves, fitted constants,
+  integer powers, sqrt, exp, log, tanh, sin, cos, 1/x and the four operations).
+
+No composite template of a known law is ever handed out.  New constants are
+``params[k]``; indices are renumbered after every edit and edits that need more than
+``MAX_NPARAMS`` constants are discarded.
 """
 
 from __future__ import annotations
@@ -17,10 +27,12 @@ from __future__ import annotations
 import ast
 import copy
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from .backend_protocol import BackendStats
+from .basis import basis_terms, leaves
 from .expressions import as_expression, param_index, renumber, sum_of, terms_of
 from .prompts import Prompt
 from .spec import InputVariable, Specification
@@ -30,15 +42,9 @@ _ATTEMPTS = 30
 
 # Unary primitives, applied to any sub-expression ({a}); generic for every input kind.
 _UNARY = ("({a})**2", "({a})**3", "np.sqrt(np.abs({a}))", "np.exp({a})", "np.log(np.abs({a}))",
-          "1/({a})", "np.sin({a})", "np.cos({a})")  # fmt: skip
-# Leaves: an input in a plain form; kind only decides which forms are defined or sensible.
-_LEAVES: dict[str, tuple[str, ...]] = {
-    "cosine": ("{x}", "{x}**2", "np.sqrt(1 - {x}**2)"),
-    "angle": ("{x}", "np.cos({x})", "np.sin({x})"),
-    "scale": ("{x}", "{x}**2", "1/{x}"),
-    "rapidity": ("{x}", "np.abs({x})"),
-    "generic": ("{x}", "{x}**2"),
-}
+          "1/({a})", "np.sin({a})", "np.cos({a})", "np.tanh({a})")  # fmt: skip
+_FORWARD = 0.45  # share of replies that are forward steps...
+_FROM_ELITE = 0.6  # ...and of those, the share from the best program of all prompts so far
 _BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div)
 _MAX_DEPTH = 3
 
@@ -66,31 +72,78 @@ class BuiltinProposer:
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
         self.stats = BackendStats()
+        self._seen: set[str] = set()
+        self._library: list[str] | None = None
+        self._next: dict[str, int] = {}
+        self._elite: tuple[float, ast.expr] | None = None
 
     def close(self) -> None:
         """Nothing to release."""
 
+    def state(self) -> dict[str, Any]:
+        """What the proposer remembers across prompts, for a saved run to resume exactly."""
+        elite = None if self._elite is None else [self._elite[0], ast.unparse(self._elite[1])]
+        return {"seen": sorted(self._seen), "next": self._next, "elite": elite}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self._seen = set(state.get("seen", ()))
+        self._next = {str(k): int(v) for k, v in state.get("next", {}).items()}
+        elite = state.get("elite")
+        self._elite = None if elite is None else (float(elite[0]), _parse(str(elite[1])))
+
     def sample(self, prompt: Prompt, n: int) -> list[str]:
         rng = np.random.default_rng([self.seed, prompt.serial, 7])
         parents = [as_expression(p.body) for p in prompt.parents]
-        parents = [p for p in parents if p is not None]
-        if not parents:
-            parents = [as_expression(prompt.spec.skeleton)]
+        known = [p for p in parents if p is not None]
+        skeleton = as_expression(prompt.spec.skeleton)
+        if not known and skeleton is not None:
+            known = [skeleton]
         self.stats.requests += 1
-        replies = []
-        seen = {ast.dump(p) for p in parents if p is not None}
+        replies: list[str] = []
+        self._seen.update(ast.dump(renumber(p)[0]) for p in known)
+        for parent in prompt.parents:
+            expression = as_expression(parent.body)
+            if expression is not None and (self._elite is None or parent.score > self._elite[0]):
+                self._elite = (parent.score, expression)
         for _ in range(n):
             for _ in range(_ATTEMPTS):
-                candidate = self._edit(prompt.spec, [p for p in parents if p is not None], rng)
+                if rng.random() < _FORWARD:
+                    elite = self._elite is not None and rng.random() < _FROM_ELITE
+                    base = self._elite[1] if elite and self._elite is not None else known[-1]
+                    candidate = self._forward(prompt.spec, base, rng)
+                else:
+                    candidate = self._edit(prompt.spec, known, rng)
                 if candidate is None:
                     continue
                 key = ast.dump(candidate)
-                if key not in seen:
-                    seen.add(key)
+                if key not in self._seen:
+                    self._seen.add(key)
                     replies.append(self._render(prompt.spec, candidate, len(prompt.parents)))
                     break
         self.stats.replies += len(replies)
         return replies
+
+    def _forward(
+        self, spec: Specification, base: ast.expr, rng: np.random.Generator
+    ) -> ast.expr | None:
+        """``base`` plus the next basis term it has not been extended by yet.
+
+        A base whose constants are all used swaps a random term for the new one instead.
+        """
+        if self._library is None:
+            self._library = basis_terms(spec, np.random.default_rng([self.seed, 11]))
+        parent = ast.dump(renumber(base)[0])
+        while self._next.get(parent, 0) < len(self._library):
+            index = self._next.get(parent, 0)
+            self._next[parent] = index + 1
+            term = ast.BinOp(_parse(f"params[{_NEW}]"), ast.Mult(), _parse(self._library[index]))
+            terms = terms_of(copy.deepcopy(base))
+            if renumber(base)[1] >= spec.max_nparams and len(terms) > 1:
+                del terms[int(rng.integers(len(terms)))]
+            expression, count = renumber(sum_of([*terms, term]))
+            if count <= spec.max_nparams and ast.dump(expression) not in self._seen:
+                return expression
+        return None
 
     @staticmethod
     def _render(spec: Specification, expression: ast.expr, version: int) -> str:
@@ -100,12 +153,14 @@ class BuiltinProposer:
         self, spec: Specification, parents: list[ast.expr], rng: np.random.Generator
     ) -> ast.expr | None:
         operations: list[tuple[float, Callable[..., list[ast.expr] | None]]] = [
-            (0.25, self._add_term),
-            (0.20, self._replace_term),
+            (0.20, self._add_term),
+            (0.15, self._replace_term),
             (0.15, self._drop_term),
-            (0.15, self._multiply_term),
+            (0.10, self._multiply_term),
+            (0.15, self._wrap),
+            (0.15, self._power_law),
             (0.10, self._graft),
-            (0.10, self._scale_all),
+            (0.05, self._scale_all),
             (0.15 if len(parents) > 1 else 0.0, self._crossover),
         ]
         weights = np.array([w for w, _ in operations])
@@ -122,8 +177,17 @@ class BuiltinProposer:
         return expression
 
     def _leaf(self, var: InputVariable, rng: np.random.Generator) -> ast.expr:
-        forms = _LEAVES.get(var.kind, _LEAVES["generic"])
-        return _parse(forms[int(rng.integers(len(forms)))].replace("{x}", var.name))
+        forms = leaves(var)
+        return _parse(forms[int(rng.integers(len(forms)))])
+
+    def _leaf_product(self, spec: Specification, rng: np.random.Generator) -> ast.expr:
+        """One or two leaves of random inputs, multiplied."""
+        inputs = list(spec.inputs)
+        product = self._leaf(inputs[int(rng.integers(len(inputs)))], rng)
+        if rng.random() < 0.5:
+            other = self._leaf(inputs[int(rng.integers(len(inputs)))], rng)
+            product = ast.BinOp(product, ast.Mult(), other)
+        return product
 
     def _factor(
         self, var: InputVariable, rng: np.random.Generator, fresh: _Fresh, depth: int = 0
@@ -179,6 +243,28 @@ class BuiltinProposer:
             damping = ast.BinOp(_parse(fresh()), ast.Mult(), factor)
             product = ast.BinOp(terms[index], ast.Div(), ast.BinOp(_parse("1"), ast.Add(), damping))
         return [*terms[:index], product, *terms[index + 1 :]]
+
+    def _wrap(self, spec, terms, parents, rng, fresh):  # type: ignore[no-untyped-def]
+        """t → t·(1 + c·g)^q or t·exp(c·g): saturation, roots, poles and decays, all fitted."""
+        index = int(rng.integers(len(terms)))
+        inner = ast.BinOp(_parse(fresh()), ast.Mult(), self._leaf_product(spec, rng))
+        if rng.random() < 0.6:
+            factor = ast.BinOp(ast.BinOp(_parse("1"), ast.Add(), inner), ast.Pow(), _parse(fresh()))
+        else:
+            factor = ast.Call(_parse("np.exp"), [inner], [])
+        return [*terms[:index], ast.BinOp(terms[index], ast.Mult(), factor), *terms[index + 1 :]]
+
+    def _power_law(self, spec, terms, parents, rng, fresh):  # type: ignore[no-untyped-def]
+        """A term c·x1^a·x2^b… over positive inputs, exponents fitted; or that term alone."""
+        positive = [v for v in spec.inputs if v.kind == "scale"]
+        if not positive:
+            return None
+        chosen = [v for v in positive if rng.random() < 0.7] or positive
+        term: ast.expr = _parse(fresh())
+        for var in chosen:
+            power = ast.BinOp(_parse(var.name), ast.Pow(), _parse(fresh()))
+            term = ast.BinOp(term, ast.Mult(), power)
+        return [*terms, term] if rng.random() < 0.5 else [term]
 
     def _scale_all(self, spec, terms, parents, rng, fresh):  # type: ignore[no-untyped-def]
         """Multiply every term by one factor: an overall law (1/s, a form factor) times a shape."""

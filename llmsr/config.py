@@ -91,6 +91,7 @@ class SearchConfig:
     selection: Selection = "bic"
     checkpoint_every: int = 40
     max_consecutive_backend_failures: int = 8
+    stop_nmse: float | None = None
     buffer: BufferConfig = field(default_factory=BufferConfig)
     fit: FitConfig = field(default_factory=FitConfig)
     sandbox: SandboxConfig = field(default_factory=SandboxConfig)

@@ -113,6 +113,9 @@ class Search:
         self.garbage = int(state.get("garbage", 0))
         self.prompts = int(state["prompts"])
         self.seconds = float(saved.get("seconds", 0.0))
+        restore = getattr(self.backend, "restore", None)
+        if restore is not None and "proposer" in state:
+            restore(state["proposer"])
         for record in self.records:
             if record.ok and record.duplicate_of is None:
                 self._known.setdefault(program_key(record.body), record.id)
@@ -142,6 +145,7 @@ class Search:
                 "rng": self.rng.bit_generator.state,
                 "prompts": self.prompts,
                 "garbage": self.garbage,
+                **({"proposer": self.backend.state()} if hasattr(self.backend, "state") else {}),
             },
         }
 
@@ -186,6 +190,9 @@ class Search:
             if failures >= self.config.max_consecutive_backend_failures:
                 self.stopped = f"the backend returned nothing for {failures} prompts in a row"
                 break
+            if self._exact_fit_found():
+                self.stopped = f"a candidate fits to NMSE below {self.config.stop_nmse:g}"
+                break
             if progress is not None:
                 progress(self.progress())
             if (
@@ -195,6 +202,12 @@ class Search:
                 checkpoint(self)
                 last_checkpoint = self.candidates
         self.seconds = time.monotonic() - started
+
+    def _exact_fit_found(self) -> bool:
+        limit = self.config.stop_nmse
+        return limit is not None and any(
+            r.ok and r.nmse_train is not None and r.nmse_train < limit for r in self.records
+        )
 
     def progress(self) -> Progress:
         best = self.best_record()

@@ -59,3 +59,41 @@ def test_a_program_without_finite_values_gets_an_infinite_loss() -> None:
         broken, Y, None, 1, [0], FitConfig(restarts=1), np.random.default_rng(0)
     )
     assert outcome.loss >= 1e99
+
+
+def test_coefficients_of_a_basis_expansion_come_out_exact_without_a_search() -> None:
+    """1 + c² + 0.15(1 − 3c²) + 0.08c: three coefficients, one least-squares solve."""
+    c = np.linspace(-0.6, 0.6, 25)
+    y = 1 + c**2 + 0.15 * (1 - 3 * c**2) + 0.08 * c
+
+    def expansion(params: np.ndarray) -> np.ndarray:
+        return params[0] + params[1] * c**2 + params[2] * c
+
+    outcome = fit_parameters(expansion, y, None, 3, None, FitConfig(), np.random.default_rng(0))
+    assert np.allclose(outcome.params, [1.15, 0.55, 0.08], rtol=1e-12)
+    assert outcome.evaluations < 20  # probes and one solve, no BFGS iterations
+
+
+def test_linear_and_nonlinear_constants_are_told_apart_from_the_values() -> None:
+    from lagrangian.llmsr.fitting import _linear_parameters, _Objective
+
+    x = np.linspace(1, 3, 30)
+    programs = {
+        (0, 2): lambda p: p[0] * np.exp(p[1] * x) + p[2],  # p1 inside the exponential
+        (): lambda p: p[0] * p[1] * x,  # each alone is linear, together they are not
+        (0, 1, 2): lambda p: p[0] * x**2 + p[1] / x + p[2],
+    }
+    for expected, program in programs.items():
+        objective = _Objective(program, x, None, 1.0)
+        found = _linear_parameters(objective, np.ones(3), np.arange(3), np.random.default_rng(1))
+        assert tuple(found) == expected
+
+
+def test_a_product_of_coefficients_is_still_fitted() -> None:
+    x = np.linspace(1, 3, 30)
+
+    def product(params: np.ndarray) -> np.ndarray:
+        return params[0] * params[1] * x
+
+    outcome = fit_parameters(product, 6 * x, None, 2, None, FitConfig(), np.random.default_rng(0))
+    assert outcome.loss < 1e-20

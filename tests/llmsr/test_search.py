@@ -178,3 +178,14 @@ def test_builtin_proposer_keeps_within_max_nparams() -> None:
         for reply in proposer.sample(build_prompt(spec, [parent], 0, serial), 4):
             indices = {int(i) for i in __import__("re").findall(r"params\[(\d+)\]", reply)}
             assert indices == set(range(len(indices))) and len(indices) <= 4
+
+
+def test_an_exact_fit_ends_the_search_when_asked(qed_csv: Path) -> None:
+    """2.5(1 + c²) is one forward step from the skeleton; nothing after it can do better."""
+    config = FAST.replace(stop_nmse=1e-20)
+    request = FitRequest(
+        data=str(qed_csv), target="rate", inputs=("cos_theta",), budget=400, config=config
+    )
+    result = fit_equation(request)
+    assert result.stopped == "a candidate fits to NMSE below 1e-20"
+    assert result.candidates < 400 and result.best.nmse_train < 1e-20
