@@ -15,26 +15,66 @@ ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = ("grammar", "physics", "model", "training", "llmsr")
 
 
+def _name(path: Path, root: Path) -> str:
+    """``paper/brackets.py`` -> ``paper.brackets``; a room's ``__init__.py`` is the room."""
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _target(name: str, modules: set[str]) -> str | None:
+    """The longest module of the folder that ``name`` (dotted, folder-relative) imports."""
+    parts = name.split(".")
+    while parts:
+        if ".".join(parts) in modules:
+            return ".".join(parts)
+        parts.pop()
+    return None
+
+
 def graph(folder: str) -> dict[str, set[str]]:
-    """Module -> modules of the same folder it imports (anywhere in its body)."""
-    modules = {p.stem for p in (ROOT / folder).glob("*.py")}
+    """Module -> modules of the same folder, rooms included, it imports (anywhere in its body).
+
+    Importing ``paper.brackets`` also runs the room's ``__init__`` (the node ``paper``), so
+    that edge is kept too.
+    """
+    root = ROOT / folder
+    files = {_name(p, root): p for p in root.rglob("*.py") if "node_modules" not in p.parts}
+    modules = set(files)
     edges: dict[str, set[str]] = {m: set() for m in modules}
-    for module in modules:
-        tree = ast.parse((ROOT / folder / f"{module}.py").read_text(encoding="utf-8"))
+    for module, path in files.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom):
-                if node.level == 1:
-                    names = [node.module] if node.module else [a.name for a in node.names]
-                elif node.module and node.module.startswith(f"lagrangian.{folder}"):
-                    rest = node.module.removeprefix(f"lagrangian.{folder}").lstrip(".")
-                    names = [rest] if rest else [a.name for a in node.names]
-                else:
-                    continue
-                edges[module].update(n.split(".")[0] for n in names if n.split(".")[0] in modules)
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                base = package.split(".") if package else []
+                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                stem = ".".join([*base, node.module] if node.module else base)
+            elif node.module and node.module.startswith(f"lagrangian.{folder}"):
+                stem = node.module.removeprefix(f"lagrangian.{folder}").lstrip(".")
+            else:
+                continue
+            names = [f"{stem}.{a.name}".lstrip(".") for a in node.names]
+            for name in [*names, stem]:
+                target = _target(name, modules)
+                if target:
+                    edges[module].add(target)
+                    if "." in target:
+                        edges[module].add(target.split(".")[0])
     for module in edges:
         edges[module].discard(module)
-        edges[module].discard("__init__")
+        edges[module].discard("")
     return edges
+
+
+def test_the_graph_sees_rooms() -> None:
+    """The rooms' modules are nodes, and an import into a room is an edge to it."""
+    edges = graph("physics")
+    assert "paper.brackets" in edges and "eft.hilbert" in edges
+    assert "paper.weyl" in edges["checks"]
 
 
 def cycle(edges: dict[str, set[str]]) -> list[str] | None:
