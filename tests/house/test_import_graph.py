@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FOLDERS = ("grammar", "physics", "model", "training", "llmsr")
+FOLDERS = ("grammar", "physics", "model", "training", "llmsr", "server")
 
 
 def _name(path: Path, root: Path) -> str:
