@@ -63,8 +63,15 @@ class Rep:
 
     def conjugate(self) -> Rep:
         """Conjugate gauge irreps, negated charges, (j_L, j_R) -> (j_R, j_L)."""
-        gauge = tuple(g.conjugate() if isinstance(g, SUIrrep) else -g for g in self.gauge)
-        return Rep(gauge, (self.lorentz[1], self.lorentz[0]), self.fermion)
+        return _conjugate(self)
+
+
+@lru_cache(maxsize=4096)
+def _conjugate(rep: Rep) -> Rep:
+    """Cached: checking a term asks for its conjugated fields' reps thousands of times, and
+    building a Rep (conjugate irreps, negated Fractions, the hash) was a tenth of a check."""
+    gauge = tuple(g.conjugate() if isinstance(g, SUIrrep) else -g for g in rep.gauge)
+    return Rep(gauge, (rep.lorentz[1], rep.lorentz[0]), rep.fermion)
 
 
 def count_invariants(group: GaugeGroup, parts: Sequence[tuple[Rep, int]]) -> int:
@@ -199,5 +206,6 @@ def _centre_allows(group: GaugeGroup, parts: tuple[tuple[Rep, int], ...]) -> boo
 def clear_caches() -> None:
     """Forget every cached count and character (benchmarks measure cold runs with this)."""
     _count.cache_clear()
+    _conjugate.cache_clear()
     factor_singlets.cache_clear()
     characters.clear_caches()
