@@ -1,7 +1,7 @@
 """No import circles inside a folder (DESIGN.md), lazy imports inside functions included.
 
 A lazy import only hides a circle from start-up; the modules still depend on each other
-both ways.  ``llmsr/backends.py`` and its three backends did, through ``BackendStats``.
+both ways.  ``llmsr/backends`` and its three backends once did, through ``BackendStats``.
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ def _target(name: str, modules: set[str]) -> str | None:
 def graph(folder: str) -> dict[str, set[str]]:
     """Module -> modules of the same folder, rooms included, it imports (anywhere in its body).
 
-    Importing ``paper.brackets`` also runs the room's ``__init__`` (the node ``paper``), so
-    that edge is kept too.
+    Importing ``paper.brackets`` from outside the room also runs the room's ``__init__`` (the
+    node ``paper``), so that edge is kept too; inside the room the ``__init__`` has already run
+    (a room's ``__init__`` may choose among its own modules).
     """
     root = ROOT / folder
     files = {_name(p, root): p for p in root.rglob("*.py") if "node_modules" not in p.parts}
@@ -62,8 +63,9 @@ def graph(folder: str) -> dict[str, set[str]]:
                 target = _target(name, modules)
                 if target:
                     edges[module].add(target)
-                    if "." in target:
-                        edges[module].add(target.split(".")[0])
+                    room = target.split(".")[0]
+                    if "." in target and module.split(".")[0] != room:
+                        edges[module].add(room)
     for module in edges:
         edges[module].discard(module)
         edges[module].discard("")

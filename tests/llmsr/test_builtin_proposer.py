@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from lagrangian.llmsr.builtin_proposer import BuiltinProposer
+from lagrangian.llmsr.backends.builtin import BuiltinProposer
 from lagrangian.llmsr.prompts import build_prompt
 from lagrangian.llmsr.spec import InputVariable, Specification
 

@@ -21,9 +21,9 @@ import pytest
 
 from lagrangian.llmsr.api import FitRequest, fit_equation
 from lagrangian.llmsr.backends import make_backend
+from lagrangian.llmsr.backends.openai_compatible import OpenAIBackend
 from lagrangian.llmsr.config import BufferConfig, SandboxConfig, SearchConfig
 from lagrangian.llmsr.errors import BackendError, BackendGaveUp
-from lagrangian.llmsr.openai_backend import OpenAIBackend
 from lagrangian.llmsr.prompts import build_prompt
 from lagrangian.llmsr.spec import InputVariable, Specification
 

@@ -10,7 +10,7 @@ import pytest
 
 from lagrangian.llmsr.api import FitRequest, fit_equation
 from lagrangian.llmsr.backends import BackendStats
-from lagrangian.llmsr.builtin_proposer import BuiltinProposer
+from lagrangian.llmsr.backends.builtin import BuiltinProposer
 from lagrangian.llmsr.config import BufferConfig, SandboxConfig, SearchConfig
 from lagrangian.llmsr.prompts import Prompt
 

@@ -31,11 +31,11 @@ from typing import Any
 
 import numpy as np
 
-from .backend_protocol import BackendStats
-from .basis import basis_terms, leaves
-from .expressions import as_expression, param_index, renumber, sum_of, terms_of
-from .prompts import Prompt
-from .spec import InputVariable, Specification
+from ..basis import basis_terms, leaves
+from ..expressions import as_expression, param_index, renumber, sum_of, terms_of
+from ..prompts import Prompt
+from ..spec import InputVariable, Specification
+from .protocol import BackendStats
 
 _NEW = 1000  # temporary indices of fresh parameters, renumbered after each edit
 _ATTEMPTS = 30

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
-from .prompts import Prompt
+from ..prompts import Prompt
 
 
 @dataclass

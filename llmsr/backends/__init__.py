@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .backend_protocol import Backend, BackendStats
-from .errors import BackendError
+from ..errors import BackendError
+from .protocol import Backend, BackendStats
 
 __all__ = ["Backend", "BackendStats", "make_backend"]
 
@@ -22,16 +22,16 @@ def make_backend(llm: str | None, seed: int = 0, **options: Any) -> Backend:
     """``builtin`` (or nothing), an ``http(s)://`` endpoint, or a local model folder."""
     value = (llm or "builtin").strip()
     if value == "builtin":
-        from .builtin_proposer import BuiltinProposer
+        from .builtin import BuiltinProposer
 
         return BuiltinProposer(seed=seed)
     if value.startswith(("http://", "https://")):
-        from .openai_backend import OpenAIBackend
+        from .openai_compatible import OpenAIBackend
 
         return OpenAIBackend(value, **options)
     path = Path(value).expanduser()
     if path.is_dir():
-        from .local_backend import TransformersBackend
+        from .local import TransformersBackend
 
         return TransformersBackend(path, seed=seed, **options)
     raise BackendError(

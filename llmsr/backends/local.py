@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .backend_protocol import BackendStats
-from .errors import BackendError
-from .prompts import Prompt
+from ..errors import BackendError
+from ..prompts import Prompt
+from .protocol import BackendStats
 
 
 class TransformersBackend:

@@ -25,10 +25,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .backend_protocol import BackendStats
-from .errors import BackendError, BackendGaveUp
+from ..errors import BackendError, BackendGaveUp
+from ..prompts import Prompt
 from .http_exchange import DeadlinePassed, ReplyTooLarge, exchange
-from .prompts import Prompt
+from .protocol import BackendStats
 
 MODEL_ENV = "LAGRANGIAN_LLM_MODEL"
 KEY_ENVS = ("LAGRANGIAN_LLM_API_KEY", "OPENAI_API_KEY")
