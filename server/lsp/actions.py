@@ -94,11 +94,7 @@ def _rename_unknown(snapshot: Snapshot, diagnostic: ast.Diagnostic) -> list[type
         return []
     span = ast.Span(diagnostic.span.start, snapshot.position(start + len(name)))
     declared = [f.name for f in snapshot.analysis.model.fields]
-    actions: list[types.CodeAction] = []
-    for candidate in _nearest(name, declared):
-        edit = lsp_edits.replace_span(span, candidate)
-        actions += _quickfix(snapshot, diagnostic, f"Change '{name}' to '{candidate}'", edit)
-    return actions
+    return _nearest_words(snapshot, diagnostic, span, name, declared)
 
 
 def _expected_word(snapshot: Snapshot, diagnostic: ast.Diagnostic) -> list[types.CodeAction]:
@@ -107,10 +103,17 @@ def _expected_word(snapshot: Snapshot, diagnostic: ast.Diagnostic) -> list[types
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", found):
         return []
     expected = [w for w in _QUOTED_WORD.findall(diagnostic.message) if w != found]
+    return _nearest_words(snapshot, diagnostic, span, found, expected)
+
+
+def _nearest_words(
+    snapshot: Snapshot, diagnostic: ast.Diagnostic, span: ast.Span, word: str, words: list[str]
+) -> list[types.CodeAction]:
+    """One quick fix per close match of ``word`` among ``words``, replacing it at ``span``."""
     actions: list[types.CodeAction] = []
-    for candidate in _nearest(found, expected):
+    for candidate in _nearest(word, words):
         edit = lsp_edits.replace_span(span, candidate)
-        actions += _quickfix(snapshot, diagnostic, f"Change '{found}' to '{candidate}'", edit)
+        actions += _quickfix(snapshot, diagnostic, f"Change '{word}' to '{candidate}'", edit)
     return actions
 
 
