@@ -211,10 +211,10 @@ class DocumentBuilder:
             piece = self._cached_piece(s, e)
             if piece.failure is not None:
                 return Piece(self.lines.position(s), failure=piece.failure)
+            if not items and not (piece.items and isinstance(piece.items[0], Term)):
+                return None  # `L = + h.c. ...`: the whole parse says what is wrong first
             items += piece.items
             problems += piece.problems
-        if not items or not isinstance(items[0], Term):
-            return None  # `L = + h.c.`: the whole parse says what is wrong
         return Piece(self.lines.position(pieces[0][0]), tuple(items), tuple(problems))
 
     def _joined(self, head: str, parsed: Piece) -> tuple[list[Item], list[SyntaxProblem], int]:

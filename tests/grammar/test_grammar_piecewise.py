@@ -58,6 +58,15 @@ def test_cached_pieces_parse_like_the_whole_text(text: str, edits: list) -> None
         assert parse_document(text, "lag", cache) == parse_document(text)
 
 
+def test_a_leading_hc_mark_reports_like_the_whole_text() -> None:
+    """``L = + h.c. - ...``: a mark with no term before it makes the whole statement fail
+    first, and the broken term after it must then read the same from the cache (found by
+    the property above: the pieces gave '+' and '-' in the expected tokens, the whole
+    statement did not)."""
+    text = "scalar H (1,2,1/2)\nL = + h.c. - m H^dagger H, x\n"
+    assert parse_document(text, "lag", PieceCache(size=10)) == parse_document(text)
+
+
 def test_an_edit_reparses_only_the_edited_term() -> None:
     text = DOCUMENTS[0]
     cache = PieceCache()
