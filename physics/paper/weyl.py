@@ -141,10 +141,11 @@ def _adjoint_indices_joined(model: Model, term: ast.Term) -> ast.Term:
     while stack:
         factor = stack.pop()
         if isinstance(factor, ast.Symbol):
-            for index in factor.indices:
+            name, rest, _ = field_name(model, factor)  # ``\Sigma_1^a``: the index is ``a``
+            for index in rest:
                 if index.name not in GREEK:
-                    alone = len(factor.indices) == 1  # explicit tensor indices come in pairs
-                    places.setdefault(index.name, []).append(alone and _adjoint(model, factor))
+                    alone = len(rest) == 1  # explicit tensor indices come in pairs
+                    places.setdefault(index.name, []).append(alone and _adjoint(model, name))
         elif isinstance(factor, ast.Group):
             stack.extend(factor.factors)
         elif isinstance(factor, ast.Derivative):
@@ -153,8 +154,8 @@ def _adjoint_indices_joined(model: Model, term: ast.Term) -> ast.Term:
     return replace(term, factors=_strip(term.factors, joined)) if joined else term
 
 
-def _adjoint(model: Model, symbol: ast.Symbol) -> bool:
-    found = model.field(symbol.name)
+def _adjoint(model: Model, name: str | None) -> bool:
+    found = model.field(name or "")
     if found is None:
         return False
     charged = [
@@ -166,12 +167,11 @@ def _adjoint(model: Model, symbol: ast.Symbol) -> bool:
 def _doublet_chains(model: Model, term: ast.Term) -> ast.Term:
     """``\\Phi_1^\\dagger\\Phi_1 \\Phi_2^\\dagger\\Phi_2``: doublets read as matrices multiply
     left to right, so each ``X^\\dagger Y`` is contracted on its own."""
-    fields = [
-        k
-        for k, f in enumerate(term.factors)
-        if isinstance(f, ast.Symbol) and field_name(model, f)[0] is not None
-    ]
-    if any(term.factors[k].indices for k in fields):  # type: ignore[union-attr]
+    named = {
+        k: field_name(model, f) for k, f in enumerate(term.factors) if isinstance(f, ast.Symbol)
+    }
+    fields = [k for k, (name, _, _) in named.items() if name is not None]
+    if any(named[k][1] for k in fields):  # ``Phi_1``'s subscript names it; others are indices
         return term  # explicit indices say the contraction themselves
     if len(fields) < 4 or len(fields) % 2:
         return term

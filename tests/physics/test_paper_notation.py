@@ -8,10 +8,14 @@ right-handed spinors, the up Yukawa; with H instead of \\tilde H, Y = -1/6 + 1/2
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from lagrangian.grammar import parse_tex
+from lagrangian.grammar import parse_tex, print_term
 from lagrangian.physics.checks import Analysis, analyze
+from lagrangian.physics.fields import build_model
+from lagrangian.physics.paper.weyl import weyl_terms
 
 SM = (
     "% lagrangian: scalar H (1,2,1/2); fermion Q_L (3,2,1/6) left; "
@@ -183,6 +187,22 @@ def test_doublets_read_as_matrices_multiply_left_to_right() -> None:
     assert analysis.diagnostics == []
     first, second = (t.coefficients for t in analysis.terms)
     assert first is not None and second is not None and not (abs(first - second) < 1e-6).all()
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.tex")), ids=lambda p: p.stem)
+def test_the_weyl_reading_is_complete_in_one_pass(path: Path) -> None:
+    """Reading a term twice changes nothing: each step (names, chains, Dirac components)
+    sees what the others made of it.  The check reads each term once, so a reading that
+    needed a second pass, as the doublet chains of subscripted names once did, would be
+    lost."""
+    document = parse_tex(path.read_text(encoding="utf-8"))
+    model, _ = build_model(document.gauge, document.fields)
+    for term in document.terms:
+        for weyl in weyl_terms(model, term):
+            assert weyl_terms(model, weyl) == [weyl], print_term(term, "text")
 
 
 def test_adjoint_indices_and_powers_of_sums() -> None:
