@@ -323,7 +323,11 @@ class AstBuilder:
                 choices.append([Term(1, (c,))])
         start, end = self._extent(children)
         variants = multiply(choices, start, end)
-        return _Body([replace(v, factors=self._notation(v.factors)) for v in variants], start, end)
+        return _Body([self._noted(v) for v in variants], start, end)
+
+    def _noted(self, term: Term) -> Term:
+        factors = self._notation(term.factors)
+        return term if factors is term.factors else replace(term, factors=factors)
 
     def _token_factor(self, token: Token) -> Any:
         """Factors that are one token: ``P_R`` (kept until it meets its field), ``i\\sigma_2``."""
@@ -340,9 +344,12 @@ class AstBuilder:
         it acts on what follows them (``\\bar\\psi (i\\slashed\\partial - m) \\psi``), which
         ``_require_factors`` checks at the top.
         """
+        marked = _conjugation_marked(factors)
+        if not marked and not any(isinstance(f, (_Projector, _OpenDerivative)) for f in factors):
+            return factors  # the common case: nothing to move or read
         out: list[Any] = []
         pending: _Projector | _OpenDerivative | None = None
-        used = _index_names(factors)
+        used = _index_names(factors) if marked else set()
         for factor in factors:
             if isinstance(factor, (_Projector, _OpenDerivative)):
                 if pending is not None:
@@ -352,7 +359,8 @@ class AstBuilder:
             after_transpose = bool(out) and getattr(out[-1], "transpose", False)
             if after_transpose and _is_charge_conjugation_matrix(factor):
                 continue
-            factor = _charge_conjugate(factor, used)
+            if marked:
+                factor = _charge_conjugate(factor, used)
             if isinstance(pending, _Projector):
                 projected = _project(factor, "right" if pending.right else "left")
                 if projected is None:
@@ -628,6 +636,8 @@ class AstBuilder:
 
     def _decorate(self, node: Any, scripts: list[Script]) -> Any:
         """``node`` with its scripts applied, each checked against what the node can take."""
+        if not scripts:
+            return node
         if isinstance(node, Symbol):
             allowed, what = {"conjugate", "transpose", "power", "index"}, "a symbol"
         elif isinstance(node, Group):
@@ -755,6 +765,23 @@ def _index_names(factors: tuple[Any, ...]) -> set[str]:
         elif isinstance(f, Group):
             stack.extend(f.factors)
     return {n for n in names if names.count(n) > 1}
+
+
+def _conjugation_marked(factors: tuple[Any, ...]) -> bool:
+    """Whether a ``C`` matrix or an upper ``c``/``C`` index appears anywhere in the factors:
+    only then is there a charge conjugation to read."""
+    stack = list(factors)
+    while stack:
+        f = stack.pop()
+        if isinstance(f, Symbol) and (
+            f.name == "C" or any(i.upper and i.name in ("c", "C") for i in f.indices)
+        ):
+            return True
+        if isinstance(f, Derivative):
+            stack.append(f.operand)
+        elif isinstance(f, Group):
+            stack.extend(f.factors)
+    return False
 
 
 def _charge_conjugate(factor: Any, shared: set[str]) -> Any:

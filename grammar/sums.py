@@ -16,9 +16,10 @@ parse belongs to that term and covers nothing.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
-from lagrangian.grammar.ast import Span, Term
+from lagrangian.grammar.ast import Factor, Number, Span, Term
 from lagrangian.grammar.errors import SyntaxProblem
 
 MAX_EXPANSION = 256  # terms one written term may multiply out to
@@ -48,24 +49,34 @@ Item = Term | HcMark | Dots | None  # None: a term that failed to parse
 
 def multiply(factors: list[list[Term]], start: int, end: int) -> list[Term]:
     """The product of sums: one term per choice of a summand from each factor."""
-    out = [Term(1, ())]
+    size = 1
     for choices in factors:
-        if len(out) * len(choices) > MAX_EXPANSION:
+        size *= len(choices)
+        if size > MAX_EXPANSION:
             message = f"this term multiplies out to more than {MAX_EXPANSION} terms"
             raise SyntaxProblem(message, start, end)
-        out = [_times(a, b) for a in out for b in choices]
-    return out
+    return [_product(chosen) for chosen in itertools.product(*factors)]
 
 
-def _times(a: Term, b: Term) -> Term:
-    both = a.imaginary and b.imaginary  # i * i = -1
+def _product(terms: tuple[Term, ...]) -> Term:
+    """One term of the expansion, built at once (most terms are a single product)."""
+    sign, imaginary = 1, 0
+    factors: list[Factor] = []
+    numbers: list[Number] = []
+    hc_span = None
+    for t in terms:
+        sign *= t.sign
+        imaginary += t.imaginary
+        factors += t.factors
+        numbers += t.numbers
+        hc_span = hc_span or t.hc_span
     return Term(
-        sign=a.sign * b.sign * (-1 if both else 1),
-        factors=a.factors + b.factors,
-        numbers=a.numbers + b.numbers,
-        imaginary=a.imaginary != b.imaginary,
-        hc=a.hc or b.hc,
-        hc_span=a.hc_span or b.hc_span,
+        sign=sign * (-1 if imaginary % 4 >= 2 else 1),  # i * i = -1
+        factors=tuple(factors),
+        numbers=tuple(numbers),
+        imaginary=imaginary % 2 == 1,
+        hc=any(t.hc for t in terms),
+        hc_span=hc_span,
     )
 
 
