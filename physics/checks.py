@@ -116,13 +116,16 @@ _RANK_TOLERANCE = 1e-4
 def check_written(model: Model, term: ast.Term, sampler: Sampler) -> list[TermInfo]:
     """The checks of a term as written: one per Weyl term it stands for (a Dirac field's
     bilinear is two)."""
-    return [check_term(model, weyl, sampler) for weyl in weyl_terms(model, term)]
+    return [_check_weyl_term(model, weyl, sampler) for weyl in weyl_terms(model, term)]
 
 
 def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> TermInfo:
     """All term-level checks; the returned info carries the diagnostics."""
-    sampler = sampler or Sampler(model)
-    term = weyl_terms(model, term)[0]  # as analyze gives it (a no-op on its terms)
+    return _check_weyl_term(model, weyl_terms(model, term)[0], sampler or Sampler(model))
+
+
+def _check_weyl_term(model: Model, term: ast.Term, sampler: Sampler) -> TermInfo:
+    """``check_term`` of a term already in two-component form (as ``weyl_terms`` gives)."""
     r = resolve(model, term)
     occs = r.occurrences
     dimension = (
@@ -194,14 +197,22 @@ def check_term(model: Model, term: ast.Term, sampler: Sampler | None = None) -> 
         d.append(_diag(term, "error", "lorentz", message, span))
     _check_charges(model, info)
     _check_symmetries(model, info)
-    if renormalizable:
+    # Brackets that each close into one contraction are singlets of every factor, alone and
+    # together: the group checks below could find nothing, and the invariant needs no value.
+    product = (
+        renormalizable
+        and not r.derivatives
+        and not r.strengths
+        and _product_of_single_invariants(model, r)
+    )
+    if renormalizable and not product:
         _check_groups(model, info)
     _check_lorentz(model, info)
     if sum(x.severity == "error" for x in d) > errors_before:
         info.valid = False
         return info
     if renormalizable and not r.derivatives and not r.strengths and _fermions(model, occs) <= 2:
-        _check_invariant(model, info, sampler)
+        _check_invariant(model, info, sampler, product)
     elif not renormalizable and not r.derivatives and not r.strengths:
         # An effective operator: no group theory, but its monomial, so that completion up
         # to a higher dimension counts it as written (one invariant of that monomial).
@@ -365,8 +376,10 @@ def _check_lorentz(model: Model, info: TermInfo) -> None:
         )
 
 
-def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
-    """Count, basis and the written contraction: vanishing, ambiguous, or which invariant."""
+def _check_invariant(model: Model, info: TermInfo, sampler: Sampler, product: bool) -> None:
+    """Count, basis and the written contraction: vanishing, ambiguous, or which invariant.
+    ``product``: the term is a product of brackets with one contraction each, among bosons
+    (``_product_of_single_invariants``)."""
     r = info.resolved
     occs = r.occurrences
     total = flavour.entry_count(model, occs)
@@ -397,13 +410,20 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
         # against a ``coupling`` declaration.
         _check_flavour_symmetry(model, info)
         return
+    if total == 1 and product:
+        # Nothing to evaluate: the only invariant, and the written one is not zero.
+        info.coefficients = None if canonical != tuple(sorted(occs)) else np.ones(1)
+        return
+    # Several invariants are told apart exactly in F_p (below), one by the sign of floats:
+    # the written contraction is evaluated first where it is needed anyway.
+    first = sampler.exact(total + 6, PRIMES[0]) if total > 1 else sampler
     try:
-        vector = _written_value(model, r, sampler)
+        written = _written_value(model, r, first)
     except IndexProblem as problem:
         info.valid = False
         info.diagnostics.append(_diag(info.term, "error", "bad-index", str(problem)))
         return
-    if vector is None:
+    if written is None:
         if total > 1 and not r.explicit:
             info.diagnostics.append(
                 _diag(
@@ -418,20 +438,17 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler) -> None:
     basis_occs = tuple(sorted(occs))
     patterns = mono.basis(model, basis_occs, total)
 
-    def basis_values(at: Sampler) -> np.ndarray:
-        return np.stack([at.value(basis_occs, p) for p in patterns], axis=1)
-
     def values(at: Sampler) -> tuple[np.ndarray, np.ndarray]:
         """The written contraction and the basis at the points of ``at``."""
-        written = _written_value(model, r, at)
-        assert written is not None  # the same units at any points
-        return written, basis_values(at)
+        vector = written if at is first else _written_value(model, r, at)
+        assert vector is not None  # the same units at any points
+        return vector, at.basis_values(basis_occs, patterns)
 
     # One invariant has one coordinate, whose sign floats give reliably; several are lost in
     # floats once the values are products of dozens of brackets, so they are solved exactly.
     found = _exact_coordinates(values, sampler, total + 6) if total > 1 else None
     if found is None:  # one invariant, or not small fractions: floats
-        found = _float_coordinates(vector, basis_values(sampler))
+        found = _float_coordinates(*values(sampler))
     if isinstance(found, str) and found == "zero":
         info.valid = False
         info.diagnostics.append(
@@ -538,6 +555,25 @@ def _check_flavour_symmetry(model: Model, info: TermInfo) -> None:
                     f"{field} only the {which}",
                 )
             )
+
+
+def _product_of_single_invariants(model: Model, r: ResolvedTerm) -> bool:
+    """Whether the written term is a product of brackets that each close into their one
+    contraction, among bosons only.
+
+    Such a product is a non-zero invariant without evaluating it: each bracket's invariant
+    is a non-zero polynomial in the field components, and polynomials over a field have no
+    zero divisors (anticommuting components do, hence bosons only).  Written indices,
+    brackets closed by the rest of the term and matrix products are evaluated instead.
+    """
+    if r.explicit or _fermions(model, r.occurrences):
+        return False
+    units: dict[int, list[Occurrence]] = {}
+    for use in r.fields:
+        units.setdefault(use.unit, []).append(use.occurrence)
+    return all(
+        mono.count_contractions(model, tuple(sorted(members))) == 1 for members in units.values()
+    )
 
 
 def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarray | None:

@@ -9,7 +9,7 @@ caused it, so that one bad declaration never hides the others.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Literal
 
@@ -85,12 +85,26 @@ class Model:
     symmetries: tuple[Symmetry, ...] = ()
     coupling_symmetries: tuple[tuple[str, str], ...] = ()  # ``coupling f antisymmetric``
     dirac: tuple[tuple[str, str, str], ...] = ()  # (name, left component, right component)
+    _by_name: dict[str, tuple[int, Field]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Reading a term looks every name up, thousands of times per document (a linear
+        # search, and ``fields.index`` comparing whole Fields, were a tenth of a check).
+        by_name: dict[str, tuple[int, Field]] = {}
+        for position, f in enumerate(self.fields):
+            by_name.setdefault(f.name, (position, f))
+        object.__setattr__(self, "_by_name", by_name)
 
     def field(self, name: str) -> Field | None:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        return None
+        found = self._by_name.get(name)
+        return None if found is None else found[1]
+
+    def position(self, field: Field) -> int:
+        """The declaration index of one of this model's fields."""
+        found = self._by_name.get(field.name)
+        if found is None or found[1] is not field:
+            return self.fields.index(field)
+        return found[0]
 
     def components(self, name: str) -> tuple[str, str] | None:
         """The left and right Weyl components of a declared Dirac fermion."""

@@ -32,7 +32,7 @@ class Occurrence:
 
 
 def occurrence(model: Model, field: Field, conjugate: bool) -> Occurrence:
-    return Occurrence(model.fields.index(field), conjugate and not field.real)
+    return Occurrence(model.position(field), conjugate and not field.real)
 
 
 def rep_of(model: Model, occ: Occurrence) -> Rep:
@@ -73,18 +73,15 @@ def count(model: Model, occs: tuple[Occurrence, ...]) -> int:
 def count_contractions(model: Model, occs: tuple[Occurrence, ...]) -> int:
     """Independent SU(N) x Lorentz contractions, U(1) charges ignored: what a parenthesised
     product such as ``(H1^T eps H2)`` (hypercharge 1) pins down inside a larger term."""
-    neutral = tuple(
-        (
-            Rep(
-                tuple(g if isinstance(g, SUIrrep) else Fraction(0) for g in rep.gauge),
-                rep.lorentz,
-                rep.fermion,
-            ),
-            k,
-        )
-        for rep, k in parts(model, occs)
-    )
+    neutral = tuple((_neutral(rep), k) for rep, k in parts(model, occs))
     return _count_cached(model.group, neutral)
+
+
+@lru_cache(maxsize=4096)
+def _neutral(rep: Rep) -> Rep:
+    """``rep`` with its U(1) charges set to zero (cached: every checked bracket asks)."""
+    gauge = tuple(g if isinstance(g, SUIrrep) else Fraction(0) for g in rep.gauge)
+    return Rep(gauge, rep.lorentz, rep.fermion)
 
 
 @lru_cache(maxsize=65536)
@@ -177,6 +174,7 @@ class Sampler:
         self.modulus = modulus
         self._cache: dict[tuple[Occurrence, int], Point] = {}
         self._exact: dict[tuple[int, int], Sampler] = {}
+        self._bases: dict[tuple[tuple[Occurrence, ...], int], np.ndarray] = {}
 
     def exact(self, samples: int, modulus: int) -> Sampler:
         """A sampler in F_p with at least ``samples`` points: a term's coordinates in an
@@ -207,3 +205,13 @@ class Sampler:
         copies = copies or Counter(occs)
         points = [self.point(o, copies[o]) for o in occs]
         return evaluate(shapes(self.model, occs), points, pattern)
+
+    def basis_values(self, occs: tuple[Occurrence, ...], patterns: list[Pattern]) -> np.ndarray:
+        """The values of an engine basis of ``occs`` (sorted), one column per pattern.
+
+        Kept: the terms of one monomial written in several bracketings (a 2HDM's λ3 and λ4)
+        are each compared with the same basis at the same points."""
+        key = (occs, len(patterns))
+        if key not in self._bases:
+            self._bases[key] = np.stack([self.value(occs, p) for p in patterns], axis=1)
+        return self._bases[key]

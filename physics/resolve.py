@@ -206,9 +206,7 @@ def _symbol(
             out.projections.extend(_projection(found, conjugated, symbol))
         gauge = [i for i in symbol.indices if not is_lorentz_index(i)]
         out.vector_indices.extend((i.name, i.span) for i in symbol.indices if is_lorentz_index(i))
-        occ = Occurrence(
-            model.fields.index(found), (conjugate != symbol.conjugate) and not found.real
-        )
+        occ = Occurrence(model.position(found), (conjugate != symbol.conjugate) and not found.real)
         out.fields.append(
             FieldUse(
                 occ,

@@ -72,7 +72,7 @@ class _Writer:
         if field is None or field.flavours == 1:
             return [symbol]
         occ = Occurrence(
-            self.model.fields.index(field), (conjugate != symbol.conjugate) and not field.real
+            self.model.position(field), (conjugate != symbol.conjugate) and not field.real
         )
         copies: list[ast.Factor] = []
         for _ in range(max(symbol.power, 1)):
