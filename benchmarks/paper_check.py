@@ -14,6 +14,7 @@ after start-up; warm means the engine's caches and the parser tables are loaded.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -57,7 +58,7 @@ def document() -> tuple[str, int]:
         printed = print_term(replace(engine.tree, hc=False), "latex")
         printed = printed.replace("(", r"\left(").replace(")", r"\right)").replace(" ", r"\, ")
         sign = "-" if printed.startswith("-") else "+"
-        body = printed.lstrip("-\\, ")
+        body = re.sub(r"^(?:-|\\,|\s)+", "", printed)  # the sign and thin spaces, not \left
         if engine.tree.hc:
             body = rf"\left[ {body} + {{\rm h.c.}} \right]"
         rows.append(f"{sign} {body}")
