@@ -473,7 +473,10 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler, product: bo
         )
         return
     conj = canonical != basis_occs
-    info.coefficients = None if conj else found / np.max(np.abs(found))
+    # One invariant: the term is it, whatever the sign of its one coordinate (a convention
+    # of the basis element), as the shortcut above records it without evaluating.
+    coordinates = np.ones(1) if total == 1 else found / np.max(np.abs(found))
+    info.coefficients = None if conj else coordinates
 
 
 def _exact_coordinates(
