@@ -86,9 +86,10 @@ class _Sign:
 
 @dataclass(frozen=True)
 class _Body:
-    """A term body multiplied out: one ``Term`` (without span) per summand choice."""
+    """A term body before it is multiplied out: per position, the summands to choose from
+    (a bracketed sum) or one factor standing for itself."""
 
-    variants: list[Term]
+    choices: list[list[Term | Factor]]
     start: int
     end: int
 
@@ -290,8 +291,8 @@ class AstBuilder:
     def first_term(self, children: list[Any]) -> list[Term]:
         sign = children[0].value if len(children) == 2 else 1
         body: _Body = children[-1]
-        span = self._span_of(children)
-        return [replace(v, sign=sign * v.sign, span=span) for v in body.variants]
+        variants = multiply(body.choices, body.start, body.end, sign, self._span_of(children))
+        return [self._noted(v) for v in variants]
 
     signed_term = first_term
 
@@ -307,23 +308,21 @@ class AstBuilder:
         return Dots(start, end, self._span(start, end))
 
     def term_body(self, children: list[Any]) -> _Body:
-        choices: list[list[Term]] = []
+        choices: list[list[Term | Factor]] = []
         for c in children:
             if isinstance(c, Number):
                 choices.append([Term(1, (), (c,))])
             elif isinstance(c, _Imag):
                 choices.append([Term(1, (), imaginary=True)])
             elif isinstance(c, _Sum):
-                choices.append(c.variants)
+                choices.append(list(c.variants))
             elif isinstance(c, Token):
                 factor = self._token_factor(c)
                 if factor is not None:
-                    choices.append([Term(1, (factor,))])
+                    choices.append([factor])
             else:
-                choices.append([Term(1, (c,))])
-        start, end = self._extent(children)
-        variants = multiply(choices, start, end)
-        return _Body([self._noted(v) for v in variants], start, end)
+                choices.append([c])
+        return _Body(choices, *self._extent(children))
 
     def _noted(self, term: Term) -> Term:
         factors = self._notation(term.factors)

@@ -47,35 +47,47 @@ class Dots:
 Item = Term | HcMark | Dots | None  # None: a term that failed to parse
 
 
-def multiply(factors: list[list[Term]], start: int, end: int) -> list[Term]:
-    """The product of sums: one term per choice of a summand from each factor."""
+def multiply(
+    factors: list[list[Term | Factor]],
+    start: int,
+    end: int,
+    sign: int = 1,
+    span: Span | None = None,
+) -> list[Term]:
+    """The product of sums: one term per choice of a summand from each factor (a plain
+    factor is a sum of one), each with ``sign`` and ``span``."""
     size = 1
     for choices in factors:
         size *= len(choices)
         if size > MAX_EXPANSION:
             message = f"this term multiplies out to more than {MAX_EXPANSION} terms"
             raise SyntaxProblem(message, start, end)
-    return [_product(chosen) for chosen in itertools.product(*factors)]
+    return [_product(chosen, sign, span) for chosen in itertools.product(*factors)]
 
 
-def _product(terms: tuple[Term, ...]) -> Term:
+def _product(parts: tuple[Term | Factor, ...], sign: int, span: Span | None) -> Term:
     """One term of the expansion, built at once (most terms are a single product)."""
-    sign, imaginary = 1, 0
+    imaginary, hc = 0, False
     factors: list[Factor] = []
     numbers: list[Number] = []
     hc_span = None
-    for t in terms:
+    for t in parts:
+        if not isinstance(t, Term):
+            factors.append(t)
+            continue
         sign *= t.sign
         imaginary += t.imaginary
         factors += t.factors
         numbers += t.numbers
+        hc = hc or t.hc
         hc_span = hc_span or t.hc_span
     return Term(
         sign=sign * (-1 if imaginary % 4 >= 2 else 1),  # i * i = -1
         factors=tuple(factors),
         numbers=tuple(numbers),
         imaginary=imaginary % 2 == 1,
-        hc=any(t.hc for t in terms),
+        hc=hc,
+        span=span,
         hc_span=hc_span,
     )
 

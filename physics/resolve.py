@@ -87,6 +87,8 @@ def resolve(model: Model, term: ast.Term) -> ResolvedTerm:
 def _flavour_indices(use: FieldUse, shared: set[str]) -> FieldUse:
     """A field index that a coupling also carries is a flavour index, not a gauge one:
     ``L^a`` in ``f_{ab} L^a L^b`` keeps no gauge index ``a``."""
+    if shared.isdisjoint(use.upper) and shared.isdisjoint(use.lower):
+        return use  # ``lambda_{65}``'s label is on no field
     return replace(
         use,
         upper=tuple(i for i in use.upper if i not in shared),

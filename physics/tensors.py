@@ -55,8 +55,10 @@ class Shape:
         return Shape(self.n, self.lower, self.upper)
 
 
+@cache
 def shape_of(irrep: SUIrrep, conjugate: bool = False) -> Shape:
-    """The realization of ``irrep`` for a field, or for its conjugate occurrence."""
+    """The realization of ``irrep`` for a field, or for its conjugate occurrence (cached:
+    every evaluation of a term asks it for each field and factor)."""
     upper, lower = realization(irrep)
     shape = Shape(irrep.n, upper, lower)
     return shape.flipped() if conjugate else shape

@@ -55,9 +55,9 @@ def weyl_terms(model: Model, term: ast.Term) -> list[ast.Term]:
     term = _adjoint_indices_joined(model, term)
     term = _doublet_chains(model, term)
     walk = _Walk(model)
-    renamed = tuple(_factor(f, walk) for f in term.factors)
+    renamed = _factors(term.factors, walk)
     if not any(s.dirac for s in walk.slots):
-        return [replace(term, factors=renamed)]
+        return [term if renamed is term.factors else replace(term, factors=renamed)]
     out: list[ast.Term] = []
     for choice in _choices(walk.slots)[:MAX_CHOICES]:
         second = _Walk(model, choice=choice)
@@ -248,6 +248,13 @@ def _component(slot: _Slot, helicity: str) -> str:
     return slot.dirac[0] if helicity == "left" else slot.dirac[1]
 
 
+def _factors(factors: tuple[ast.Factor, ...], walk: _Walk) -> tuple[ast.Factor, ...]:
+    """``factors`` read by ``_factor``; the same tuple when nothing changed (most terms of
+    a two-component document), so no node is copied for nothing."""
+    out = tuple(_factor(f, walk) for f in factors)
+    return factors if all(a is b for a, b in zip(out, factors)) else out
+
+
 def _factor(factor: ast.Factor, walk: _Walk) -> ast.Factor:
     if isinstance(factor, ast.Symbol):
         return _symbol(factor, walk)
@@ -255,9 +262,11 @@ def _factor(factor: ast.Factor, walk: _Walk) -> ast.Factor:
         walk.sigmas += 1
         return factor
     if isinstance(factor, ast.Derivative):
-        return replace(factor, operand=_factor(factor.operand, walk))
+        operand = _factor(factor.operand, walk)
+        return factor if operand is factor.operand else replace(factor, operand=operand)
     if isinstance(factor, ast.Group):
-        return replace(factor, factors=tuple(_factor(f, walk) for f in factor.factors))
+        inner = _factors(factor.factors, walk)
+        return factor if inner is factor.factors else replace(factor, factors=inner)
     return factor
 
 
@@ -270,7 +279,10 @@ def _symbol(symbol: ast.Symbol, walk: _Walk) -> ast.Symbol:
     if written is not None and chirality is None:
         # ``Q_R``: the field's own chirality, as a projector on the written field would say
         chirality = _FLIP[written] if symbol.conjugate else written  # type: ignore[assignment]
-    renamed = replace(symbol, name=name, indices=indices, chirality=chirality)
+    unchanged = (name, indices, chirality) == (symbol.name, symbol.indices, symbol.chirality)
+    renamed = (
+        symbol if unchanged else replace(symbol, name=name, indices=indices, chirality=chirality)
+    )
     components = model.components(name)
     found = model.field(name)
     if components is None and (found is None or not found.is_fermion):
