@@ -1,24 +1,28 @@
 """``check`` of a 300-term LaTeX document written as papers write it (issue 10 goal:
 under 200 ms warm).
 
-    python benchmarks/paper_check.py [--repeat 10]
+    python benchmarks/paper_check.py [--repeat 10] [--json out.json] [--compare prev.json]
 
 The document: a scalar sector of four doublets, three real singlets and a real triplet
 (the engine's complete Lagrangian, dressed with ``\\left(``, thin spaces, ``V =``, h.c. in
 brackets) and the Standard Model fermions in four-component notation (``\\bar Q_L \\tilde H
 u_R``, ``i\\slashed{D}``), in an ``align`` with ``&``, ``\\\\`` and ``\\nonumber``.  Timed:
 reading the .tex text and checking every term, the work of ``lagrangian check FILE``
-after start-up; warm means the engine's caches and the parser tables are loaded.
+after start-up, and each half alone; warm means the engine's caches and the parser tables
+are loaded (each run builds its own model and sampler, as ``check`` does).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from lagrangian.grammar import parse_declarations, parse_document, parse_tex, print_term
 from lagrangian.physics.api import engine_terms
@@ -79,32 +83,56 @@ def baseline() -> str:
     return render_generated(model, engine_terms(model), "text")
 
 
-def timed(check: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Median and minimum in milliseconds, after one warm-up run."""
+def timed(check: Callable[[], object], repeat: int) -> dict[str, float]:
+    """Median and minimum wall time, and median CPU time of this process, in milliseconds,
+    after one warm-up run.  On a shared machine the CPU time is the steadier figure."""
     check()
-    times = []
+    wall, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         check()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times), 1000 * min(times)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return {
+        "median_ms": 1000 * statistics.median(wall),
+        "min_ms": 1000 * min(wall),
+        "cpu_median_ms": 1000 * statistics.median(cpu),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--compare", type=Path, help="an earlier --json to compare with")
     args = parser.parse_args()
     text, count = document()
     problems = [d for d in analyze(parse_tex(text)).diagnostics if d.severity != "information"]
     print(f"terms: {count}, diagnostics: {len(problems)}")
     lag = baseline()
-    for name, check in [
-        ("paper-style .tex", lambda: analyze(parse_tex(text))),
-        ("scalar sector as .lag (reference)", lambda: analyze(parse_document(lag))),
-    ]:
-        median, best = timed(check, args.repeat)
-        print(f"check of the {name}, warm: median {median:.0f} ms, min {best:.0f} ms")
+    parsed = parse_tex(text)
+    cases = {
+        "paper-style .tex": lambda: analyze(parse_tex(text)),
+        "  of which reading": lambda: parse_tex(text),
+        "  of which checking": lambda: analyze(parsed),
+        "scalar sector as .lag (reference)": lambda: analyze(parse_document(lag)),
+    }
+    earlier = json.loads(args.compare.read_text()) if args.compare else {}
+    results = {}
+    for name, check in cases.items():
+        results[name] = figures = timed(check, args.repeat)
+        line = (
+            f"{name}, warm: median {figures['median_ms']:.0f} ms, "
+            f"min {figures['min_ms']:.0f} ms, CPU {figures['cpu_median_ms']:.0f} ms"
+        )
+        if name in earlier:
+            before = earlier[name]["cpu_median_ms"]
+            line += f" (before: CPU {before:.0f} ms, x{before / figures['cpu_median_ms']:.2f})"
+        print(line)
+    print(f"machine load: {os.getloadavg()[0]:.1f}")
     print("goal for the paper-style document: < 200 ms")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n")
 
 
 if __name__ == "__main__":

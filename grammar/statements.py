@@ -180,8 +180,14 @@ class DocumentBuilder:
         whole: SyntaxProblem | None = None
         head = lagrangian_head(syntax).match(self.text, start)
         assert head is not None  # statements are classified by this very pattern
-        pieces = split_top_level(self.text, head.end(), end, syntax, "+-", keep=True)
-        parsed = self._by_pieces(pieces) if self.pieces is not None and syntax == "lag" else None
+        cached = self.pieces is not None and syntax == "lag"
+
+        def cuts() -> list[tuple[int, int]]:
+            """The cuts at top-level signs: for the cache, and to recover term by term."""
+            return split_top_level(self.text, head.end(), end, syntax, "+-", keep=True)
+
+        pieces = cuts() if cached else []
+        parsed = self._by_pieces(pieces) if cached else None
         try:
             if parsed is not None and parsed.failure is None:
                 items, problems, last = self._joined(head.group(), parsed)
@@ -189,7 +195,7 @@ class DocumentBuilder:
                 items, problems, last = self._whole(start, end, syntax, pieces, parsed)
         except SyntaxProblem as failure:
             whole = failure
-            items, problems = self._recover(pieces, syntax, whole)
+            items, problems = self._recover(pieces or cuts(), syntax, whole)
             last = trim(self.text, start, end)[1]
         self.doc.lagrangian_spans.append(self.lines.span(start, last))
         terms, more = assemble_terms(items)

@@ -31,6 +31,7 @@ from lagrangian.physics.arithmetic import PRIMES, mul, rational, solve
 from lagrangian.physics.fields import Model, build_model
 from lagrangian.physics.groups import SUIrrep
 from lagrangian.physics.lagrangian import canonical_monomial, monomial_kind
+from lagrangian.physics.matching import basis_coordinates
 from lagrangian.physics.monomials import Occurrence, Sampler
 from lagrangian.physics.paper import brackets as written_brackets
 from lagrangian.physics.paper import matrices
@@ -410,10 +411,16 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler, product: bo
         # against a ``coupling`` declaration.
         _check_flavour_symmetry(model, info)
         return
-    if total == 1 and product:
-        # Nothing to evaluate: the only invariant, and the written one is not zero.
-        info.coefficients = None if canonical != tuple(sorted(occs)) else np.ones(1)
-        return
+    basis_occs = tuple(sorted(occs))
+    conj = canonical != basis_occs
+    if product:
+        # Nothing to evaluate where one invariant exists (the written one is not zero), or
+        # where the written brackets are literally one of the engine's basis elements.
+        patterns = mono.basis(model, basis_occs, total)
+        found = np.ones(1) if total == 1 else basis_coordinates(model, r, basis_occs, patterns)
+        if found is not None:
+            info.coefficients = None if conj else found
+            return
     # Several invariants are told apart exactly in F_p (below), one by the sign of floats:
     # the written contraction is evaluated first where it is needed anyway.
     first = sampler.exact(total + 6, PRIMES[0]) if total > 1 else sampler
@@ -435,7 +442,6 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler, product: bo
                 )
             )
         return
-    basis_occs = tuple(sorted(occs))
     patterns = mono.basis(model, basis_occs, total)
 
     def values(at: Sampler) -> tuple[np.ndarray, np.ndarray]:
@@ -472,7 +478,6 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler, product: bo
             )
         )
         return
-    conj = canonical != basis_occs
     # One invariant: the term is it, whatever the sign of its one coordinate (a convention
     # of the basis element), as the shortcut above records it without evaluating.
     coordinates = np.ones(1) if total == 1 else found / np.max(np.abs(found))

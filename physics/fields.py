@@ -86,6 +86,9 @@ class Model:
     coupling_symmetries: tuple[tuple[str, str], ...] = ()  # ``coupling f antisymmetric``
     dirac: tuple[tuple[str, str, str], ...] = ()  # (name, left component, right component)
     _by_name: dict[str, tuple[int, Field]] = field(init=False, repr=False, compare=False)
+    # Values derived from the model alone, kept while it lives (one analysis): a document's
+    # terms share their brackets, H1^dagger H2 in dozens of quartics.
+    memo: dict[object, object] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         # Reading a term looks every name up, thousands of times per document (a linear

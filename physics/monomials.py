@@ -73,8 +73,11 @@ def count(model: Model, occs: tuple[Occurrence, ...]) -> int:
 def count_contractions(model: Model, occs: tuple[Occurrence, ...]) -> int:
     """Independent SU(N) x Lorentz contractions, U(1) charges ignored: what a parenthesised
     product such as ``(H1^T eps H2)`` (hypercharge 1) pins down inside a larger term."""
-    neutral = tuple((_neutral(rep), k) for rep, k in parts(model, occs))
-    return _count_cached(model.group, neutral)
+    key = ("contractions", occs)
+    if key not in model.memo:
+        neutral = tuple((_neutral(rep), k) for rep, k in parts(model, occs))
+        model.memo[key] = _count_cached(model.group, neutral)
+    return model.memo[key]  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=4096)

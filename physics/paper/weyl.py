@@ -140,7 +140,7 @@ def _adjoint_indices_joined(model: Model, term: ast.Term) -> ast.Term:
     stack = list(term.factors)
     while stack:
         factor = stack.pop()
-        if isinstance(factor, ast.Symbol):
+        if isinstance(factor, ast.Symbol) and factor.indices:
             name, rest, _ = field_name(model, factor)  # ``\Sigma_1^a``: the index is ``a``
             for index in rest:
                 if index.name not in GREEK:
@@ -309,6 +309,8 @@ def field_name(
     ``Phi`` with lower index ``1`` reaches ``Phi_1`` when that is declared; ``Q`` with lower
     index ``L`` reaches the chiral fermion ``Q`` with written chirality ``left``.
     """
+    if not symbol.indices:  # most symbols: the name is all there is
+        return (symbol.name if _declared(model, symbol.name) else None), (), None
     lower = [k for k, i in enumerate(symbol.indices) if not i.upper and i.name not in GREEK]
     chiral = bool(lower) and symbol.indices[lower[0]].name in _CHIRALITY
     if _declared(model, symbol.name) and not (chiral and _is_fermion(model, symbol.name)):

@@ -1,11 +1,13 @@
-"""The check's algebraic shortcut agrees with evaluating the written contraction.
+"""The check's algebraic shortcuts agree with evaluating the written contraction.
 
 A bosonic term whose brackets each close into one contraction is a non-zero invariant
 without evaluation (polynomials have no zero divisors); when its monomial has one
-invariant, that is the term, and the group checks cannot fail.  Here every corpus document
-and random complete Lagrangians are checked twice, with the shortcut and with it turned off
-(every term evaluated at sample points, as before it existed), and must agree in every
-diagnostic and in what each term was identified as.
+invariant, that is the term, and the group checks cannot fail; when it has several and the
+brackets are literally one of the engine's basis patterns (``physics.matching``), it is
+that basis element.  Here every corpus document and random complete Lagrangians are checked
+with the shortcuts and with one or both turned off (every term evaluated at sample points,
+as before they existed), and must agree in every diagnostic and in what each term was
+identified as.
 """
 
 from __future__ import annotations
@@ -35,40 +37,50 @@ def _summary(analysis: checks.Analysis) -> list[object]:
     return out
 
 
-def _both(document, monkeypatch: pytest.MonkeyPatch) -> tuple[list[object], list[object]]:
+OFF = {
+    "both": ("_product_of_single_invariants", lambda model, r: False),
+    "matching": ("basis_coordinates", lambda model, r, occs, basis: None),
+}
+
+
+def _both(document, monkeypatch: pytest.MonkeyPatch, off: str) -> tuple[list[object], ...]:
     fast = _summary(checks.analyze(document))
     with monkeypatch.context() as patched:
-        patched.setattr(checks, "_product_of_single_invariants", lambda model, r: False)
+        patched.setattr(checks, *OFF[off])
         slow = _summary(checks.analyze(document))
     return fast, slow
 
 
+@pytest.mark.parametrize("off", sorted(OFF))
 @pytest.mark.parametrize("path", sorted(CORPUS.glob("*.*[gx]")), ids=lambda p: p.name)
-def test_corpus_documents_check_the_same_without_the_shortcut(path, monkeypatch):
+def test_corpus_documents_check_the_same_without_the_shortcut(path, off, monkeypatch):
     text = path.read_text(encoding="utf-8")
     document = parse_tex(text) if path.suffix == ".tex" else parse_document(text)
-    fast, slow = _both(document, monkeypatch)
+    fast, slow = _both(document, monkeypatch, off)
     assert fast == slow
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(0, 10**9))
-def test_generated_lagrangians_check_the_same_without_the_shortcut(seed):
+@given(st.integers(0, 10**9), st.sampled_from(sorted(OFF)))
+def test_generated_lagrangians_check_the_same_without_the_shortcut(seed, off):
     fields = sample_fields(
         random.Random(seed), SamplingConfig(min_fields=1, max_fields=4), "enriched"
     )
     model = to_model(fields)
     document = parse_document(render_generated(model, engine_terms(model), "text"))
     with pytest.MonkeyPatch.context() as monkeypatch:
-        fast, slow = _both(document, monkeypatch)
+        fast, slow = _both(document, monkeypatch, off)
     assert fast == slow
 
 
-def test_the_shortcut_is_taken():
-    """(H1^dagger H2)(H2^dagger H1) has two invariants and is evaluated; H1^dagger H1 has
-    one and, a bracket with one contraction, is not."""
-    text = "scalar H1 (1,2,1/2)\nscalar H2 (1,2,1/2)\nL = - m H1^dagger H1\n"
-    document = parse_document(text)
+def test_the_shortcuts_are_taken():
+    """H1^dagger H1 has one invariant and (H1^dagger H2)(H2^dagger H1), the 2HDM's lambda_4,
+    is one of the two basis elements of its fields: neither is evaluated.  The same fields
+    with written indices are."""
+    text = (
+        "scalar H1 (1,2,1/2)\nscalar H2 (1,2,1/2)\n"
+        "L = - m H1^dagger H1 - l (H1^dagger H2)(H2^dagger H1)\n"
+    )
     calls: list[int] = []
     real = checks._written_value
 
@@ -78,8 +90,11 @@ def test_the_shortcut_is_taken():
 
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(checks, "_written_value", counted)
-        assert checks.analyze(document).diagnostics == []
+        analysis = checks.analyze(parse_document(text))
+        assert analysis.diagnostics == []
+        assert [t.multiplicity for t in analysis.terms] == [1, 2]
         assert calls == []
-        quartic = parse_document(text + "  - l (H1^dagger H2)(H2^dagger H1)\n")
-        assert checks.analyze(quartic).diagnostics == []
+        explicit = "  - l H1^dagger_i H2^i H2^dagger_j H1^j\n"
+        codes = [d.code for d in checks.analyze(parse_document(text + explicit)).diagnostics]
+        assert codes == ["duplicate-term"]  # lambda_4 again, found by evaluating it
         assert calls
