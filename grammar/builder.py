@@ -473,10 +473,11 @@ class AstBuilder:
 
     def symbol(self, children: list[Any]) -> Symbol:
         name = children[0]
-        if _word(name) in TERM_KEYWORDS:
+        word = _word(name)
+        if word in TERM_KEYWORDS:
             raise self._fail(f"'{name}' is a keyword and cannot stand as a symbol here", name)
-        symbol = Symbol(_word(name), span=self._span_of(children))
-        return self._decorate(symbol, self._scripts(children[1:]))
+        changes = self._changes(_PLAIN, self._scripts(children[1:]))
+        return Symbol(word, span=self._span_of(children), **changes)  # built once
 
     def epsilon(self, children: list[Any]) -> Epsilon:
         node = Epsilon(span=self._span_of(children))
@@ -635,8 +636,13 @@ class AstBuilder:
 
     def _decorate(self, node: Any, scripts: list[Script]) -> Any:
         """``node`` with its scripts applied, each checked against what the node can take."""
+        changes = self._changes(node, scripts)
+        return replace(node, **changes) if changes else node
+
+    def _changes(self, node: Any, scripts: list[Script]) -> dict[str, Any]:
+        """What ``node``'s scripts change in it (``_decorate``)."""
         if not scripts:
-            return node
+            return {}
         if isinstance(node, Symbol):
             allowed, what = {"conjugate", "transpose", "power", "index"}, "a symbol"
         elif isinstance(node, Group):
@@ -660,7 +666,7 @@ class AstBuilder:
             changes[s.kind] = s.power if s.kind == "power" else True
         if "index" in allowed and len(indices) != len(getattr(node, "indices", ())):
             changes["indices"] = tuple(indices)
-        return replace(node, **changes) if changes else node
+        return changes
 
     # -- scripts --------------------------------------------------------------------------
 
@@ -673,6 +679,9 @@ class AstBuilder:
                     read_script(str(token), self._start(token), self._syntax, self._ctx.lines)
                 )
         return out
+
+
+_PLAIN = Symbol("", span=None)  # what a symbol is before its scripts
 
 
 def _word(token: Token) -> str:
