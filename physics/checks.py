@@ -416,8 +416,11 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler, product: bo
     if product:
         # Nothing to evaluate where one invariant exists (the written one is not zero), or
         # where the written brackets are literally one of the engine's basis elements.
-        patterns = mono.basis(model, basis_occs, total)
-        found = np.ones(1) if total == 1 else basis_coordinates(model, r, basis_occs, patterns)
+        found = (
+            np.ones(1)
+            if total == 1
+            else basis_coordinates(model, r, basis_occs, mono.basis(model, basis_occs, total))
+        )
         if found is not None:
             info.coefficients = None if conj else found
             return
