@@ -90,3 +90,24 @@ def test_inlay_hints_show_charge_sums_and_dimensions() -> None:
     snapshot = build_snapshot("file:///v.lag", 1, text, "lag")
     labels = [h.label for h in inlay_hints(snapshot, 0, len(text))]
     assert labels == ["Y = 0 · dim 4", "Y = 0 · dim 4", "Y = 0 · dim 4", "Y = 1 · dim 2"]
+
+
+DIRAC = """scalar H (1, 2, 1/2)
+fermion Psi_1 (1, 2, -1/2) dirac
+fermion e (1, 1, -1) right
+L = - M Psi_{1L}^dagger Psi_{1R} + h.c.
+"""
+
+
+def test_hover_names_the_components_of_a_subscripted_dirac_fermion() -> None:
+    snapshot = build_snapshot("file:///d.lag", 1, DIRAC, "lag")
+    declared = hover(snapshot, DIRAC.index("Psi_1 "))
+    assert declared is not None and isinstance(declared.contents, types.MarkupContent)
+    text = declared.contents.value
+    assert text.startswith("**Psi_1** — a Dirac fermion: the Weyl fields Psi_1L (left)")
+    assert "written `Psi_{1L}` and `Psi_{1R}` in a term" in text
+    assert "| 1 | 2 | -1/2 |" in text
+    used = hover(snapshot, DIRAC.index("Psi_{1R}"))
+    assert used is not None and isinstance(used.contents, types.MarkupContent)
+    assert used.contents.value.startswith("**Psi_1R**")
+    assert "The right component of the Dirac fermion Psi_1." in used.contents.value
