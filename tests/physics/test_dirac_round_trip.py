@@ -120,8 +120,12 @@ def test_every_output_of_generate_reads_back(declared, components, fmt) -> None:
 
 @pytest.mark.parametrize(
     "written",
-    ["M \\overline{\\Psi_{1L}} \\Psi_{1R}", "M \\overline{\\Psi_{1,L}} \\Psi_{1 R}"]
-    + ["M \\bar\\Psi_1 P_R \\Psi_1", "M \\Psi_{1L}^\\dagger \\Psi_1{}_R"],
+    [
+        "M \\overline{\\Psi_{1L}} \\Psi_{1R}",
+        "M \\overline{\\Psi_{1,L}} \\Psi_{1 R}",
+        "M \\bar\\Psi_1 P_R \\Psi_1",
+        "M \\Psi_{1L}^\\dagger \\Psi_1{}_R",
+    ],
 )
 def test_subscripted_dirac_components_are_reached_as_papers_write_them(written) -> None:
     decls = "% lagrangian: fermion Psi_1 (1,2,-1/2) dirac\n"
@@ -144,8 +148,7 @@ def test_subscripted_dirac_components_are_reached_as_papers_write_them(written) 
         (
             "fermion Psi_1R (1,2,-1/2) right\nfermion Psi_1 (1,2,-1/2) dirac\n",
             1,
-            "the dirac fermion 'Psi_1' has the right component 'Psi_1R', "
-            "which is declared already",
+            "the dirac fermion 'Psi_1' has the right component 'Psi_1R', which is declared already",
         ),
     ],
 )
