@@ -120,3 +120,46 @@ def test_a_very_long_line_is_refused_and_the_rest_still_checked() -> None:
     warning = snapshot.analysis.diagnostics[1]
     assert warning.message.startswith("a line of 100,000 characters, over the 10,000")
     assert (warning.span.start.character, warning.span.end.character) == (0, 100_000)
+
+
+TEX_SEESAW = (
+    "% lagrangian: scalar H (1,2,1/2); scalar Delta (1,3,1)\n"
+    "A paragraph of prose on one line, as LaTeX writers keep them: " + "words " * 2_000 + "\n"
+    "\\begin{align}\n"
+    "\\mathcal{L} = - m^2 H^\\dagger H\n"
+)
+
+
+def test_a_very_long_line_of_math_in_a_tex_file_is_refused_and_the_rest_still_checked() -> None:
+    """The ``.tex`` twin of the test above: the math of the long line is one warning, its
+    delimiters stay (the environment still closes), a long line of prose is nothing."""
+    long_line = "  " + "".join(f" - s_{{{k}}} H H" for k in range(10_000))[:99_998]
+    text = TEX_SEESAW + long_line + " \\\\\n  - c H H\n\\end{align}\nAfter: $\\mathcal{L} = x$\n"
+    snapshot = build_snapshot("file:///long.tex", 1, text, "latex")
+    line = TEX_SEESAW.count("\n")
+    found = [(d.span.start.line, d.code) for d in snapshot.analysis.diagnostics]
+    # H H has hypercharge 1: an error on the short line, none from the thousands of such
+    # terms on the long one, which gets one warning; the prose line gets nothing
+    assert found == [(line, "not-checked"), (line + 1, "hypercharge")]
+    warning = snapshot.analysis.diagnostics[0]
+    assert warning.message.startswith("a line of 100,003 characters, over the 10,000")
+    # the math of the line, up to the end of the line (``\\`` is in the math)
+    assert (warning.span.start.character, warning.span.end.character) == (0, 100_003)
+    assert snapshot.text == text  # the snapshot keeps the text as written
+    # a LaTeX file that is not ours is read (nothing of it is published) without the line
+    quiet = build_snapshot("file:///other.tex", 1, text.replace("% lagrangian: ", "% "), "latex")
+    assert not quiet.active
+    on_the_line = [d.code for d in quiet.analysis.diagnostics if d.span.start.line == line]
+    assert on_the_line == ["not-checked"]
+
+
+def test_a_long_line_with_inline_math_blanks_only_the_math() -> None:
+    prose = "text " * 2_100
+    text = TEX_SEESAW + "\\end{align}\n" + prose + "$\\mathcal{L} = - c H H$ " + prose + "\n"
+    snapshot = build_snapshot("file:///inline.tex", 1, text, "latex")
+    line = text[: text.index(prose)].count("\n")
+    (warning,) = snapshot.analysis.diagnostics
+    assert (warning.code, warning.span.start.line) == ("not-checked", line)
+    math = text.index("\\mathcal{L} = - c") - text.rindex("\n", 0, text.index(prose)) - 1
+    width = len("\\mathcal{L} = - c H H")
+    assert (warning.span.start.character, warning.span.end.character) == (math, math + width)
