@@ -311,7 +311,7 @@ def build_snapshot(
     read, refused = text, []
     if syntax == "latex":
         read, refused = readable(text, lines, "latex")
-        document = parse_tex(read, sidecar)
+        document = parse_tex(read, sidecar, SHARED)
         active = sidecar is not None or _DIRECTIVE.search(text) is not None
     else:
         read, refused = readable(text, lines)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lagrangian.grammar import parse_document
+from lagrangian.grammar import parse_document, parse_tex
 from lagrangian.grammar.piecewise import PieceCache
+from lagrangian.grammar.statements import DocumentBuilder
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "documents"
 DOCUMENTS = [
     (EXAMPLES / name).read_text()
     for name in ("type2_seesaw.lag", "two_higgs_doublets.lag", "errors/zee_babu_h_L_L.lag")
@@ -92,3 +95,85 @@ def test_the_first_error_deep_in_a_statement_is_the_whole_parse_error() -> None:
     assert cached.errors == whole.errors
     assert [e.message for e in whole.errors] == ["unexpected end of the statement; expected ')'"]
     assert len(cached.terms) == 200 + 1  # the unclosed group is cut again: `- e ...` survives
+
+
+# The same for LaTeX: papers' documents (four-component notation, \\left( \\right), \\frac,
+# h.c. in brackets, heads such as V =, pieces defined elsewhere) and LaTeX's own fragments.
+TEX_DOCUMENTS = [(EXAMPLES / "standard_model.tex").read_text()] + [
+    (CORPUS / name).read_text()
+    for name in ("mssm_higgs.tex", "leptoquark_S1.tex", "left_right.tex", "err_sm_missing_hc.tex")
+]
+TEX_FRAGMENTS = [
+    "\n",
+    "  ",
+    "% note - with + signs\n",
+    "- \\lambda_9 (H^\\dagger H)^2",
+    " + \\text{h.c.}",
+    "\\bar",
+    "\\overline{",
+    "(",
+    ")",
+    "{",
+    "}",
+    "+",
+    "-",
+    "\\frac{1}{2}",
+    "^",
+    "_{",
+    "\\\\",
+    "&",
+    "\\nonumber",
+    "\n\\mathcal{L}_Y = - ",
+    "V = ",
+    "\\end{align}",
+    "\\sum_i ",
+    "\\dots",
+    "|",
+    "$",
+]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(TEX_DOCUMENTS),
+    st.lists(
+        st.tuples(st.integers(0, 10_000), st.integers(0, 12), st.sampled_from(TEX_FRAGMENTS)),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_cached_pieces_parse_latex_like_the_whole_text(text: str, edits: list) -> None:
+    cache = PieceCache(size=200)
+    assert parse_tex(text, None, cache) == parse_tex(text)
+    for at, length, fragment in edits:
+        start = at % (len(text) + 1)
+        text = text[:start] + fragment + text[start + length :]
+        assert parse_tex(text, None, cache) == parse_tex(text)
+
+
+def test_an_edit_in_a_tex_lagrangian_reparses_only_the_edited_term() -> None:
+    """Counted parses: after one edit the parser reads the edited term and nothing else of
+    the Lagrangian (the declarations of the directives are read again; they are short)."""
+    text = TEX_DOCUMENTS[0]
+    cache = PieceCache()
+    parsed: list[tuple[str, str]] = []
+    original = DocumentBuilder.parse
+
+    def counting(self, start, end, rule, syntax):  # type: ignore[no-untyped-def]
+        if rule in ("piece", "lagrangian_stmt"):
+            parsed.append((rule, self.text[start:end].strip()))
+        return original(self, start, end, rule, syntax)
+
+    with mock.patch.object(DocumentBuilder, "parse", counting):
+        first = parse_tex(text, None, cache)
+        # the seven terms of the Lagrangian and its h.c. mark: three marks, one text
+        assert len(parsed) == 8 and parsed.count(("piece", "+ \\text{h.c.}")) == 1
+        parsed.clear()
+        edited = "% a comment above moves every term\n" + text.replace("y_d", "y_{dd}")
+        document = parse_tex(edited, None, cache)
+    assert parsed == [("piece", "- y_{dd} Q d H^\\dagger")]
+    assert document == parse_tex(edited)
+    assert len(document.terms) == len(first.terms) == 7
+    assert [t.span.start.line for t in document.terms if t.span] == [
+        t.span.start.line + 1 for t in first.terms if t.span
+    ]
