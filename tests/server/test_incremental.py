@@ -8,7 +8,7 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lagrangian.grammar import LineIndex, parse_document
+from lagrangian.grammar import LineIndex, parse_document, parse_tex
 from lagrangian.physics.checks import Analysis, analyze
 from lagrangian.server.lsp import documents
 from lagrangian.server.lsp.documents import build_snapshot, checkable, model_key, readable
@@ -76,12 +76,13 @@ EDITED = [SEESAW, TWO_DOUBLETS + "  - y_bad H1 H2 + h.c.\n  - (H1^dagger H2\n"]
 FRAGMENTS = [*PIECES, "\n  # a comment line\n", "- m12 H1^dagger H2", " + hc", ")", "x" * 50]
 
 
-def fresh(text: str) -> list[tuple]:
+def fresh(text: str, syntax: str = "lag") -> list[tuple]:
     """The diagnostics of ``build_snapshot`` worked out with no cache at all: the whole
     text parsed at once and every term checked by the engine."""
     lines = LineIndex(text)
-    read, refused = readable(text, lines)
-    document, warnings = checkable(parse_document(read))
+    read, refused = readable(text, lines, syntax)  # type: ignore[arg-type]
+    parsed = parse_tex(read) if syntax == "latex" else parse_document(read)
+    document, warnings = checkable(parsed)
     found = analyze(document).diagnostics + warnings + refused
     found.sort(key=lambda d: (d.span.start.offset, d.span.end.offset))
     return [(d.code, d.span, d.message, d.severity) for d in found]
@@ -106,6 +107,44 @@ def test_snapshots_after_random_edits_equal_a_fresh_analysis(text: str, edits: l
             snapshot = build_snapshot("file:///random.lag", version, text, "lag")
             got = [(d.code, d.span, d.message, d.severity) for d in snapshot.analysis.diagnostics]
             assert got == fresh(text)
+
+
+TEX = (EXAMPLES / "standard_model.tex").read_text()
+TEX_FRAGMENTS = [
+    "\n",
+    "  ",
+    "% note - with + signs\n",
+    "- \\lambda_9 (H^\\dagger H)^2",
+    " + \\text{h.c.}",
+    "\\bar",
+    "(",
+    "}",
+    "- y L e H",
+    "\\\\",
+    "\\end{align}",
+    "$",
+    "x" * 50,
+]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 10_000), st.integers(0, 30), st.sampled_from(TEX_FRAGMENTS)),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_tex_snapshots_after_random_edits_equal_a_fresh_analysis(edits: list) -> None:
+    """The same for a ``.tex`` file: shared piece and check caches, long math refused."""
+    text = TEX
+    with mock.patch.object(documents, "MAX_LINE_CHARS", 60):
+        for version, (at, length, fragment) in enumerate(edits):
+            start = at % (len(text) + 1)
+            text = text[:start] + fragment + text[start + length :]
+            snapshot = build_snapshot("file:///random.tex", version, text, "latex")
+            got = [(d.code, d.span, d.message, d.severity) for d in snapshot.analysis.diagnostics]
+            assert got == fresh(text, "latex")
 
 
 def test_a_very_long_line_is_refused_and_the_rest_still_checked() -> None:
