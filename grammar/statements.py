@@ -235,7 +235,7 @@ class DocumentBuilder:
         parsed: Piece | None,
     ) -> tuple[list[Item], list[SyntaxProblem], int]:
         """The statement parsed whole (raises its first error, found from ``parsed``)."""
-        error = self._first_error(start, end, syntax, pieces, parsed)
+        error = self._first_error(start, end, pieces, parsed)
         if error is not None:
             raise error
         stmt, problems = self.parse(start, end, "lagrangian_stmt", syntax)
@@ -243,12 +243,7 @@ class DocumentBuilder:
         return list(stmt.items), problems, stmt.end
 
     def _first_error(
-        self,
-        start: int,
-        end: int,
-        syntax: Syntax,
-        pieces: list[tuple[int, int]],
-        parsed: Piece | None,
+        self, start: int, end: int, pieces: list[tuple[int, int]], parsed: Piece | None
     ) -> SyntaxProblem | None:
         """The whole statement's first syntax error, parsed from the first failing piece.
 
@@ -264,7 +259,7 @@ class DocumentBuilder:
             return None
         stand_in = "L=x".ljust(failing - start) + self.text[failing:end]
         try:
-            parse_with(syntax, self.lines, start, end, "lagrangian_stmt", stand_in)
+            parse_with(self.doc.syntax, self.lines, start, end, "lagrangian_stmt", stand_in)
         except SyntaxProblem as problem:
             return problem
         return None

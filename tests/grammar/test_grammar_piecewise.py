@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from unittest import mock
 
+import pytest
+from edits import TEX_FRAGMENTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lagrangian.grammar import parse_document, parse_tex
+from lagrangian.grammar.parsers import Syntax
 from lagrangian.grammar.piecewise import PieceCache
 from lagrangian.grammar.statements import DocumentBuilder
 
@@ -43,22 +46,31 @@ FRAGMENTS = [
     "𝜆",
     "scalar S (1, 1, 0) real\n",
 ]
-EDITS = st.lists(
-    st.tuples(st.integers(0, 10_000), st.integers(0, 12), st.sampled_from(FRAGMENTS)),
-    min_size=1,
-    max_size=8,
+# LaTeX: papers' documents (four-component notation, \\left( \\right), \\frac,
+# h.c. in brackets, heads such as V =, pieces defined elsewhere).
+TEX_DOCUMENTS = [(EXAMPLES / "standard_model.tex").read_text()] + [
+    (CORPUS / name).read_text()
+    for name in ("mssm_higgs.tex", "leptoquark_S1.tex", "left_right.tex", "err_sm_missing_hc.tex")
+]
+
+
+@pytest.mark.parametrize(
+    ("syntax", "texts", "fragments"),
+    [("lag", DOCUMENTS, FRAGMENTS), ("latex", TEX_DOCUMENTS, TEX_FRAGMENTS)],
 )
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(DOCUMENTS), EDITS)
-def test_cached_pieces_parse_like_the_whole_text(text: str, edits: list) -> None:
+@given(data=st.data())
+def test_cached_pieces_parse_like_the_whole_text(
+    syntax: Syntax, texts: list[str], fragments: list[str], data: st.DataObject
+) -> None:
+    text = data.draw(st.sampled_from(texts))
+    edit = st.tuples(st.integers(0, 10_000), st.integers(0, 12), st.sampled_from(fragments))
     cache = PieceCache(size=200)
-    assert parse_document(text, "lag", cache) == parse_document(text)
-    for at, length, fragment in edits:
+    assert parse_document(text, syntax, cache) == parse_document(text, syntax)
+    for at, length, fragment in data.draw(st.lists(edit, min_size=1, max_size=8)):
         start = at % (len(text) + 1)
         text = text[:start] + fragment + text[start + length :]
-        assert parse_document(text, "lag", cache) == parse_document(text)
+        assert parse_document(text, syntax, cache) == parse_document(text, syntax)
 
 
 def test_a_leading_hc_mark_reports_like_the_whole_text() -> None:
@@ -95,60 +107,6 @@ def test_the_first_error_deep_in_a_statement_is_the_whole_parse_error() -> None:
     assert cached.errors == whole.errors
     assert [e.message for e in whole.errors] == ["unexpected end of the statement; expected ')'"]
     assert len(cached.terms) == 200 + 1  # the unclosed group is cut again: `- e ...` survives
-
-
-# The same for LaTeX: papers' documents (four-component notation, \\left( \\right), \\frac,
-# h.c. in brackets, heads such as V =, pieces defined elsewhere) and LaTeX's own fragments.
-TEX_DOCUMENTS = [(EXAMPLES / "standard_model.tex").read_text()] + [
-    (CORPUS / name).read_text()
-    for name in ("mssm_higgs.tex", "leptoquark_S1.tex", "left_right.tex", "err_sm_missing_hc.tex")
-]
-TEX_FRAGMENTS = [
-    "\n",
-    "  ",
-    "% note - with + signs\n",
-    "- \\lambda_9 (H^\\dagger H)^2",
-    " + \\text{h.c.}",
-    "\\bar",
-    "\\overline{",
-    "(",
-    ")",
-    "{",
-    "}",
-    "+",
-    "-",
-    "\\frac{1}{2}",
-    "^",
-    "_{",
-    "\\\\",
-    "&",
-    "\\nonumber",
-    "\n\\mathcal{L}_Y = - ",
-    "V = ",
-    "\\end{align}",
-    "\\sum_i ",
-    "\\dots",
-    "|",
-    "$",
-]
-
-
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.sampled_from(TEX_DOCUMENTS),
-    st.lists(
-        st.tuples(st.integers(0, 10_000), st.integers(0, 12), st.sampled_from(TEX_FRAGMENTS)),
-        min_size=1,
-        max_size=8,
-    ),
-)
-def test_cached_pieces_parse_latex_like_the_whole_text(text: str, edits: list) -> None:
-    cache = PieceCache(size=200)
-    assert parse_tex(text, None, cache) == parse_tex(text)
-    for at, length, fragment in edits:
-        start = at % (len(text) + 1)
-        text = text[:start] + fragment + text[start + length :]
-        assert parse_tex(text, None, cache) == parse_tex(text)
 
 
 def test_an_edit_in_a_tex_lagrangian_reparses_only_the_edited_term() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from unittest import mock
 
+import pytest
+from edits import TEX_FRAGMENTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -88,63 +90,31 @@ def fresh(text: str, syntax: str = "lag") -> list[tuple]:
     return [(d.code, d.span, d.message, d.severity) for d in found]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.sampled_from(EDITED),
-    st.lists(
-        st.tuples(st.integers(0, 10_000), st.integers(0, 30), st.sampled_from(FRAGMENTS)),
-        min_size=1,
-        max_size=8,
-    ),
+TEX = (EXAMPLES / "standard_model.tex").read_text()
+
+
+@pytest.mark.parametrize(
+    ("syntax", "texts", "fragments"),
+    [("lag", EDITED, FRAGMENTS), ("latex", [TEX], TEX_FRAGMENTS)],
 )
-def test_snapshots_after_random_edits_equal_a_fresh_analysis(text: str, edits: list) -> None:
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_snapshots_after_random_edits_equal_a_fresh_analysis(
+    syntax: str, texts: list[str], fragments: list[str], data: st.DataObject
+) -> None:
     """Every version as the editor sends it (shared parse and check caches, lines over the
     limit refused) has the diagnostics of a from-scratch analysis of its text."""
+    text = data.draw(st.sampled_from(texts))
+    edit = st.tuples(st.integers(0, 10_000), st.integers(0, 30), st.sampled_from(fragments))
+    edits = data.draw(st.lists(edit, min_size=1, max_size=8))
+    uri = "file:///random.tex" if syntax == "latex" else "file:///random.lag"
     with mock.patch.object(documents, "MAX_LINE_CHARS", 60):
         for version, (at, length, fragment) in enumerate(edits):
             start = at % (len(text) + 1)
             text = text[:start] + fragment + text[start + length :]
-            snapshot = build_snapshot("file:///random.lag", version, text, "lag")
+            snapshot = build_snapshot(uri, version, text, syntax)  # type: ignore[arg-type]
             got = [(d.code, d.span, d.message, d.severity) for d in snapshot.analysis.diagnostics]
-            assert got == fresh(text)
-
-
-TEX = (EXAMPLES / "standard_model.tex").read_text()
-TEX_FRAGMENTS = [
-    "\n",
-    "  ",
-    "% note - with + signs\n",
-    "- \\lambda_9 (H^\\dagger H)^2",
-    " + \\text{h.c.}",
-    "\\bar",
-    "(",
-    "}",
-    "- y L e H",
-    "\\\\",
-    "\\end{align}",
-    "$",
-    "x" * 50,
-]
-
-
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 10_000), st.integers(0, 30), st.sampled_from(TEX_FRAGMENTS)),
-        min_size=1,
-        max_size=8,
-    ),
-)
-def test_tex_snapshots_after_random_edits_equal_a_fresh_analysis(edits: list) -> None:
-    """The same for a ``.tex`` file: shared piece and check caches, long math refused."""
-    text = TEX
-    with mock.patch.object(documents, "MAX_LINE_CHARS", 60):
-        for version, (at, length, fragment) in enumerate(edits):
-            start = at % (len(text) + 1)
-            text = text[:start] + fragment + text[start + length :]
-            snapshot = build_snapshot("file:///random.tex", version, text, "latex")
-            got = [(d.code, d.span, d.message, d.severity) for d in snapshot.analysis.diagnostics]
-            assert got == fresh(text, "latex")
+            assert got == fresh(text, syntax)
 
 
 def test_a_very_long_line_is_refused_and_the_rest_still_checked() -> None:
