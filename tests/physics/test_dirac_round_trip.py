@@ -158,3 +158,19 @@ def test_a_component_name_declared_twice_is_one_error_on_the_later(document, lin
     assert [(d.code, d.span.start.line, d.span.start.character, d.message) for d in problems] == [
         ("duplicate-field", line, 8, message)
     ]
+
+
+def test_a_subscripted_name_beside_its_declared_base_is_its_own_field() -> None:
+    """``\\Phi_1`` is the declared ``Phi_1`` even beside a declared ``Phi``, and its 1 is no
+    adjoint index: ``\\Phi^\\dagger_1 \\Phi_1`` with an SU(2) triplet ``Phi`` is not the
+    triplet's ``\\Sigma^a \\Sigma^a`` but the mass term of the colour triplet ``Phi_1``."""
+    text = (
+        "% lagrangian: fermion Phi (1, 3, 3/4) left; scalar Phi_1 (3, 1, 1/2)\n"
+        "\\[ \\mathcal{L} = - m^2 \\Phi^\\dagger_1 \\Phi_1\n"
+        "  - \\lambda (\\Phi^\\dagger_{1} \\Phi_1)^2 \\]"
+    )
+    analysis = analyze(parse_tex(text))
+    assert [d.message for d in analysis.diagnostics if d.code != "anomaly"] == []
+    names = [[analysis.model.fields[o.index].name for o in i.monomial] for i in analysis.terms]
+    assert [i.kind for i in analysis.terms] == ["scalar_mass", "quartic"]
+    assert names == [["Phi_1", "Phi_1"], ["Phi_1", "Phi_1", "Phi_1", "Phi_1"]]
