@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from lagrangian.server.lsp.actions import code_actions
 from lagrangian.server.lsp.documents import build_snapshot
 from lagrangian.server.lsp.hover import hover
 from lagrangian.server.lsp.semantic import TOKEN_MODIFIERS, TOKEN_TYPES, semantic_tokens
@@ -111,3 +112,15 @@ def test_hover_names_the_components_of_a_subscripted_dirac_fermion() -> None:
     assert used is not None and isinstance(used.contents, types.MarkupContent)
     assert used.contents.value.startswith("**Psi_1R**")
     assert "The right component of the Dirac fermion Psi_1." in used.contents.value
+
+
+def test_the_quick_fix_for_a_misspelt_component_writes_it_so_that_it_reads_back() -> None:
+    text = DIRAC + "  - y H^dagger Psi1L e^dagger + h.c.\n"
+    snapshot = build_snapshot("file:///d.lag", 1, text, "lag")
+    at = text.index("Psi1L")
+    (unknown,) = [d for d in snapshot.analysis.diagnostics if d.code == "unknown-field"]
+    assert unknown.message.endswith("did you mean 'Psi_{1L}'?")
+    titles = [a.title for a in code_actions(snapshot, at, at + 5, None)]
+    assert "Change 'Psi1L' to 'Psi_{1L}'" in titles
+    fixed = build_snapshot("file:///d.lag", 2, text.replace("Psi1L", "Psi_{1L}"), "lag")
+    assert [d.code for d in fixed.analysis.diagnostics] == ["anomaly"]  # a lone doublet
