@@ -249,8 +249,8 @@ class DocumentBuilder:
 
         Every piece before it parses, so the parser reaches it in the state that follows any
         complete term; ``L=x`` (a head and a term in either syntax) padded to the same
-        length puts it in that state, and the
-        text from the failing piece on is read exactly as in the whole statement.
+        length puts it in that state, and the text from the failing piece on is read
+        exactly as in the whole statement.
         """
         if parsed is None or parsed.failure is None:
             return None
