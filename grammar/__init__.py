@@ -6,7 +6,7 @@ physics engine's job.  See ``docs/language.md`` for the language itself.
 
 from lagrangian.grammar.document import parse_declarations, parse_document, parse_term
 from lagrangian.grammar.errors import ParseError
-from lagrangian.grammar.names import GREEK, RESERVED, split_index_word
+from lagrangian.grammar.names import GREEK, RESERVED, split_index_word, term_spelling
 from lagrangian.grammar.positions import LineIndex, position_at
 from lagrangian.grammar.printer import (
     print_declaration,
@@ -38,4 +38,5 @@ __all__ = [
     "print_term",
     "split_index_word",
     "strip_spans",
+    "term_spelling",
 ]

@@ -24,12 +24,12 @@ def parse_document(text: str, syntax: Syntax = "lag", pieces: PieceCache | None 
 
     For ``"latex"`` the text is a ``.tex`` file (see ``parse_tex``) or, when it has no math
     environment at all, bare math such as ``\\mathcal{L} = ...``.  With ``pieces`` the
-    terms of a ``.lag`` Lagrangian parsed before (in an earlier version of the text) are
-    reused from that cache: the result is the same, only faster (``grammar.piecewise``).
+    terms of a Lagrangian parsed before (in an earlier version of the text) are reused from
+    that cache: the result is the same, only faster (``grammar.piecewise``).
     """
     text = clean(text)
     if syntax == "latex":
-        return parse_latex_text(text)
+        return parse_latex_text(text, pieces)
     builder = DocumentBuilder(text, "lag", pieces)
     previous: Chunk | None = None
     for chunk in split_statements(text, lagrangian_head("lag")):

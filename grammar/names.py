@@ -99,7 +99,9 @@ TERM_KEYWORDS = frozenset(
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*'*")
 _NUMERAL = re.compile(r"[0-9]+")
+_PRIMED_NUMERAL = re.compile(r"[0-9]+'+")  # ``Phi_{1'}``: one index, as ``i'`` is
 _LOWER_WORD = re.compile(r"[a-z]{2,}")
+_SUBSCRIPT_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*'*|[0-9]+'*")
 
 
 def split_index_word(word: str) -> list[str]:
@@ -111,7 +113,9 @@ def split_index_word(word: str) -> list[str]:
 
 def index_name_problem(name: str, upper: bool) -> str | None:
     """Why an index name cannot be written back so that it reads the same, or None."""
-    if not (IDENTIFIER.fullmatch(name) or _NUMERAL.fullmatch(name)):
+    if not (
+        IDENTIFIER.fullmatch(name) or _NUMERAL.fullmatch(name) or _PRIMED_NUMERAL.fullmatch(name)
+    ):
         return f"index name {name!r} is neither a name nor a number"
     if split_index_word(name) != [name]:
         return f"index name {name!r} would read as one index per letter"
@@ -120,6 +124,25 @@ def index_name_problem(name: str, upper: bool) -> str | None:
     if upper and name in ("T", "dagger"):
         return f"upper index {name!r} would read as a transpose or conjugate"
     return None
+
+
+def subscript_indices(subscript: str) -> list[str]:
+    """The lower indices the subscript of a declared name is read as, in order: ``1L`` is
+    ``1``, ``L``; ``ab`` is ``a``, ``b``; ``12'`` is ``12'``.  A term joins them back into
+    the name (``Psi_{1L}`` reaches ``Psi_1L``), so the printers write a name's subscript as
+    these indices.  Raises ``ValueError`` for a subscript no script can hold."""
+    words = _SUBSCRIPT_WORD.findall(subscript)
+    if "".join(words) != subscript:
+        raise ValueError(f"subscript {subscript!r} is neither names nor numbers")
+    return [name for word in words for name in split_index_word(word)]
+
+
+def term_spelling(name: str) -> str:
+    """A declared name as a term writes it in either syntax: a subscript of more than one
+    character in braces (``Psi_{1L}``, ``Phi_{12}``, ``Phi_{1'}``; LaTeX reads ``Phi_12`` as
+    ``Phi_1`` times ``2``), a one-character one bare (``Phi_1``, ``Q_L``)."""
+    base, _, sub = name.partition("_")
+    return f"{base}_{{{sub}}}" if len(sub) > 1 else name
 
 
 def symbol_name_problem(name: str) -> str | None:

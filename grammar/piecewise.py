@@ -1,10 +1,11 @@
 """Reusing the parse of a Lagrangian's terms across versions of a document.
 
 An editor sends the whole text at every keystroke, but a keystroke changes one term.  A
-``L = ...`` statement is a list of terms, each beginning at a top-level sign, and the LALR
-parser reads each term the same way whether it meets it inside the statement or alone
-(the tokens of a term never cross a top-level sign, and after a complete term the parser
-is in one state whatever came before).  So a statement whose pieces all parse alone
+``L = ...`` statement (or ``\\mathcal{L} = ...``: both grammars are alike in this) is a
+list of terms, each beginning at a top-level sign, and the LALR parser reads each term
+the same way whether it meets it inside the statement or alone (the tokens of a term
+never cross a top-level sign, and after a complete term the parser is in one state
+whatever came before).  So a statement whose pieces all parse alone
 parses whole into their concatenation, and a piece whose text was parsed before needs no
 parser: its nodes are taken from ``PieceCache`` with their spans moved to where the piece
 now is.  The same holds for the statement's first syntax error: it lies in the first piece
@@ -25,10 +26,12 @@ from lagrangian.grammar.ast import Position, Span
 from lagrangian.grammar.errors import SyntaxProblem
 from lagrangian.grammar.lru import LruCache
 from lagrangian.grammar.positions import LineIndex
-from lagrangian.grammar.sums import Dots, HcMark, Item
+from lagrangian.grammar.sums import Item
 
 CACHE_SIZE = 20_000
-_OFFSET_NODES = (HcMark, Dots)  # nodes that keep raw offsets beside their span
+# Raw offsets into the text that parse nodes keep beside their spans (``h.c.`` marks, dots,
+# and LaTeX's misplaced projector or derivative, reported later from its ``start``).
+_OFFSET_FIELDS = ("start", "end")
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,9 @@ class Piece:
     failure: SyntaxProblem | None = None
 
 
-class PieceCache(LruCache[str, Piece]):
-    """A piece's exact text to its parse."""
+class PieceCache(LruCache[tuple[str, str], Piece]):
+    """A piece's syntax and exact text to its parse (the same text may read differently
+    as ``.lag`` and as LaTeX, so one cache serves both)."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         super().__init__(size)
@@ -71,8 +75,8 @@ def _moved_problem(problem: SyntaxProblem, delta: int) -> SyntaxProblem:
 
 
 def moved(value: Any, delta: int, lines: LineIndex, memo: dict[int, Any] | None = None) -> Any:
-    """``value`` with every ``Span`` in it (and the raw offsets of ``h.c.`` marks and dots)
-    moved by ``delta`` characters; values without spans are shared, not copied.  ``memo``
+    """``value`` with every ``Span`` in it (and the raw ``start``/``end`` offsets some nodes
+    keep) moved by ``delta`` characters; values without spans are shared, not copied.  ``memo``
     moves a node shared by several parents once, and keeps it shared."""
     return _move(value, delta, lines, {} if memo is None else memo)
 
@@ -95,14 +99,22 @@ def _move(value: Any, delta: int, lines: LineIndex, memo: dict[int, Any]) -> Any
     elif kind is dict:
         result = {k: _move(v, delta, lines, memo) for k, v in value.items()}
     else:
-        names = _names(kind)
-        result = value if names is None else _move_node(value, names, delta, lines, memo)
+        names, offsets = _names(kind), _offsets(kind)
+        if names is None and not offsets:
+            result = value
+        else:
+            result = _move_node(value, names or (), offsets, delta, lines, memo)
     memo[key] = result
     return result
 
 
 def _move_node(
-    value: Any, names: tuple[str, ...], delta: int, lines: LineIndex, memo: dict[int, Any]
+    value: Any,
+    names: tuple[str, ...],
+    offsets: tuple[str, ...],
+    delta: int,
+    lines: LineIndex,
+    memo: dict[int, Any],
 ) -> Any:
     """A dataclass node with its spans moved: a shallow copy with the changed fields set
     (what ``dataclasses.replace`` does, without running ``__init__`` again)."""
@@ -112,9 +124,8 @@ def _move_node(
         new = _move(old, delta, lines, memo)
         if new is not old:
             changes[name] = new
-    if isinstance(value, _OFFSET_NODES):
-        changes["start"] = value.start + delta
-        changes["end"] = value.end + delta
+    for name in offsets:
+        changes[name] = getattr(value, name) + delta
     if not changes:
         return value
     copy = object.__new__(type(value))
@@ -124,6 +135,15 @@ def _move_node(
 
 
 _ATOMS = frozenset({str, int, float, bool, type(None), Fraction})
+
+
+@cache
+def _offsets(kind: type) -> tuple[str, ...]:
+    """The raw offset fields of a dataclass node: ``start`` and ``end`` declared ``int``."""
+    if not is_dataclass(kind):
+        return ()
+    found = fields(kind)
+    return tuple(f.name for f in found if f.name in _OFFSET_FIELDS and f.type in (int, "int"))
 
 
 @cache

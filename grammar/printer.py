@@ -35,6 +35,7 @@ from lagrangian.grammar.names import (
     GREEK_COMMANDS,
     index_name_problem,
     split_index_word,
+    subscript_indices,
     symbol_name_problem,
 )
 
@@ -65,6 +66,7 @@ _SPELLING = {
     ),
 }
 _SINGLE_LOWER = re.compile(r"[a-z]")
+_PRIMED_NUMBER = re.compile(r"\d+'+")
 _BARE_VALUE = re.compile(r"[A-Za-z0-9_]+(?:, [A-Za-z0-9_]+)*")
 
 
@@ -112,7 +114,8 @@ def print_factor(factor: Factor, style: Style = "text") -> str:
         # A declared name with a subscript (``Phi_1``) is written with that subscript, which
         # the physics engine joins back to the name.
         base, _, sub = factor.name.partition("_")
-        indices = (Index(sub, False), *factor.indices) if sub else factor.indices
+        written = tuple(Index(name, False) for name in subscript_indices(sub))
+        indices = (*written, *factor.indices)
         problem = symbol_name_problem(base)
         if problem:
             raise ValueError(problem)
@@ -184,7 +187,8 @@ def _scripted(
         out = base + "".join("^" + f for f in flags)
         for upper, items in runs:
             body = _join(items, style)
-            out += ("^" if upper else "_") + (body if len(items) == 1 else "{" + body + "}")
+            bare = len(items) == 1 and not _PRIMED_NUMBER.fullmatch(body)  # `_{1'}`, not `_1'`
+            out += ("^" if upper else "_") + (body if bare else "{" + body + "}")
         return out + (f"^{power}" if power != 1 else "")
     return _latex_scripted(base, flags, runs, power)
 

@@ -32,7 +32,7 @@ _ATOMS = {
         r"(?P<skip>[\s,]+)"
         r"|(?P<conjugate>dagger(?![A-Za-z0-9'])|\*)"
         r"|(?P<transpose>T(?![A-Za-z0-9']))"
-        r"|(?P<name>[A-Za-z][A-Za-z0-9]*'*)"
+        r"|(?P<name>[A-Za-z][A-Za-z0-9]*'*|\d+'+)"  # a primed number ``1'`` is a name
         r"|(?P<number>\d+(?:\.\d+)?)"
     ),
     "latex": re.compile(

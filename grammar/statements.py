@@ -62,7 +62,7 @@ class DocumentBuilder:
         self.text = text
         self.lines = LineIndex(text)
         self.doc = Document(syntax)
-        self.pieces = pieces  # reuse the terms parsed before (``.lag`` Lagrangians only)
+        self.pieces = pieces  # reuse the terms parsed before
         self._parsed: dict[tuple[int, int], Piece] = {}  # this text's pieces, once each
 
     # -- parsing one piece of text --------------------------------------------------------
@@ -180,14 +180,14 @@ class DocumentBuilder:
         whole: SyntaxProblem | None = None
         head = lagrangian_head(syntax).match(self.text, start)
         assert head is not None  # statements are classified by this very pattern
-        cached = self.pieces is not None and syntax == "lag"
+        cached = self.pieces is not None
 
         def cuts() -> list[tuple[int, int]]:
             """The cuts at top-level signs: for the cache, and to recover term by term."""
             return split_top_level(self.text, head.end(), end, syntax, "+-", keep=True)
 
         pieces = cuts() if cached else []
-        parsed = self._by_pieces(pieces) if cached else None
+        parsed = self._by_pieces(pieces, syntax) if cached else None
         try:
             if parsed is not None and parsed.failure is None:
                 items, problems, last = self._joined(head.group(), parsed)
@@ -206,7 +206,7 @@ class DocumentBuilder:
         for problem in problems:
             self.error(problem)
 
-    def _by_pieces(self, pieces: list[tuple[int, int]]) -> Piece | None:
+    def _by_pieces(self, pieces: list[tuple[int, int]], syntax: Syntax) -> Piece | None:
         """The pieces parsed alone (from the cache where their text was seen before), up to
         the first that fails; None where the whole statement must be parsed instead."""
         if not pieces:
@@ -214,7 +214,7 @@ class DocumentBuilder:
         items: list[Item] = []
         problems: list[SyntaxProblem] = []
         for s, e in pieces:
-            piece = self._cached_piece(s, e)
+            piece = self._cached_piece(s, e, syntax)
             if piece.failure is not None:
                 return Piece(self.lines.position(s), failure=piece.failure)
             if not items and not (piece.items and isinstance(piece.items[0], Term)):
@@ -254,8 +254,9 @@ class DocumentBuilder:
         """The whole statement's first syntax error, parsed from the first failing piece.
 
         Every piece before it parses, so the parser reaches it in the state that follows any
-        complete term; ``L=x`` padded to the same length puts it in that state, and the
-        text from the failing piece on is read exactly as in the whole statement.
+        complete term; ``L=x`` (a head and a term in either syntax) padded to the same
+        length puts it in that state, and the text from the failing piece on is read
+        exactly as in the whole statement.
         """
         if parsed is None or parsed.failure is None:
             return None
@@ -264,27 +265,27 @@ class DocumentBuilder:
             return None
         stand_in = "L=x".ljust(failing - start) + self.text[failing:end]
         try:
-            parse_with("lag", self.lines, start, end, "lagrangian_stmt", stand_in)
+            parse_with(self.doc.syntax, self.lines, start, end, "lagrangian_stmt", stand_in)
         except SyntaxProblem as problem:
             return problem
         return None
 
-    def _cached_piece(self, start: int, end: int) -> Piece:
+    def _cached_piece(self, start: int, end: int, syntax: Syntax) -> Piece:
         """``text[start:end]`` parsed from ``piece``, through the cache."""
         assert self.pieces is not None
         if (start, end) in self._parsed:
             return self._parsed[(start, end)]
-        text = self.text[start:end]
-        cached = self.pieces.get(text)
+        key = (syntax, self.text[start:end])
+        cached = self.pieces.get(key)
         if cached is not None:
             piece = reuse(cached, self.lines, start)
         else:
             try:
-                got, problems = self.parse(start, end, "piece", "lag")
+                got, problems = self.parse(start, end, "piece", syntax)
                 piece = Piece(self.lines.position(start), tuple(got), tuple(problems))
             except SyntaxProblem as failure:
                 piece = Piece(self.lines.position(start), failure=failure)
-            self.pieces.put(text, piece)
+            self.pieces.put(key, piece)
         self._parsed[(start, end)] = piece
         return piece
 
@@ -311,8 +312,8 @@ class DocumentBuilder:
         failures: list[tuple[SyntaxProblem, int, int]],
         cut_again: bool,
     ) -> None:
-        if self.pieces is not None and syntax == "lag":
-            piece = self._cached_piece(start, end)
+        if self.pieces is not None:
+            piece = self._cached_piece(start, end, syntax)
             got, problem = piece.items, piece.failure
         else:
             try:

@@ -19,6 +19,7 @@ from lagrangian.grammar.ast import Document, FieldDecl
 from lagrangian.grammar.errors import SyntaxProblem
 from lagrangian.grammar.hygiene import clean
 from lagrangian.grammar.parsers import lagrangian_head
+from lagrangian.grammar.piecewise import PieceCache
 from lagrangian.grammar.scanner import split_statements, trim
 from lagrangian.grammar.statements import DocumentBuilder
 from lagrangian.grammar.strip import strip_spans
@@ -156,23 +157,30 @@ def add_sidecar(builder: DocumentBuilder, sidecar: str) -> None:
     builder.doc.couplings.extend(strip_spans(side.doc.couplings))
 
 
-def parse_tex(text: str, sidecar: str | None = None) -> Document:
+def parse_tex(text: str, sidecar: str | None = None, pieces: PieceCache | None = None) -> Document:
     """The Lagrangians and declarations of a ``.tex`` file (``Document.syntax == "latex"``).
 
     Declarations come from the file's ``% lagrangian:`` directives; the ``.lag`` sidecar is
-    read only when the file has none, so the same fields are never declared twice.
+    read only when the file has none, so the same fields are never declared twice.  With
+    ``pieces`` the terms parsed before are reused, as for ``.lag`` (``grammar.piecewise``).
     """
     text = clean(text)
-    return _parse_latex(text, _regions(text), None if sidecar is None else clean(sidecar))
+    side = None if sidecar is None else clean(sidecar)
+    return _parse_latex(text, _regions(text), side, pieces)
 
 
-def parse_latex_text(text: str) -> Document:
+def parse_latex_text(text: str, pieces: PieceCache | None = None) -> Document:
     """LaTeX for ``parse_document``: a whole ``.tex`` file, or bare math without delimiters."""
-    return _parse_latex(text, _regions(text) or [(0, len(text), False)], None)
+    return _parse_latex(text, _regions(text) or [(0, len(text), False)], None, pieces)
 
 
-def _parse_latex(text: str, regions: list[tuple[int, int, bool]], sidecar: str | None) -> Document:
-    builder = DocumentBuilder(text, "latex")
+def _parse_latex(
+    text: str,
+    regions: list[tuple[int, int, bool]],
+    sidecar: str | None,
+    pieces: PieceCache | None,
+) -> Document:
+    builder = DocumentBuilder(text, "latex", pieces)
     if sidecar is not None and _DIRECTIVE.search(text) is None:
         add_sidecar(builder, sidecar)
     add_directives(builder)

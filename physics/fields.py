@@ -76,7 +76,8 @@ class Model:
     """A gauge group with its fields: everything the engine needs to enumerate terms.
 
     A ``dirac`` declaration ``Psi`` becomes two Weyl fields, ``Psi_L`` (left) and ``Psi_R``
-    (right) with the same quantum numbers; ``dirac`` maps the written name to that pair.
+    (right) with the same quantum numbers (``Psi_1``: ``Psi_1L``, ``Psi_1R``; see
+    ``dirac_components``); ``dirac`` maps the written name to that pair.
     """
 
     group: GaugeGroup
@@ -125,6 +126,18 @@ class Model:
         return "U(1)" if n == 1 else f"SU({n})"
 
 
+def dirac_components(name: str) -> tuple[str, str]:
+    """The left and right Weyl components of a ``dirac`` fermion named ``name``.
+
+    ``Psi`` is ``Psi_L``, ``Psi_R``; a name with a subscript takes the chirality into it,
+    ``Psi_1`` is ``Psi_1L``, ``Psi_1R`` (``T_L``: ``T_LL``), because a name has at most one
+    subscript and a term joins a symbol's lower indices back into one: ``\\Psi_{1L}``,
+    ``Psi_{1 L}`` and ``Psi_1_L`` all reach ``Psi_1L``.
+    """
+    joint = "" if "_" in name else "_"
+    return f"{name}{joint}L", f"{name}{joint}R"
+
+
 def default_strength_names(group: GaugeGroup) -> tuple[str, ...]:
     """Field-strength symbols: G, W, B for the first SU(3), SU(2), U(1); ``F<k>`` otherwise."""
     names: list[str] = []
@@ -161,6 +174,7 @@ def build_model(
     fields: list[Field] = []
     dirac: list[tuple[str, str, str]] = []
     seen: dict[str, FieldDecl] = {}
+    owners: dict[str, str] = {}  # component of a dirac fermion -> its written name
     for decl in decls:
         span = decl.name_span or decl.span
         if decl.name in RESERVED or decl.name in strengths:
@@ -177,8 +191,12 @@ def build_model(
             )
             continue
         seen[decl.name] = decl
+        clash = _component_clash(decl, owners, seen)
+        if clash is not None:
+            diagnostics.append(_error(span, "duplicate-field", clash))
+            continue
         if decl.helicity == "dirac":
-            left, right = f"{decl.name}_L", f"{decl.name}_R"
+            left, right = dirac_components(decl.name)
             for part, helicity in ((left, "left"), (right, "right")):
                 field = _read_field(group, replace(decl, name=part, helicity=helicity), diagnostics)
                 if field is None:
@@ -186,6 +204,7 @@ def build_model(
                 fields.append(replace(field, flavours=decl.flavours))
             else:
                 dirac.append((decl.name, left, right))
+                owners.update({left: decl.name, right: decl.name})
             continue
         field = _read_field(group, decl, diagnostics)
         if field is not None:
@@ -209,6 +228,27 @@ def build_model(
         dirac=tuple(dirac),
     )
     return model, diagnostics + problems
+
+
+def _component_clash(
+    decl: FieldDecl, owners: dict[str, str], seen: dict[str, FieldDecl]
+) -> str | None:
+    """Why ``decl`` clashes with the component of a ``dirac`` fermion (``fermion Psi ...
+    dirac`` makes ``Psi_L``), or None.  ``owners`` maps the components made so far to their
+    fermion, ``seen`` holds the names declared so far: the later declaration is reported."""
+    if decl.helicity == "dirac":
+        for side, name in zip(("left", "right"), dirac_components(decl.name)):
+            if name in seen:
+                return (
+                    f"the dirac fermion '{decl.name}' has the {side} component '{name}', "
+                    "which is declared already"
+                )
+        return None
+    owner = owners.get(decl.name)
+    if owner is None:
+        return None
+    side = "left" if decl.name == dirac_components(owner)[0] else "right"
+    return f"field '{decl.name}' is the {side} component of the dirac fermion '{owner}'"
 
 
 def _yield_strengths(

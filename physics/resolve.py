@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 
-from lagrangian.grammar import GREEK, ast
+from lagrangian.grammar import GREEK, ast, term_spelling
 from lagrangian.physics.fields import Field, Model
 from lagrangian.physics.monomials import Occurrence
 
@@ -312,7 +312,7 @@ def did_you_mean(model: Model, name: str) -> str:
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     if not close:
         close = sorted((n for n in names if name.startswith(n)), key=len, reverse=True)[:1]
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return f"; did you mean '{term_spelling(close[0])}'?" if close else ""  # Psi_{1L}
 
 
 def _projection(

@@ -306,15 +306,15 @@ def field_name(
 ) -> tuple[str | None, tuple[ast.Index, ...], str | None]:
     """The declared name a symbol reaches, its remaining indices, and a chirality subscript.
 
-    ``Phi`` with lower index ``1`` reaches ``Phi_1`` when that is declared; ``Q`` with lower
-    index ``L`` reaches the chiral fermion ``Q`` with written chirality ``left``.
+    ``Phi`` with lower index ``1`` reaches ``Phi_1`` when that is declared, also beside a
+    declared ``Phi`` (the longest declared name wins: ``H_{uL}`` is ``H_uL``, not ``H`` with
+    an index); ``Q`` with lower index ``L`` reaches the chiral fermion ``Q`` with written
+    chirality ``left``.
     """
     if not symbol.indices:  # most symbols: the name is all there is
         return (symbol.name if _declared(model, symbol.name) else None), (), None
     lower = [k for k, i in enumerate(symbol.indices) if not i.upper and i.name not in GREEK]
     chiral = bool(lower) and symbol.indices[lower[0]].name in _CHIRALITY
-    if _declared(model, symbol.name) and not (chiral and _is_fermion(model, symbol.name)):
-        return symbol.name, symbol.indices, None
     for count in range(len(lower), 0, -1):
         picked = lower[:count]
         if picked != list(range(picked[0], picked[0] + count)):
@@ -323,6 +323,8 @@ def field_name(
         if _declared(model, name):
             rest = tuple(i for k, i in enumerate(symbol.indices) if k not in picked)
             return name, rest, None
+    if _declared(model, symbol.name) and not (chiral and _is_fermion(model, symbol.name)):
+        return symbol.name, symbol.indices, None
     found = model.field(symbol.name)
     if lower and symbol.indices[lower[0]].name in _CHIRALITY:
         written = _CHIRALITY[symbol.indices[lower[0]].name]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from lagrangian.grammar import ast
+from lagrangian.grammar import ast, term_spelling
 from lagrangian.server.lsp import edits as lsp_edits
 from lagrangian.server.lsp.diagnostics import lsp_diagnostic
 from lagrangian.server.lsp.terms import document_texts
@@ -93,7 +93,8 @@ def _rename_unknown(snapshot: Snapshot, diagnostic: ast.Diagnostic) -> list[type
     if snapshot.text[start : start + len(name)] != name:
         return []
     span = ast.Span(diagnostic.span.start, snapshot.position(start + len(name)))
-    declared = [f.name for f in snapshot.analysis.model.fields]
+    # written as a term reads them: Psi_{1L}, not Psi_1L (that is Psi_1 times L)
+    declared = [term_spelling(f.name) for f in snapshot.analysis.model.fields]
     return _nearest_words(snapshot, diagnostic, span, name, declared)
 
 

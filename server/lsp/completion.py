@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from lagrangian.grammar import GREEK
+from lagrangian.grammar import GREEK, term_spelling
 from lagrangian.server.lsp.context import Context
 from lagrangian.server.lsp.terms import (
     KIND_LABELS,
@@ -310,24 +310,22 @@ class _Items:
             numbers = quantum_numbers(field)
             helicity = f" {field.helicity}" if field.helicity else ""
             detail = f"{field.kind} {numbers}{helicity}"
-            self.plain(field.name, types.CompletionItemKind.Field, "1", detail)
+            name = term_spelling(field.name)  # Psi_{1L}: Psi_1L would read as Psi_1 L
+            self.plain(name, types.CompletionItemKind.Field, "1", detail)
             if not field.real:
                 conjugate = (
                     f"{field.kind} {quantum_numbers(field, True)}, the conjugate of {field.name}"
                 )
                 # in Dirac notation a conjugated spinor is barred: \overline{Q_L}
-                label = (
-                    f"\\overline{{{field.name}}}"
-                    if dirac and field.is_fermion
-                    else field.name + dagger
-                )
+                label = f"\\overline{{{name}}}" if dirac and field.is_fermion else name + dagger
                 self.plain(label, types.CompletionItemKind.Field, "2", conjugate)
         for written, left, _ in model.dirac if dirac else ():
             found = model.field(left)
             assert found is not None
             detail = f"Dirac fermion {quantum_numbers(found)}"
-            self.plain(written, types.CompletionItemKind.Field, "1", detail)
-            self.plain(f"\\overline{{{written}}}", types.CompletionItemKind.Field, "2", detail)
+            name = term_spelling(written)
+            self.plain(name, types.CompletionItemKind.Field, "1", detail)
+            self.plain(f"\\overline{{{name}}}", types.CompletionItemKind.Field, "2", detail)
 
     def term_words(self) -> None:
         words = "dirac" if self.notation == "four-component" else self.snapshot.syntax

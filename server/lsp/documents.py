@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urlparse
 
-from lagrangian.grammar import ast
+from lagrangian.grammar import ast, math_regions
 from lagrangian.grammar.positions import LineIndex
 
 if TYPE_CHECKING:
@@ -234,26 +234,36 @@ def checkable(document: ast.Document) -> tuple[ast.Document, list[ast.Diagnostic
     return replace(document, terms=kept), warnings
 
 
-def readable(text: str, lines: LineIndex) -> tuple[str, list[ast.Diagnostic]]:
+def readable(
+    text: str, lines: LineIndex, syntax: Syntax = "lag"
+) -> tuple[str, list[ast.Diagnostic]]:
     """``text`` with every line too long to read blanked out, and a warning for each.
 
     Checking costs per term, and one pasted or generated line can hold thousands of terms
     that the editor would re-read at every keystroke anywhere in the file.  Such a line
     (comments aside) is replaced by as many blanks, so every offset and line number of
-    the rest stays as it was, and is reported instead of checked.
+    the rest stays as it was, and is reported instead of checked.  A ``.tex`` file is read
+    only inside math, so there only the math of a long line is blanked, its delimiters
+    kept (the environments around read as before), and a long line of prose is no concern.
     """
     kept: list[str] = []
     warnings: list[ast.Diagnostic] = []
     done = 0
-    for line in lines.lines_longer_than(MAX_LINE_CHARS):
+    long = lines.lines_longer_than(MAX_LINE_CHARS)
+    regions = math_regions(text) if long and syntax == "latex" else None
+    for line in long:
         start, end = lines.line_start(line), lines.line_end(line)
-        if text[start:end].lstrip().startswith("#"):
+        if text[start:end].lstrip().startswith("%" if syntax == "latex" else "#"):
             continue
-        kept += [text[done:start], " " * (end - start)]
-        done = end
+        blanked = [(start, end)] if regions is None else _within(regions, start, end)
+        if not blanked:
+            continue
+        for a, b in blanked:
+            kept += [text[done:a], " " * (b - a)]
+            done = b
         warnings.append(
             ast.Diagnostic(
-                span=lines.span(start, end),
+                span=lines.span(blanked[0][0], blanked[-1][1]),  # .tex: the line's math
                 severity="warning",
                 code="not-checked",
                 message=f"a line of {end - start:,} characters, over the {MAX_LINE_CHARS:,} "
@@ -261,6 +271,12 @@ def readable(text: str, lines: LineIndex) -> tuple[str, list[ast.Diagnostic]]:
             )
         )
     return "".join([*kept, text[done:]]), warnings
+
+
+def _within(regions: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of ``regions`` (sorted, apart) that lie in ``start``..``end``."""
+    parts = [(max(a, start), min(b, end)) for a, b in regions if a < end and b > start]
+    return [(a, b) for a, b in parts if a < b]
 
 
 def _field_count(factors: tuple[ast.Factor, ...], names: set[str]) -> int:
@@ -294,7 +310,8 @@ def build_snapshot(
     lines = LineIndex(text)
     read, refused = text, []
     if syntax == "latex":
-        document = parse_tex(text, sidecar)
+        read, refused = readable(text, lines, "latex")
+        document = parse_tex(read, sidecar, SHARED)
         active = sidecar is not None or _DIRECTIVE.search(text) is not None
     else:
         read, refused = readable(text, lines)

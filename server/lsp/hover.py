@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from lagrangian.grammar import ast, print_term
+from lagrangian.grammar import ast, print_term, term_spelling
 from lagrangian.server.lsp.diagnostics import to_range
 from lagrangian.server.lsp.terms import (
     KIND_LABELS,
@@ -38,7 +38,7 @@ def hover(snapshot: Snapshot, offset: int) -> types.Hover | None:
         if _contains(decl.name_span, offset):
             field = model.field(decl.name)
             if field is None:
-                return None
+                return _dirac_hover(model, decl.name, decl.name_span)
             return _hover(field_markdown(model, field, conjugate=False), decl.name_span)
     for factor in snapshot.document.gauge.factors if snapshot.document.gauge else ():
         if _contains(factor.span, offset):
@@ -71,6 +71,10 @@ def field_markdown(model: Model, field: Field, conjugate: bool) -> str:
     lines = [f"**{title}**" + (f" — the conjugate of {field.name}" if conjugate else "")]
     lines += ["", _spin(field, conjugate), "", header, rule, row, ""]
     lines.append(f"Mass dimension {field.dimension!s}.")
+    pair = next((d for d in model.dirac if field.name in d[1:]), None)
+    if pair is not None:
+        side = "left" if field.name == pair[1] else "right"
+        lines.append(f"The {side} component of the Dirac fermion {pair[0]}.")
     if field.real:
         lines.append("Real: it is its own conjugate.")
     elif conjugate:
@@ -78,6 +82,24 @@ def field_markdown(model: Model, field: Field, conjugate: bool) -> str:
     else:
         lines.append(f"Its conjugate {field.name}^† is in {quantum_numbers(field, True)}.")
     return "\n".join(lines)
+
+
+def _dirac_hover(model: Model, name: str, span: ast.Span | None) -> types.Hover | None:
+    """Over the name of a ``dirac`` declaration: its two Weyl components and how a term
+    writes each (``Psi_{1L}``, ``P_L Psi_1``), then the left one's quantum numbers."""
+    components = model.components(name)
+    if components is None:
+        return None  # a declaration the model dropped (its diagnostic says why)
+    left, right = components
+    field = model.field(left)
+    assert field is not None
+    lines = [
+        f"**{name}** — a Dirac fermion: the Weyl fields {left} (left) and {right} (right), "
+        f"written `{term_spelling(left)}` and `{term_spelling(right)}` in a term.",
+        "",
+        field_markdown(model, field, conjugate=False),
+    ]
+    return _hover("\n".join(lines), span)
 
 
 def term_markdown(snapshot: Snapshot, info: TermInfo) -> str:

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lsp_client import apply_text_edits
+from lsprotocol import types
 
 from lagrangian.server.lsp import edits as lsp_edits
 from lagrangian.server.lsp.completion import ClientFeatures, completion_items
@@ -146,3 +147,26 @@ def test_latex_lagrangian_is_created_inside_the_document() -> None:
     )
     again = build_snapshot("file:///t.tex", 2, result, "latex")
     assert len(again.document.terms) == 1 and not again.analysis.diagnostics
+
+
+@pytest.mark.parametrize("syntax", ["lag", "latex"])
+def test_field_completions_read_back_as_their_fields(syntax: str) -> None:
+    """A completed name is written so that a term reads it as that field: ``Psi_{1L}`` (not
+    ``Psi_1L``, read as ``Psi_1`` times ``L``), ``Phi_{12}`` (LaTeX reads ``Phi_12`` as
+    ``Phi_1`` times ``2``)."""
+    decls = "fermion Psi_1 (1,2,-1/2) dirac; scalar Phi_12 (1,2,1/2); scalar Phi (1,1,0)"
+    if syntax == "lag":
+        head, tail = decls.replace("; ", "\n") + "\nL = - c ", "\n"
+    else:
+        head, tail = f"% lagrangian: {decls}\n\\[ \\mathcal{{L}} = - c ", " \\]\n"
+    snapshot = build_snapshot("file:///t", 1, head + tail, syntax)  # type: ignore[arg-type]
+    items = completion_items(snapshot, find_context(snapshot, len(head)), [], ClientFeatures())
+    fields = {i.label for i in items if i.kind == types.CompletionItemKind.Field}
+    assert {"Psi_{1L}", "Psi_{1R}", "Phi_{12}", "Phi"} <= fields
+    for label in ("Psi_{1L}", "Psi_{1R}", "Phi_{12}", "Phi"):
+        again = build_snapshot("file:///t", 2, head + label + tail, syntax)  # type: ignore[arg-type]
+        (info,) = again.analysis.terms
+        model = again.analysis.model
+        assert [model.fields[u.occurrence.index].name for u in info.resolved.fields] == [
+            label.replace("{", "").replace("}", "")
+        ]

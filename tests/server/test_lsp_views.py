@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from lagrangian.server.lsp.actions import code_actions
 from lagrangian.server.lsp.documents import build_snapshot
 from lagrangian.server.lsp.hover import hover
 from lagrangian.server.lsp.semantic import TOKEN_MODIFIERS, TOKEN_TYPES, semantic_tokens
@@ -90,3 +91,36 @@ def test_inlay_hints_show_charge_sums_and_dimensions() -> None:
     snapshot = build_snapshot("file:///v.lag", 1, text, "lag")
     labels = [h.label for h in inlay_hints(snapshot, 0, len(text))]
     assert labels == ["Y = 0 · dim 4", "Y = 0 · dim 4", "Y = 0 · dim 4", "Y = 1 · dim 2"]
+
+
+DIRAC = """scalar H (1, 2, 1/2)
+fermion Psi_1 (1, 2, -1/2) dirac
+fermion e (1, 1, -1) right
+L = - M Psi_{1L}^dagger Psi_{1R} + h.c.
+"""
+
+
+def test_hover_names_the_components_of_a_subscripted_dirac_fermion() -> None:
+    snapshot = build_snapshot("file:///d.lag", 1, DIRAC, "lag")
+    declared = hover(snapshot, DIRAC.index("Psi_1 "))
+    assert declared is not None and isinstance(declared.contents, types.MarkupContent)
+    text = declared.contents.value
+    assert text.startswith("**Psi_1** — a Dirac fermion: the Weyl fields Psi_1L (left)")
+    assert "written `Psi_{1L}` and `Psi_{1R}` in a term" in text
+    assert "| 1 | 2 | -1/2 |" in text
+    used = hover(snapshot, DIRAC.index("Psi_{1R}"))
+    assert used is not None and isinstance(used.contents, types.MarkupContent)
+    assert used.contents.value.startswith("**Psi_1R**")
+    assert "The right component of the Dirac fermion Psi_1." in used.contents.value
+
+
+def test_the_quick_fix_for_a_misspelt_component_writes_it_so_that_it_reads_back() -> None:
+    text = DIRAC + "  - y H^dagger Psi1L e^dagger + h.c.\n"
+    snapshot = build_snapshot("file:///d.lag", 1, text, "lag")
+    at = text.index("Psi1L")
+    (unknown,) = [d for d in snapshot.analysis.diagnostics if d.code == "unknown-field"]
+    assert unknown.message.endswith("did you mean 'Psi_{1L}'?")
+    titles = [a.title for a in code_actions(snapshot, at, at + 5, None)]
+    assert "Change 'Psi1L' to 'Psi_{1L}'" in titles
+    fixed = build_snapshot("file:///d.lag", 2, text.replace("Psi1L", "Psi_{1L}"), "lag")
+    assert [d.code for d in fixed.analysis.diagnostics] == ["anomaly"]  # a lone doublet
