@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Literal
 
@@ -411,29 +411,13 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler, product: bo
         # against a ``coupling`` declaration.
         _check_flavour_symmetry(model, info)
         return
-    basis_occs = tuple(sorted(occs))
-    conj = canonical != basis_occs
-    if product:
-        # Nothing to evaluate where one invariant exists (the written one is not zero), or
-        # where the written brackets are literally one of the engine's basis elements.
-        found = (
-            np.ones(1)
-            if total == 1
-            else basis_coordinates(model, r, basis_occs, mono.basis(model, basis_occs, total))
-        )
-        if found is not None:
-            info.coefficients = None if conj else found
-            return
-    # Several invariants are told apart exactly in F_p (below), one by the sign of floats:
-    # the written contraction is evaluated first where it is needed anyway.
-    first = sampler.exact(total + 6, PRIMES[0]) if total > 1 else sampler
     try:
-        written = _written_value(model, r, first)
+        found = _coordinates(model, r, total, sampler, product)
     except IndexProblem as problem:
         info.valid = False
         info.diagnostics.append(_diag(info.term, "error", "bad-index", str(problem)))
         return
-    if written is None:
+    if found is None:
         if total > 1 and not r.explicit:
             info.diagnostics.append(
                 _diag(
@@ -445,19 +429,6 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler, product: bo
                 )
             )
         return
-    patterns = mono.basis(model, basis_occs, total)
-
-    def values(at: Sampler) -> tuple[np.ndarray, np.ndarray]:
-        """The written contraction and the basis at the points of ``at``."""
-        vector = written if at is first else _written_value(model, r, at)
-        assert vector is not None  # the same units at any points
-        return vector, at.basis_values(basis_occs, patterns)
-
-    # One invariant has one coordinate, whose sign floats give reliably; several are lost in
-    # floats once the values are products of dozens of brackets, so they are solved exactly.
-    found = _exact_coordinates(values, sampler, total + 6) if total > 1 else None
-    if found is None:  # one invariant, or not small fractions: floats
-        found = _float_coordinates(*values(sampler))
     if isinstance(found, str) and found == "zero":
         info.valid = False
         info.diagnostics.append(
@@ -481,10 +452,88 @@ def _check_invariant(model: Model, info: TermInfo, sampler: Sampler, product: bo
             )
         )
         return
+    if canonical != occs:  # written as the conjugate of the engine's monomial
+        info.coefficients = _conjugate_coordinates(model, r, total, sampler, product)
+    else:
+        info.coefficients = found
+
+
+def _coordinates(
+    model: Model, r: ResolvedTerm, total: int, sampler: Sampler, product: bool
+) -> np.ndarray | Literal["zero", "noninvariant"] | None:
+    """The written contraction in the engine basis of its monomial (the largest coordinate
+    1), or that it is zero or not invariant; None where the writing does not pin one down.
+    Raises ``IndexProblem`` for written indices that do not fit."""
+    occs = r.occurrences  # sorted: the engine basis is of these
+    if product:
+        # Nothing to evaluate where one invariant exists (the written one is not zero), or
+        # where the written brackets are literally one of the engine's basis elements.
+        if total == 1:
+            return np.ones(1)
+        found = basis_coordinates(model, r, occs, mono.basis(model, occs, total))
+        if found is not None:
+            return found
+    # Several invariants are told apart exactly in F_p (below), one by the sign of floats:
+    # the written contraction is evaluated first where it is needed anyway.
+    first = sampler.exact(total + 6, PRIMES[0]) if total > 1 else sampler
+    written = _written_value(model, r, first)
+    if written is None:
+        return None
+    patterns = mono.basis(model, occs, total)
+
+    def values(at: Sampler) -> tuple[np.ndarray, np.ndarray]:
+        """The written contraction and the basis at the points of ``at``."""
+        vector = written if at is first else _written_value(model, r, at)
+        assert vector is not None  # the same units at any points
+        return vector, at.basis_values(occs, patterns)
+
+    # One invariant has one coordinate, whose sign floats give reliably; several are lost in
+    # floats once the values are products of dozens of brackets, so they are solved exactly.
+    found = _exact_coordinates(values, sampler, total + 6) if total > 1 else None
+    if found is None:  # one invariant, or not small fractions: floats
+        found = _float_coordinates(*values(sampler))
+    if isinstance(found, str):
+        return found
     # One invariant: the term is it, whatever the sign of its one coordinate (a convention
     # of the basis element), as the shortcut above records it without evaluating.
-    coordinates = np.ones(1) if total == 1 else found / np.max(np.abs(found))
-    info.coefficients = None if conj else coordinates
+    return np.ones(1) if total == 1 else found / np.max(np.abs(found))
+
+
+def _conjugate_coordinates(
+    model: Model, r: ResolvedTerm, total: int, sampler: Sampler, product: bool
+) -> np.ndarray | None:
+    """The coordinates of the written term's hermitian conjugate in the engine basis, which
+    is of the conjugate monomial: ``(H2^dagger H1)(H4^dagger H3) + h.c.`` is the engine's
+    ``(H1^dagger H2)(H3^dagger H4) + h.c.``, one coupling, so duplicates and missing terms
+    must see the same vector.  None with fermions (their spinor order is not re-read here)."""
+    if total == 1:
+        return np.ones(1)
+    if _fermions(model, r.occurrences):
+        return None
+    try:
+        found = _coordinates(model, _conjugated(model, r), total, sampler, product)
+    except IndexProblem:
+        return None
+    return None if found is None or isinstance(found, str) else found
+
+
+def _conjugated(model: Model, r: ResolvedTerm) -> ResolvedTerm:
+    """``r``'s hermitian conjugate: every field conjugated (its index heights swapped) and
+    the order reversed, which is how a matrix product or a trace conjugates."""
+    fields = [
+        replace(
+            use,
+            occurrence=Occurrence(
+                use.occurrence.index,
+                not use.occurrence.conjugate and not model.fields[use.occurrence.index].real,
+            ),
+            upper=use.lower,
+            lower=use.upper,
+        )
+        for use in reversed(r.fields)
+    ]
+    epsilons = [tuple((name, not upper) for name, upper in eps) for eps in r.epsilons]
+    return replace(r, fields=fields, epsilons=epsilons)
 
 
 def _exact_coordinates(

@@ -158,6 +158,8 @@ def _which_invariant(snapshot: Snapshot, info: TermInfo) -> str:
             "which one this is cannot be told from how it is written."
         )
     basis = [t for t in snapshot.complete() if t.term.occurrences == info.monomial]
+    # Written on the conjugate fields: the coordinates are those of its hermitian conjugate.
+    of = "the hermitian conjugate of " if info.resolved.occurrences != info.monomial else ""
     parts = [
         (float(c), print_term(t.tree, "text"))
         for c, t in zip(info.coefficients, basis)
@@ -166,12 +168,12 @@ def _which_invariant(snapshot: Snapshot, info: TermInfo) -> str:
     if len(parts) == 1:
         return (
             f"It is one of {count} independent invariants of these fields: "
-            f"the engine's `{parts[0][1]}`."
+            f"{of}the engine's `{parts[0][1]}`."
         )
     combination = " ".join(f"{c:+.3g} × `{text}`" for c, text in parts)
     return (
-        f"These fields have {count} independent invariants; this one is the combination "
-        f"{combination} of the engine's."
+        f"These fields have {count} independent invariants; this one is {of}the "
+        f"combination {combination} of the engine's."
     )
 
 

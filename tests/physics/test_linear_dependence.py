@@ -31,3 +31,25 @@ def test_the_epsilon_form_after_lambda_3_alone_is_a_new_coupling() -> None:
 
 def test_an_exact_repeat_stays_a_duplicate() -> None:
     assert codes(HEAD + LAMBDA_3 + LAMBDA_4 + LAMBDA_4) == [(5, "duplicate-term")]
+
+
+# Four doublets: H1† H2 H3† H4 has two invariants, (H1†H2)(H3†H4) and (H1†H4)(H3†H2).  A term
+# on the conjugate fields plus its h.c. is the same pair of operators as the engine's term
+# plus its h.c.: [(H2†H1)(H4†H3)]† = (H1†H2)(H3†H4), one coupling however it is written.
+FOUR = "".join(f"scalar H{k} (1, 2, 1/2)\n" for k in range(1, 5))
+A = "L = - a (H1^dagger H2)(H3^dagger H4) + h.c.\n"
+A_CONJUGATE = "  - b (H2^dagger H1)(H4^dagger H3) + h.c.\n"
+A_CONJUGATE_INDICES = "  - b H2^dagger_i H1^i H4^dagger_j H3^j + h.c.\n"
+C_CONJUGATE = "  - c (H4^dagger H1)(H2^dagger H3) + h.c.\n"  # the other invariant, conjugated
+
+
+def test_a_coupling_written_again_on_the_conjugate_fields_is_a_duplicate() -> None:
+    assert codes(FOUR + A + A_CONJUGATE) == [(6, "duplicate-term")]
+    assert codes(FOUR + A + A_CONJUGATE_INDICES) == [(6, "duplicate-term")]
+
+
+def test_the_other_invariant_on_the_conjugate_fields_is_a_new_coupling() -> None:
+    assert codes(FOUR + A + C_CONJUGATE) == []
+    # and the conjugated form alone, written twice, is one coupling written twice
+    first = A_CONJUGATE.replace("  - b", "L = - b")
+    assert codes(FOUR + first + A_CONJUGATE_INDICES) == [(6, "duplicate-term")]

@@ -124,3 +124,15 @@ def test_the_quick_fix_for_a_misspelt_component_writes_it_so_that_it_reads_back(
     assert "Change 'Psi1L' to 'Psi_{1L}'" in titles
     fixed = build_snapshot("file:///d.lag", 2, text.replace("Psi1L", "Psi_{1L}"), "lag")
     assert [d.code for d in fixed.analysis.diagnostics] == ["anomaly"]  # a lone doublet
+
+
+def test_hover_on_a_term_written_on_the_conjugate_fields_names_its_conjugate() -> None:
+    """(H2†H1)(H4†H3) is the hermitian conjugate of the engine's (H1†H2)(H3†H4), one of the
+    two invariants of H1† H2 H3† H4 (the other is (H1†H4)(H3†H2))."""
+    text = "".join(f"scalar H{k} (1, 2, 1/2)\n" for k in range(1, 5))
+    text += "L = - b (H2^dagger H1)(H4^dagger H3) + h.c.\n"
+    result = hover(build_snapshot("file:///c.lag", 1, text, "lag"), text.index("b ("))
+    assert result is not None and isinstance(result.contents, types.MarkupContent)
+    value = result.contents.value
+    assert "one of 2 independent invariants of these fields: the hermitian conjugate of " in value
+    assert "(H1^dagger H2) (H3^dagger H4)" in value
