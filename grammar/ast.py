@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, get_args
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,46 @@ class Span:
     end: Position
 
 
+# The stable diagnostic codes, each documented in docs/diagnostics.md (a test compares the
+# two).  Clients and the quick fixes match on them, so an unknown one fails where it is made.
+Code = Literal[
+    "ambiguous-contraction",
+    "anomaly",
+    "bad-index",
+    "bad-representation",
+    "duplicate-field",
+    "duplicate-term",
+    "flavour-symmetry",
+    "gauge-noninvariant",
+    "hypercharge",
+    "limit",
+    "linearly-dependent",
+    "lorentz",
+    "missing-hc",
+    "nonrenormalizable",
+    "not-checked",
+    "redundant-hc",
+    "strength-renamed",
+    "symmetry",
+    "syntax",
+    "unknown-field",
+    "vanishes-by-symmetry",
+]
+CODES: frozenset[str] = frozenset(get_args(Code))
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """A problem at a source span; ``code`` is one of the stable codes listed in docs."""
 
     span: Span
     severity: Literal["error", "warning", "information", "hint"]
-    code: str
+    code: Code
     message: str
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:  # a typo here would silently lose a quick fix
+            raise ValueError(f"diagnostic code {self.code!r} is not one of the stable codes")
 
 
 # ---------------------------------------------------------------------------------------
