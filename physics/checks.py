@@ -575,10 +575,16 @@ def _float_coordinates(
 ) -> np.ndarray | Literal["zero", "noninvariant"]:
     """The same in floats, with tolerances: for coefficients that are not small fractions."""
     # Values are products of many brackets, so "zero" is relative to the basis elements'.
+    # Why 1e-9: an identically zero contraction leaves rounding, near 1e-16 of the terms it
+    # sums over (a few orders more for products of dozens of brackets), while a non-zero one
+    # at random points is typically of the order of the basis values.  Floats serve only one
+    # invariant, or coefficients that are not small fractions; the rest is exact (F_p).
     if float(np.linalg.norm(vector)) < 1e-9 * float(np.max(np.linalg.norm(matrix, axis=0))):
         return "zero"
     coefficients, *_ = np.linalg.lstsq(matrix, vector, rcond=None)
     residual = float(np.linalg.norm(matrix @ coefficients - vector))
+    # Safe: a vector in the span is solved to rounding (a relative residual near 1e-12 with
+    # 24 points and a handful of unknowns), one outside it misses by O(1) at random points.
     if residual > 1e-6 * float(np.linalg.norm(vector)):
         return "noninvariant"
     return coefficients
@@ -845,5 +851,8 @@ def _duplicate_key(model: Model, info: TermInfo) -> object | None:
         return ("monomial", info.monomial)
     if info.coefficients is None:
         return None
+    # Exact coordinates (small fractions, the common case) are equal floats for equal
+    # invariants; float ones agree far below 1e-6.  Rounding can only split two values that
+    # straddle a rounding boundary: a duplicate missed, never one reported falsely.
     rounded = tuple(np.round(info.coefficients, 6) + 0.0)
     return ("monomial", info.monomial, rounded)

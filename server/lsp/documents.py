@@ -195,6 +195,8 @@ def _written_key(analysis: Analysis) -> object:
             tuple(sorted(s.factor for s in info.resolved.strengths)),
             info.monomial,
             info.multiplicity,
+            # the same text gives the same floats (a seeded sampler): rounding only makes
+            # the key independent of the last bits of a solve
             None
             if info.coefficients is None
             else tuple(round(float(c), 9) for c in info.coefficients),

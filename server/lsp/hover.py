@@ -163,7 +163,7 @@ def _which_invariant(snapshot: Snapshot, info: TermInfo) -> str:
     parts = [
         (float(c), print_term(t.tree, "text"))
         for c, t in zip(info.coefficients, basis)
-        if abs(c) > 1e-9
+        if abs(c) > 1e-9  # exact coordinates give exact zeros; floats, rounding below this
     ]
     if len(parts) == 1:
         return (
