@@ -817,26 +817,30 @@ def _redundant_hc(infos: list[TermInfo]) -> None:
 
     An ``h.c.`` that also covers terms needing it is how papers write a line of kinetic
     terms and Yukawas ending in ``+ h.c.``; the self-conjugate ones are understood to be
-    exempt, so they get no hint.
+    exempt, so they get no hint.  Nor when a covered term has an error: it may well be the
+    one the ``h.c.`` is for (a ``mu H^dagger eta`` that breaks a Z2).  One hint per
+    ``h.c.``, at it, however many terms it covers.
     """
     marks: dict[int, list[TermInfo]] = {}
     for info in infos:
-        if info.term.hc and info.term.hc_span is not None and info.valid:
+        if info.term.hc and info.term.hc_span is not None:
             marks.setdefault(info.term.hc_span.start.offset, []).append(info)
     for covered in marks.values():
-        if all(i.self_conjugate and (i.resolved.fields or i.resolved.strengths) for i in covered):
-            span = covered[0].term.hc_span
-            for info in covered:
-                info.diagnostics.append(
-                    _diag(
-                        info.term,
-                        "hint",
-                        "redundant-hc",
-                        "this term is its own hermitian conjugate: the 'h.c.' that covers it "
-                        "doubles it",
-                        span,
-                    )
-                )
+        if not all(
+            i.valid and i.self_conjugate and (i.resolved.fields or i.resolved.strengths)
+            for i in covered
+        ):
+            continue
+        message = (
+            "this term is its own hermitian conjugate: the 'h.c.' that covers it doubles it"
+            if len(covered) == 1
+            else f"the {len(covered)} terms this 'h.c.' covers are each their own hermitian "
+            "conjugate: it doubles them"
+        )
+        first = covered[0]
+        first.diagnostics.append(
+            _diag(first.term, "hint", "redundant-hc", message, first.term.hc_span)
+        )
 
 
 def _duplicate_key(model: Model, info: TermInfo) -> object | None:

@@ -165,6 +165,18 @@ def test_an_h_c_over_self_conjugate_terms_only_is_hinted() -> None:
     assert _codes(mixed) == []
 
 
+def test_one_hint_per_redundant_h_c_and_none_when_the_term_it_is_for_has_an_error() -> None:
+    decls = "% lagrangian: scalar H (1,2,1/2); scalar eta (1,2,1/2); symmetry Z2: eta -1\n"
+    potential = r"V = m^2 H^\dagger H + \lambda (H^\dagger H)^2"
+    # both terms are hermitian: the h.c. doubles them, said once at the h.c.
+    hints = [d for d in _check(potential + r" + \text{h.c.}", decls).diagnostics]
+    assert [d.code for d in hints] == ["redundant-hc"]
+    assert "the 2 terms" in hints[0].message
+    # mu H^dagger eta is odd under the Z2 (an error) and is what the h.c. is for: no hint
+    soft = potential + r" + \mu H^\dagger \eta + \text{h.c.}"
+    assert _codes(soft, decls) == ["symmetry"]
+
+
 def test_generators_with_triplets() -> None:
     decls = "% lagrangian: scalar H (1,2,1/2); scalar Sigma (1,3,0) real\n"
     assert _codes(r"V \supset \kappa\, H^\dagger \sigma^a H\, \Sigma^a", decls) == []
