@@ -297,13 +297,16 @@ def _contracted(factors: tuple[ast.Factor, ...]) -> set[str]:
 
 
 def _bare_word(symbol: ast.Symbol) -> bool:
-    """A plain multi-letter word among the fields (``Htilde``, ``Ss``) is a misspelt field:
-    couplings there carry scripts (``Y_u``), are Greek, or are one letter (``M``)."""
+    r"""A plain multi-letter word among the fields (``Htilde``, ``Ss``) is a misspelt field:
+    couplings there carry scripts (``Y_u``), are lower-case Greek (``\lambda``, ``\mu``) or
+    one letter (``M``).  Upper-case Greek names fields (``\Phi``, ``\Delta``, ``\Sigma``),
+    but for ``\Lambda``, the usual name of a scale."""
+    name = symbol.name.rstrip("'")
     return (
         not symbol.indices
         and symbol.power == 1
         and len(symbol.name) > 1
-        and symbol.name.rstrip("'") not in GREEK
+        and (name not in GREEK or (name[0].isupper() and name != "Lambda"))
     )
 
 

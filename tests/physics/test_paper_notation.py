@@ -112,6 +112,8 @@ def test_the_2hdm_bracket_form() -> None:
         (r"\mathcal{L} = y_u Q_L u_R Htilde", "Htilde", "H"),
         (r"\mathcal{L} = \kappa S Ss H^\dagger H", "Ss", "S"),
         (r"\mathcal{L} = -\frac14 Z_{\mu\nu} Z^{\mu\nu}", "Z_mu", None),
+        # an upper-case Greek name among the fields is a field (Psi is a declared dirac)
+        (r"\mathcal{L} = - y \bar Q_L \Phi u_R + \text{h.c.}", "Phi", "Psi"),
     ],
 )
 def test_unknown_names_among_fields(math: str, name: str, suggestion: str | None) -> None:
@@ -119,6 +121,12 @@ def test_unknown_names_among_fields(math: str, name: str, suggestion: str | None
     assert unknown and unknown[0].message.startswith(f"'{name}")
     if suggestion:
         assert unknown[0].message.endswith(f"did you mean '{suggestion}'?")
+
+
+def test_lower_case_greek_and_lambda_among_the_fields_stay_couplings() -> None:
+    # a trilinear coupling written after its fields, kappa or the scale Lambda
+    assert _codes(r"\mathcal{L} = - H^\dagger H S \kappa") == []
+    assert _codes(r"\mathcal{L} = - H^\dagger H S \Lambda") == []
 
 
 def test_couplings_keep_their_indices_and_conjugates() -> None:
