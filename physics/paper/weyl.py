@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from itertools import product
 
-from lagrangian.grammar import GREEK, ast
+from lagrangian.grammar import GREEK, ast, split_index_word
 from lagrangian.physics.fields import Model
 
 MAX_CHOICES = 16  # engine terms one written four-component term may stand for
@@ -313,6 +313,7 @@ def field_name(
     """
     if not symbol.indices:  # most symbols: the name is all there is
         return (symbol.name if _declared(model, symbol.name) else None), (), None
+    symbol = _name_and_index_apart(model, symbol)
     lower = [k for k, i in enumerate(symbol.indices) if not i.upper and i.name not in GREEK]
     chiral = bool(lower) and symbol.indices[lower[0]].name in _CHIRALITY
     for count in range(len(lower), 0, -1):
@@ -335,6 +336,40 @@ def field_name(
         if found is not None and found.is_fermion:
             return symbol.name, rest, written
     return None, symbol.indices, None
+
+
+def _name_and_index_apart(model: Model, symbol: ast.Symbol) -> ast.Symbol:
+    """``e_{Ra}``, ``Q_{Li}``: a subscript word that runs a name's subscript (or a chirality)
+    and a flavour index together is two indices, where its head completes a declared name
+    (``e_R``) or is the chirality of a declared fermion (``Q``).  A word that is itself the
+    rest of a declared name (``Psi_{1L}`` of a dirac ``Psi_1``) stays whole."""
+    first = next((k for k, i in enumerate(symbol.indices) if not i.upper), None)
+    if first is None:
+        return symbol
+    index = symbol.indices[first]
+    word = index.name
+    if len(word) < 2 or word in GREEK or _declared(model, f"{symbol.name}_{word}"):
+        return symbol
+    for cut in range(len(word) - 1, 0, -1):
+        head, tail = word[:cut], word[cut:]
+        named = _declared(model, f"{symbol.name}_{head}")
+        if named or (head in _CHIRALITY and _is_fermion(model, symbol.name)):
+            pieces = [_part(index, 0, head)] + [
+                _part(index, cut + k, x) for k, x in enumerate(split_index_word(tail))
+            ]
+            indices = (*symbol.indices[:first], *pieces, *symbol.indices[first + 1 :])
+            return replace(symbol, indices=indices)
+    return symbol
+
+
+def _part(index: ast.Index, skip: int, name: str) -> ast.Index:
+    """The index ``name`` written ``skip`` characters into ``index`` (a subscript word)."""
+    span = index.span
+    if span is None:
+        return ast.Index(name, index.upper, None)
+    start = ast.Position(span.start.line, span.start.character + skip, span.start.offset + skip)
+    end = ast.Position(start.line, start.character + len(name), start.offset + len(name))
+    return ast.Index(name, index.upper, ast.Span(start, end))
 
 
 def _is_fermion(model: Model, name: str) -> bool:

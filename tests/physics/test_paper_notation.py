@@ -240,3 +240,21 @@ def test_adjoint_indices_and_powers_of_sums() -> None:
 def test_a_partial_derivative_of_a_singlet_is_covariant() -> None:
     analysis = _check(r"\mathcal{L} \supset \frac{c}{\Lambda^2} (H^\dagger H) \Box (H^\dagger H)")
     assert [d.code for d in analysis.diagnostics] == ["nonrenormalizable"]
+
+
+@pytest.mark.parametrize(
+    "math",
+    [
+        # Zee-Babu: e^c e k^{++}, Y = (-1) + (-1) + 2 = 0 (the bar of e_R^c is e_R itself)
+        r"\mathcal{L} = g_{ab}\, \overline{e_{Ra}^c}\, e_{Rb}\, k^{++} + \text{h.c.}",
+        # Q_{Li}: the chirality of the fermion Q and the flavour index i in one subscript
+        r"-\mathcal{L} = Y^u_{ij}\, \overline{Q_{Li}}\, \tilde H\, u_{Rj} + \text{h.c.}",
+    ],
+)
+def test_a_subscript_runs_name_and_flavour_index_together(math: str) -> None:
+    decls = (
+        "% lagrangian: scalar H (1,2,1/2); scalar k (1,1,2); fermion e_R (1,1,-1) right x3\n"
+        "% lagrangian: fermion Q (3,2,1/6) left x3; fermion u (3,1,2/3) right x3\n"
+        "% lagrangian: coupling g symmetric\n"
+    )
+    assert [d.code for d in _check(math, decls).diagnostics if d.code != "anomaly"] == []
