@@ -38,7 +38,7 @@ _ATOMS = {
     "latex": re.compile(
         r"(?P<skip>[\s,;.~&()]+|\\[,;:! ]|\\q?quad(?![A-Za-z])|\{\s*\}|\\rm\s+)"
         r"|(?P<charge>[+]+|[-]+)"
-        r"|(?P<conjugate>\\dagger(?![A-Za-z])|\\ast(?![A-Za-z])|\*)"
+        r"|(?P<conjugate>\\dagger(?![A-Za-z])|\\(?:ast|star)(?![A-Za-z])|\*)"
         r"|(?P<transpose>T(?![A-Za-z0-9'])|\\(?:top|intercal)(?![A-Za-z])|"
         + _TEXT_COMMAND
         + r"T\s*\})"

@@ -218,3 +218,9 @@ def test_pieces_defined_elsewhere_are_not_terms() -> None:
         " - V(H) + \\lambda H^\\dagger H $$"
     )
     assert doc.errors == [] and len(doc.terms) == 1
+
+
+@pytest.mark.parametrize("script", [r"^\dagger", r"^{\dagger}", "^*", r"^{\ast}", r"^\star"])
+def test_every_spelling_of_the_conjugate(script: str) -> None:
+    (term,) = _terms(f"V = m^2 H{script} H")
+    assert [(f.name, f.conjugate) for f in term.factors[1:]] == [("H", True), ("H", False)]
