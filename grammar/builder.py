@@ -395,11 +395,17 @@ class AstBuilder:
         if token.type == "FRACTION":
             top, bottom = str(token).split("/")
             return self._fraction(token, top.strip(), bottom.strip())
-        if token.type == "FACTORIAL":
-            digits = self._digits(str(token).rstrip("! \t\n"), token)
-            if int(digits) > 20:
+        if token.type in ("FACTORIAL", "DIVISOR"):
+            text = str(token).strip("/{} \t\n")
+            digits = self._digits(text.rstrip("! \t\n"), token)
+            if text.endswith("!") and int(digits) > 20:
                 raise self._fail("a factorial is at most 20!", token)
-            return Number(Fraction(math.factorial(int(digits))), self._span_of(children))
+            value = math.factorial(int(digits)) if text.endswith("!") else int(digits)
+            if token.type == "FACTORIAL":
+                return Number(Fraction(value), self._span_of(children))
+            if value == 0:
+                raise self._fail("division by zero", token)
+            return Number(Fraction(1, value), self._span_of(children))
         return Number(Fraction(self._digits(str(token), token)), self._span_of(children))
 
     def frac_digits(self, children: list[Token]) -> Number:  # \\frac12
@@ -545,6 +551,16 @@ class AstBuilder:
             ):
                 # ``(Y_e)_{ij}``, ``(N_R)^c``: brackets around one symbol group its scripts
                 return replace(self._decorate(lone, scripts), span=self._span_of(children))
+            if (
+                isinstance(lone, Derivative)
+                and isinstance(lone.operand, Symbol)
+                and indices_only
+                and not (single.numbers or single.imaginary)
+            ):
+                # ``(D_\mu \Sigma)^a``: the component index of the field the derivative acts on
+                operand = self._decorate(lone.operand, scripts)
+                node = replace(lone, operand=operand, span=self._span_of(children))
+                return self._keep_depth(lone, node)
         plain = (1, (), False, False)
         if (
             single is not None

@@ -94,6 +94,7 @@ _LATEX_PHRASES = {
     "DOTS": "'\\dots'",
     "SUM_OP": "'\\sum'",
     "FACTORIAL": "a number",
+    "DIVISOR": "a division by a number",
 }
 _FACTOR_STARTS = frozenset(
     [

@@ -1,6 +1,8 @@
 """LaTeX as papers print it: heads, layout, coefficients, brackets, the h.c. rule, the
 four-component forms, input hygiene and the not-checked notes of .tex files."""
 
+from fractions import Fraction
+
 import pytest
 
 from lagrangian.grammar import parse_declarations, parse_document, parse_term, parse_tex
@@ -224,3 +226,15 @@ def test_pieces_defined_elsewhere_are_not_terms() -> None:
 def test_every_spelling_of_the_conjugate(script: str) -> None:
     (term,) = _terms(f"V = m^2 H{script} H")
     assert [(f.name, f.conjugate) for f in term.factors[1:]] == [("H", True), ("H", False)]
+
+
+def test_a_factor_divided_by_a_number_and_a_bracketed_component() -> None:
+    """(D_mu Sigma)^a (D^mu Sigma)^a / 2, the real triplet's kinetic term as papers write
+    it, and phi^4/4!: the number is 1/2 and 1/24, the index a is Sigma's."""
+    (kinetic,) = _terms(r"\mathcal{L} = (D_\mu \Sigma)^a (D^\mu \Sigma)^a/2")
+    assert [n.value for n in kinetic.numbers] == [Fraction(1, 2)]
+    first = kinetic.factors[0]
+    assert isinstance(first, Derivative) and isinstance(first.operand, Symbol)
+    assert [i.name for i in first.operand.indices] == ["a"]
+    (quartic,) = _terms(r"V = \lambda \phi^4/4!")
+    assert [n.value for n in quartic.numbers] == [Fraction(1, 24)]
