@@ -173,11 +173,14 @@ def _load(
     return _specification(request, train, request.inputs), train, test, None
 
 
-def _report(search: Search, pool: SandboxPool, record: ProgramRecord) -> BestProgram:
+def _report(
+    search: Search, pool: SandboxPool, record: ProgramRecord, simplify: bool
+) -> BestProgram:
     """The program as shown to the user, with whether its text was checked against the data."""
     source = search.spec.function_source(record.body)
     params = record.fitted_params
-    symbolic = pool.symbolic(source, search.spec.input_names, record.params, record.nmse_train)
+    names = search.spec.input_names
+    symbolic = pool.symbolic(source, names, record.params, record.nmse_train, simplify)
     if symbolic is None:
         returned = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Return) and n.value]
         text = ast.unparse(returned[-1].value) if returned and returned[-1].value else ""
@@ -200,12 +203,14 @@ def _top_programs(search: Search, pool: SandboxPool, top_k: int) -> list[BestPro
 
     A program the symbolic reading cannot reproduce (a data-dependent loop, or a worker that
     reported a result its program does not compute) is listed only after the verified ones,
-    so the reported best is always a formula that evaluates on the data as claimed.
+    so the reported best is always a formula that evaluates on the data as claimed.  Only
+    programs up to the first verified one are simplified by sympy (which can take its full
+    time limit on a long polynomial); the runners-up are shown as evaluated, unsimplified.
     """
     verified: list[BestProgram] = []
     others: list[BestProgram] = []
     for record in search.ranked()[: 4 * max(1, top_k)]:
-        report = _report(search, pool, record)
+        report = _report(search, pool, record, simplify=not verified)
         shown = verified + others
         if all(report.expression != other.expression for other in shown):
             (verified if report.verified else others).append(report)

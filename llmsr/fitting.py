@@ -1,17 +1,23 @@
-"""Fitting a program's constants by BFGS, and the error measures reported for it.
+"""Fitting a program's constants, and the error measures reported for it.
 
 LLM-SR scores a skeleton by the loss of its best-fitting constants (BFGS from all-ones on the
-MSE).  Physical constants are often far from 1 (a Z mass squared is 8315 GeV²), so besides the
-paper's start this runs a few restarts from random magnitudes and polishes the best.  Each
-BFGS run works in units of its starting point (p = s·q with q starting at ±1), which makes the
-optimiser's gradient tolerance meaningful whatever the size of a constant.  The objective is
-the loss divided by var(y), so tolerances do not depend on the units of the target either.
+MSE).  Here the constants the prediction is linear in are solved by least squares for each
+value of the others (variable projection), and the others are searched by Levenberg–Marquardt
+on the residuals: the same loss, minimised by the method made for sums of squares, which
+needs a few Jacobians where BFGS on the scalar loss needs a hundred gradient steps (pyoperon
+uses it too).  Physical constants are often far from 1 (a Z mass squared is 8315 GeV²), so
+besides the paper's start this runs a few restarts from random magnitudes, and polishes the
+best when its run was cut short.  Each run works in units of its starting point (p = s·q with
+q starting at ±1), which makes tolerances meaningful whatever the size of a constant.  The
+objective is the loss divided by var(y), so they do not depend on the units of the target
+either.
 
-Speed: gradients are central differences, and when a program broadcasts cleanly (almost all
+Speed: Jacobians are central differences, and when a program broadcasts cleanly (almost all
 numpy formulas do) the whole difference stencil is evaluated in one call by passing
-``params`` as a (P, B, 1) array, one column per stencil point.  Whether the batched call
-agrees with one-at-a-time calls is checked on random constants first; if not, the program is
-evaluated point by point.
+``params`` as a (P, B, 1) array, one column per stencil point; the least-squares solves of a
+stencil are one stacked SVD.  Whether the batched call agrees with one-at-a-time calls is
+checked value by value on random constants first; if not, the program is evaluated point by
+point.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from .config import FitConfig
 _PENALTY = 1e100
 _EXACT = 1e-24
 _STEP = 6e-6  # ~ cube root of machine epsilon: the optimal central-difference step
+_HUGE = 1e30  # the residual of a point where the program is undefined
 
 
 @dataclass(frozen=True)
@@ -82,51 +89,58 @@ class _Objective:
             return _PENALTY
         return value if np.isfinite(value) else _PENALTY
 
-    def _together(self, fulls: np.ndarray) -> np.ndarray:
-        """Losses of the rows of ``fulls`` from one batched call (may raise)."""
+    def rows(self, fulls: np.ndarray) -> np.ndarray:
+        """Predictions (B × N) of the rows of ``fulls`` (B × P); NaN rows where one fails."""
         self.calls += 1
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            prediction = np.asarray(self.predict(fulls.T[:, :, None]), dtype=float)
-            prediction = np.broadcast_to(prediction, (fulls.shape[0], self.y.size))
-            residual = prediction - self.y
-            if self.weight is not None:
-                residual = residual * self.weight
-            values = np.mean(residual * residual, axis=1) / self.scale
+            if self.batched:
+                try:
+                    block = np.asarray(self.predict(fulls.T[:, :, None]), dtype=float)
+                    return np.array(np.broadcast_to(block, (fulls.shape[0], self.y.size)))
+                except (ArithmeticError, ValueError, TypeError, IndexError):
+                    pass
+            out = np.full((fulls.shape[0], self.y.size), np.nan)
+            for i, row in enumerate(fulls):
+                try:
+                    value = np.asarray(self.predict(row), dtype=float)
+                    out[i] = np.broadcast_to(value, self.y.shape)
+                except (ArithmeticError, ValueError, TypeError, IndexError):
+                    continue
+        return out
+
+    def residuals(self, predictions: np.ndarray) -> np.ndarray:
+        """Weighted residuals (prediction − y)/σ, or prediction − y, of a stack of predictions."""
+        with np.errstate(all="ignore"):
+            residual = predictions - self.y
+            return residual if self.weight is None else residual * self.weight
+
+    def normalised(self, residuals: np.ndarray) -> np.ndarray:
+        """The objective (mean squared residual / scale) of each row; ``_PENALTY`` if not finite."""
+        with np.errstate(all="ignore"):
+            values = np.mean(residuals * residuals, axis=1) / self.scale
         return np.where(np.isfinite(values), values, _PENALTY)
 
-    def predictions(self, fulls: np.ndarray) -> np.ndarray | None:
-        """Predictions (B × N) of the rows of ``fulls``; ``None`` when one cannot be made."""
-        self.calls += 1
+    def enable_batching(self, probes: np.ndarray) -> None:
+        """Batch only if one batched call reproduces the single calls on ``probes`` (B × P).
+
+        Compared value by value, undefined values included (a fractional power of a
+        negative number is NaN at some points and not others), and trusted only when some
+        values are defined.
+        """
+        singles = self.rows(probes)
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                if self.batched:
-                    block = np.asarray(self.predict(fulls.T[:, :, None]), dtype=float)
-                    return np.array(np.broadcast_to(block, (fulls.shape[0], self.y.size)))
-                rows = [np.asarray(self.predict(row), dtype=float) for row in fulls]
-                return np.array([np.broadcast_to(r, self.y.shape) for r in rows])
-        except (ArithmeticError, ValueError, TypeError, IndexError):
-            return None
-
-    def many(self, fulls: np.ndarray) -> np.ndarray:
-        """Losses of the rows of ``fulls`` (B × P)."""
-        if self.batched:
-            try:
-                return self._together(fulls)
-            except (ArithmeticError, ValueError, TypeError, IndexError):
-                pass
-        return np.array([self.one(row) for row in fulls])
-
-    def enable_batching(self, probes: np.ndarray) -> None:
-        """Batch only if the batched call reproduces single calls on ``probes`` (B × P)."""
-        singles = np.array([self.one(row) for row in probes])
-        try:
-            together = self._together(probes)
+                together = np.asarray(self.predict(probes.T[:, :, None]), dtype=float)
+                together = np.broadcast_to(together, singles.shape)
         except (ArithmeticError, ValueError, TypeError, IndexError):
             return
-        ok = np.allclose(together, singles, rtol=1e-9, atol=0.0, equal_nan=False)
-        self.batched = bool(ok and np.all(singles < _PENALTY))
+        finite = np.isfinite(singles)
+        same = np.array_equal(finite, np.isfinite(together)) and np.allclose(
+            together[finite], singles[finite], rtol=1e-9, atol=0.0
+        )
+        self.batched = bool(same and finite.any())
 
 
 def _linear_parameters(
@@ -153,9 +167,7 @@ def _linear_parameters(
                 rows.append(row)
         if not rows:
             break
-        values = objective.predictions(np.array(rows))
-        if values is None:
-            return np.array([], dtype=int)
+        values = objective.rows(np.array(rows))
         kept = []
         for i, k in enumerate(candidates):
             f0, f1, f2 = values[3 * i : 3 * i + 3]
@@ -173,16 +185,14 @@ def _linear_parameters(
     rows[np.arange(1, linear.size + 1), linear] = 1.0
     mix = rng.uniform(-2.0, 2.0, linear.size)
     rows[-1, linear] = mix
-    values = objective.predictions(rows)
-    if values is None:
-        return np.array([], dtype=int)
+    values = objective.rows(rows)
     expected = values[0] + (values[1:-1] - values[0]).T @ mix
     size = np.abs(expected) + np.abs(values[-1]) + 1e-300
     return linear if np.all(np.abs(values[-1] - expected) <= 1e-8 * size) else linear[:0]
 
 
 class _Plain:
-    """Losses of the free parameters themselves (no coefficient is solved for)."""
+    """Residuals of the free parameters themselves (no coefficient is solved for)."""
 
     def __init__(self, objective: _Objective, base: np.ndarray, free: np.ndarray) -> None:
         self.objective, self.base, self.free = objective, base, free
@@ -193,10 +203,14 @@ class _Plain:
         full[self.free] = theta
         return full
 
-    def values(self, thetas: np.ndarray) -> np.ndarray:
+    def residuals(self, thetas: np.ndarray) -> np.ndarray:
+        """Weighted residuals (B × N) of the rows of ``thetas``; NaN rows where undefined."""
         fulls = np.tile(self.base, (thetas.shape[0], 1))
         fulls[:, self.free] = thetas
-        return self.objective.many(fulls)
+        return self.objective.residuals(self.objective.rows(fulls))
+
+    def values(self, thetas: np.ndarray) -> np.ndarray:
+        return self.objective.normalised(self.residuals(thetas))
 
 
 class _Projected:
@@ -204,7 +218,8 @@ class _Projected:
 
     For given nonlinear constants θ the prediction is g0(θ) + G(θ)·a; the coefficients a
     minimising the (weighted) squared error come from one least-squares solve, so the
-    search runs over θ alone (Golub & Pereyra 1973).
+    search runs over θ alone (Golub & Pereyra 1973).  The solves of many θ at once (a
+    finite-difference stencil, a batch of random starts) are one stacked SVD.
     """
 
     def __init__(
@@ -214,51 +229,71 @@ class _Projected:
         self.nonlinear = np.array([k for k in free if k not in set(linear)], dtype=int)
         self.dim = self.nonlinear.size
 
-    def _rows(self, theta: np.ndarray) -> np.ndarray:
-        rows = np.tile(self.base, (self.linear.size + 1, 1))
-        rows[:, self.nonlinear] = theta
+    def _rows(self, thetas: np.ndarray) -> np.ndarray:
+        """For each θ: the base point with every coefficient 0, then each coefficient 1 alone."""
+        size = self.linear.size + 1
+        rows = np.tile(self.base, (thetas.shape[0] * size, 1))
+        rows[:, self.nonlinear] = np.repeat(thetas, size, axis=0)
         rows[:, self.linear] = 0.0
-        rows[np.arange(1, self.linear.size + 1), self.linear] = 1.0
+        unit = np.tile(np.arange(size), thetas.shape[0])
+        chosen = unit > 0
+        rows[np.flatnonzero(chosen), self.linear[unit[chosen] - 1]] = 1.0
         return rows
 
-    def _solve(self, block: np.ndarray) -> tuple[np.ndarray, float]:
-        """Coefficients and normalised loss from the predictions of one ``_rows`` block."""
+    def _solve(self, thetas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Best coefficients (B × L) and weighted residuals (B × N; NaN rows: undefined)."""
         objective = self.objective
-        g0 = block[0]
-        basis = (block[1:] - g0).T
+        size = self.linear.size + 1
+        blocks = objective.rows(self._rows(thetas)).reshape(thetas.shape[0], size, -1)
+        g0 = blocks[:, 0, :]
+        basis = np.swapaxes(blocks[:, 1:, :] - g0[:, None, :], 1, 2)  # B × N × L
         target = objective.y - g0
         if objective.weight is not None:
-            basis = basis * objective.weight[:, None]
+            basis = basis * objective.weight[None, :, None]
             target = target * objective.weight
-        if not (np.all(np.isfinite(basis)) and np.all(np.isfinite(target))):
-            return np.zeros(self.linear.size), _PENALTY
-        norms = np.linalg.norm(basis, axis=0)
-        norms[norms == 0] = 1.0
-        try:
-            coefficients = np.linalg.lstsq(basis / norms, target, rcond=None)[0] / norms
-        except np.linalg.LinAlgError:
-            return np.zeros(self.linear.size), _PENALTY
-        residual = basis @ coefficients - target
-        value = float(np.mean(residual * residual)) / objective.scale
-        return coefficients, value if np.isfinite(value) else _PENALTY
+        with np.errstate(all="ignore"):
+            good = np.all(np.isfinite(basis), axis=(1, 2)) & np.all(np.isfinite(target), axis=1)
+            good &= np.all(np.abs(basis) < 1e150, axis=(1, 2))
+        coefficients = np.zeros((thetas.shape[0], self.linear.size))
+        residuals = np.full(target.shape, np.nan)
+        if good.any():
+            coefficients[good], residuals[good] = _least_squares(basis[good], target[good])
+        return coefficients, residuals
 
     def full(self, theta: np.ndarray) -> np.ndarray:
-        block = self.objective.predictions(self._rows(theta))
+        coefficients, _ = self._solve(theta[None, :])
         full = self.base.copy()
         full[self.nonlinear] = theta
-        if block is not None:
-            full[self.linear] = self._solve(block)[0]
+        full[self.linear] = coefficients[0]
         return full
 
+    def residuals(self, thetas: np.ndarray) -> np.ndarray:
+        return self._solve(thetas)[1]
+
     def values(self, thetas: np.ndarray) -> np.ndarray:
-        size = self.linear.size + 1
-        rows = np.concatenate([self._rows(theta) for theta in thetas])
-        blocks = self.objective.predictions(rows)
-        if blocks is None:
-            return np.full(thetas.shape[0], _PENALTY)
-        return np.array(
-            [self._solve(blocks[i * size : (i + 1) * size])[1] for i in range(len(thetas))]
-        )
+        return self.objective.normalised(self.residuals(thetas))
+
+
+def _least_squares(basis: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Minimum-norm least-squares solutions of a stack of problems, and their residuals.
+
+    Columns are scaled to unit norm first (coefficients of 1/x² and x² differ by orders of
+    magnitude) and singular values below numpy's ``lstsq`` cut-off are dropped, as
+    ``lstsq`` does, so nearly dependent columns cannot produce huge cancelling coefficients.
+    """
+    norms = np.linalg.norm(basis, axis=1, keepdims=True)  # B × 1 × L
+    norms[norms == 0] = 1.0
+    scaled = basis / norms
+    try:
+        u, s, vt = np.linalg.svd(scaled, full_matrices=False)
+    except np.linalg.LinAlgError:
+        return np.zeros(basis.shape[::2]), np.full(target.shape, np.nan)
+    cutoff = np.finfo(float).eps * max(basis.shape[1:]) * s[:, :1]
+    inverse = np.where(s > cutoff, 1.0 / np.where(s > 0, s, 1.0), 0.0)
+    projected = np.einsum("bnl,bn->bl", u, target) * inverse
+    solution = np.einsum("blk,bl->bk", vt, projected)
+    residuals = np.einsum("bnl,bl->bn", scaled, solution) - target
+    return solution / norms[:, 0, :], residuals
 
 
 def _screened_start(
@@ -270,6 +305,60 @@ def _screened_start(
         low, high, (count, problem.dim)
     )
     return starts[int(np.argmin(problem.values(starts)))]
+
+
+def _descend(
+    problem: _Plain | _Projected, start: np.ndarray, config: FitConfig
+) -> tuple[np.ndarray, float, bool]:
+    """Levenberg–Marquardt from ``start``, in units of the start.
+
+    Returns the constants, the objective and whether the method converged (``False``: it
+    ran out of evaluations, and another run from there may still improve).
+
+    The loss is a sum of squares, so a least-squares method converges in a few Jacobian
+    evaluations where BFGS on the scalar loss needs a hundred gradient steps (and pyoperon,
+    the baseline, uses the same method).  The Jacobian is a central-difference stencil
+    evaluated in one batched call.  Points where the program is undefined get a huge
+    residual, which the trust region steps away from.
+    """
+    from scipy.optimize import least_squares
+
+    if problem.dim == 0:
+        return start, float(problem.values(start[None, :])[0]), True
+    units = np.where(np.abs(start) > 1e-12, np.abs(start), 1.0)
+    size = problem.objective.y.size
+    norm = np.sqrt(size * problem.objective.scale)
+    dim = problem.dim
+
+    def residual(q: np.ndarray) -> np.ndarray:
+        r = problem.residuals((q * units)[None, :])[0] / norm
+        return r if np.all(np.isfinite(r)) else np.full(size, _HUGE)
+
+    def jacobian(q: np.ndarray) -> np.ndarray:
+        steps = _STEP * np.maximum(1.0, np.abs(q))
+        stencil = np.concatenate([np.diag(steps), -np.diag(steps)]) + q
+        r = problem.residuals(stencil * units) / norm
+        columns = (r[:dim] - r[dim:]) / (2 * steps[:, None])
+        return np.where(np.isfinite(columns), columns, 0.0).T
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            result = least_squares(
+                residual,
+                start / units,
+                jac=jacobian,
+                method="lm" if size >= dim else "trf",
+                xtol=config.gtol,
+                ftol=config.gtol,
+                gtol=config.gtol,
+                max_nfev=config.maxiter,
+            )
+            q, converged = result.x, result.status > 0
+        except (ValueError, np.linalg.LinAlgError):
+            q, converged = start / units, True
+    theta = q * units
+    return theta, float(problem.values(theta[None, :])[0]), converged
 
 
 def fit_parameters(
@@ -285,10 +374,9 @@ def fit_parameters(
 
     ``predict`` receives a (P,) vector, or a (P, B, 1) array when batching is enabled, and
     returns predictions of shape (N,) or (B, N) respectively.  Coefficients the prediction
-    is linear in are solved by least squares (variable projection); BFGS searches the rest.
+    is linear in are solved by least squares (variable projection); Levenberg–Marquardt
+    searches the rest, from all-ones (the paper's start), then from screened random starts.
     """
-    from scipy.optimize import minimize
-
     free = np.arange(max_nparams) if used is None else np.asarray(used, dtype=int)
     scale = float(np.var(y)) if sigma is None else 1.0
     objective = _Objective(predict, y, sigma, scale if scale > 0 else 1.0)
@@ -304,50 +392,16 @@ def fit_parameters(
     problem: _Plain | _Projected = (
         _Projected(objective, base, free, linear) if linear.size else _Plain(objective, base, free)
     )
-
-    def run_from(start: np.ndarray) -> tuple[np.ndarray, float]:
-        if problem.dim == 0:
-            return start, float(problem.values(start[None, :])[0])
-        units = np.where(np.abs(start) > 1e-12, np.abs(start), 1.0)
-        stencil = np.concatenate([np.eye(problem.dim), -np.eye(problem.dim)]) * _STEP
-
-        def value(q: np.ndarray) -> float:
-            return float(problem.values((q * units)[None, :])[0])
-
-        def gradient(q: np.ndarray) -> np.ndarray:
-            steps = stencil * np.maximum(1.0, np.abs(q))
-            losses = problem.values((q + steps) * units)
-            n = problem.dim
-            return (losses[:n] - losses[n:]) / (2 * np.diag(steps[:n]))
-
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = minimize(
-                value,
-                start / units,
-                jac=gradient,
-                method="BFGS",
-                options={"maxiter": config.maxiter, "gtol": config.gtol},
-            )
-        theta = result.x * units
-        return theta, value(result.x)
-
-    best_theta, best_value = run_from(np.ones(problem.dim))
-    low, high = config.restart_log10_range
+    best_theta, best_value, converged = _descend(problem, np.ones(problem.dim), config)
     for _ in range(config.restarts if problem.dim else 0):
         if best_value < _EXACT:
             break
-        if isinstance(problem, _Projected):
-            start = _screened_start(problem, config, rng, 16)
-        else:
-            start = rng.choice([-1.0, 1.0], size=problem.dim) * 10.0 ** rng.uniform(
-                low, high, problem.dim
-            )
-        theta, value = run_from(start)
+        start = _screened_start(problem, config, rng, 16)
+        theta, value, done = _descend(problem, start, config)
         if value < best_value:
-            best_theta, best_value = theta, value
-    if _EXACT <= best_value < _PENALTY and problem.dim:
-        theta, value = run_from(best_theta)
+            best_theta, best_value, converged = theta, value, done
+    if not converged and _EXACT <= best_value < _PENALTY:
+        theta, value, _ = _descend(problem, best_theta, config)
         if value < best_value:
             best_theta, best_value = theta, value
     best_params = problem.full(best_theta)

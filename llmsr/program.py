@@ -98,7 +98,7 @@ def _is_docstring(statement: ast.stmt) -> bool:
 def used_parameters(function: ast.FunctionDef, max_nparams: int) -> list[int] | None:
     """Sorted indices ``i`` of ``params[i]`` in the program, or ``None`` when indexing is dynamic.
 
-    Fitting only the parameters a program uses makes BFGS faster and better conditioned;
+    Fitting only the parameters a program uses makes the fit faster and better conditioned;
     with ``params[i]`` inside a loop every parameter has to be fitted.
     """
     used: set[int] = set()

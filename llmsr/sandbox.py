@@ -296,15 +296,17 @@ class SandboxPool:
         names: Sequence[str],
         params: Sequence[float],
         reference: float | None = None,
+        simplify: bool = True,
     ) -> dict[str, Any] | None:
         """Simplify a program to a sympy expression in a separate process; ``None`` on failure.
 
         The reply's ``expression`` evaluates on the training data to ``nmse``; ``verified``
         says whether that equals ``reference`` (the NMSE the fit worker reported).  When
-        simplification runs past its time limit the unsimplified expression is returned.
+        simplification runs past its time limit, or ``simplify`` is false, the unsimplified
+        expression is returned.
         """
-        for simplify in (True, False):
-            reply = self._symbolic_request(source, names, params, simplify, reference)
+        for simplified in (True, False) if simplify else (False,):
+            reply = self._symbolic_request(source, names, params, simplified, reference)
             if reply is not None:
                 return reply
         return None

@@ -75,42 +75,54 @@ class BuiltinProposer:
         self._seen: set[str] = set()
         self._library: list[str] | None = None
         self._next: dict[str, int] = {}
-        self._elite: tuple[float, ast.expr] | None = None
+        self._start: dict[str, int] = {}
+        self._elite: tuple[float, ast.expr, tuple[float, ...]] | None = None
 
     def close(self) -> None:
         """Nothing to release."""
 
     def state(self) -> dict[str, Any]:
         """What the proposer remembers across prompts, for a saved run to resume exactly."""
-        elite = None if self._elite is None else [self._elite[0], ast.unparse(self._elite[1])]
-        return {"seen": sorted(self._seen), "next": self._next, "elite": elite}
+        elite = None
+        if self._elite is not None:
+            elite = [self._elite[0], ast.unparse(self._elite[1]), list(self._elite[2])]
+        seen = sorted(self._seen)
+        return {"seen": seen, "next": self._next, "start": self._start, "elite": elite}
 
     def restore(self, state: dict[str, Any]) -> None:
         self._seen = set(state.get("seen", ()))
         self._next = {str(k): int(v) for k, v in state.get("next", {}).items()}
+        self._start = {str(k): int(v) for k, v in state.get("start", {}).items()}
         elite = state.get("elite")
-        self._elite = None if elite is None else (float(elite[0]), _parse(str(elite[1])))
+        self._elite = None
+        if elite is not None:
+            params = tuple(float(v) for v in (elite[2] if len(elite) > 2 else ()))
+            self._elite = (float(elite[0]), _parse(str(elite[1])), params)
 
     def sample(self, prompt: Prompt, n: int) -> list[str]:
         rng = np.random.default_rng([self.seed, prompt.serial, 7])
-        parents = [as_expression(p.body) for p in prompt.parents]
-        known = [p for p in parents if p is not None]
+        pairs = [(as_expression(p.body), tuple(p.params)) for p in prompt.parents]
+        known = [e for e, _ in pairs if e is not None]
+        known_params = [f for e, f in pairs if e is not None]
         skeleton = as_expression(prompt.spec.skeleton)
         if not known and skeleton is not None:
-            known = [skeleton]
+            known, known_params = [skeleton], [()]
         self.stats.requests += 1
         replies: list[str] = []
         self._seen.update(ast.dump(renumber(p)[0]) for p in known)
         for parent in prompt.parents:
             expression = as_expression(parent.body)
             if expression is not None and (self._elite is None or parent.score > self._elite[0]):
-                self._elite = (parent.score, expression)
+                self._elite = (parent.score, expression, tuple(parent.params))
         for _ in range(n):
             for _ in range(_ATTEMPTS):
                 if rng.random() < _FORWARD:
                     elite = self._elite is not None and rng.random() < _FROM_ELITE
-                    base = self._elite[1] if elite and self._elite is not None else known[-1]
-                    candidate = self._forward(prompt.spec, base, rng)
+                    if elite and self._elite is not None:
+                        base, fitted = self._elite[1], self._elite[2]
+                    else:
+                        base, fitted = known[-1], known_params[-1]
+                    candidate = self._forward(prompt.spec, base, fitted, rng)
                 else:
                     candidate = self._edit(prompt.spec, known, rng)
                 if candidate is None:
@@ -124,24 +136,38 @@ class BuiltinProposer:
         return replies
 
     def _forward(
-        self, spec: Specification, base: ast.expr, rng: np.random.Generator
+        self,
+        spec: Specification,
+        base: ast.expr,
+        fitted: tuple[float, ...],
+        rng: np.random.Generator,
     ) -> ast.expr | None:
         """``base`` plus the next basis term it has not been extended by yet.
 
-        A base whose constants are all used swaps a random term for the new one instead.
+        A base whose constants are all used swaps one of its terms for the new one instead:
+        half the time the term with the smallest fitted coefficient (``fitted``: the base's
+        constants), which is most often one that only soaks up a little residual, else a
+        random one (coefficients of differently scaled terms are not comparable).  A child
+        continues the enumeration after the term that made it, wrapping around, so that a
+        chain of improving steps walks through the library instead of rescanning its start.
         """
         if self._library is None:
             self._library = basis_terms(spec, np.random.default_rng([self.seed, 11]))
-        parent = ast.dump(renumber(base)[0])
+        renumbered, count = renumber(base)
+        parent = ast.dump(renumbered)
+        start = self._start.get(parent, 0)
         while self._next.get(parent, 0) < len(self._library):
-            index = self._next.get(parent, 0)
-            self._next[parent] = index + 1
+            tried = self._next.get(parent, 0)
+            self._next[parent] = tried + 1
+            index = (start + tried) % len(self._library)
             term = ast.BinOp(_parse(f"params[{_NEW}]"), ast.Mult(), _parse(self._library[index]))
-            terms = terms_of(copy.deepcopy(base))
-            if renumber(base)[1] >= spec.max_nparams and len(terms) > 1:
-                del terms[int(rng.integers(len(terms)))]
-            expression, count = renumber(sum_of([*terms, term]))
-            if count <= spec.max_nparams and ast.dump(expression) not in self._seen:
+            terms = terms_of(base)  # not modified: renumber below copies the new sum
+            if count >= spec.max_nparams and len(terms) > 1:
+                del terms[_weakest(terms, fitted, rng)]
+            expression, size = renumber(sum_of([*terms, term]))
+            key = ast.dump(expression)
+            if size <= spec.max_nparams and key not in self._seen:
+                self._start.setdefault(key, index + 1)
                 return expression
         return None
 
@@ -159,6 +185,7 @@ class BuiltinProposer:
             (0.10, self._multiply_term),
             (0.15, self._wrap),
             (0.15, self._power_law),
+            (0.10, self._rational),
             (0.10, self._graft),
             (0.05, self._scale_all),
             (0.15 if len(parents) > 1 else 0.0, self._crossover),
@@ -181,11 +208,17 @@ class BuiltinProposer:
         return _parse(forms[int(rng.integers(len(forms)))])
 
     def _leaf_product(self, spec: Specification, rng: np.random.Generator) -> ast.expr:
-        """One or two leaves of random inputs, multiplied."""
+        """A leaf of a random input, or (half the time) times a leaf of another input.
+
+        Two leaves of one input are not multiplied: pT·(1/pT) is a constant and pT·pT is
+        already the leaf pT².
+        """
         inputs = list(spec.inputs)
-        product = self._leaf(inputs[int(rng.integers(len(inputs)))], rng)
-        if rng.random() < 0.5:
-            other = self._leaf(inputs[int(rng.integers(len(inputs)))], rng)
+        first = int(rng.integers(len(inputs)))
+        product = self._leaf(inputs[first], rng)
+        if len(inputs) > 1 and rng.random() < 0.5:
+            others = inputs[:first] + inputs[first + 1 :]
+            other = self._leaf(others[int(rng.integers(len(others)))], rng)
             product = ast.BinOp(product, ast.Mult(), other)
         return product
 
@@ -254,6 +287,35 @@ class BuiltinProposer:
             factor = ast.Call(_parse("np.exp"), [inner], [])
         return [*terms[:index], ast.BinOp(terms[index], ast.Mult(), factor), *terms[index + 1 :]]
 
+    def _rational(self, spec, terms, parents, rng, fresh):  # type: ignore[no-untyped-def]
+        """A rational function of low degree in one leaf product g, with fitted coefficients.
+
+        (a0 + a1·g [+ a2·g²]) / (1 + b1·g [+ b2·g²]): the generic family of saturations,
+        thresholds, resonances and Padé approximants (the numerator's coefficients are
+        solved exactly by the fit, only the b's are searched).  It is added as a new term,
+        replaces the program, or multiplies the bare part of one term (its coefficient
+        dropped): a rational dependence times what the term already says about the inputs.
+        """
+        g = self._leaf_product(spec, rng)
+        degree = 1 if rng.random() < 0.6 else 2
+        powers = [copy.deepcopy(g), ast.BinOp(copy.deepcopy(g), ast.Pow(), _parse("2"))]
+        numerator: ast.expr = _parse(fresh())
+        denominator: ast.expr = _parse("1")
+        for power in powers[:degree]:
+            numerator = ast.BinOp(numerator, ast.Add(), _scaled(fresh(), power))
+            denominator = ast.BinOp(denominator, ast.Add(), _scaled(fresh(), power))
+        rational = ast.BinOp(numerator, ast.Div(), denominator)
+        roll = rng.random()
+        if roll < 0.35:
+            return [*terms, rational]
+        if roll < 0.6:
+            return [rational]
+        index = int(rng.integers(len(terms)))
+        bare = _without_coefficient(terms[index])
+        if bare is None:
+            return None
+        return [*terms[:index], ast.BinOp(bare, ast.Mult(), rational), *terms[index + 1 :]]
+
     def _power_law(self, spec, terms, parents, rng, fresh):  # type: ignore[no-untyped-def]
         """A term c·x1^a·x2^b… over positive inputs, exponents fitted; or that term alone."""
         positive = [v for v in spec.inputs if v.kind == "scale"]
@@ -314,6 +376,36 @@ def _substitute(node: ast.expr, inner: ast.expr) -> ast.expr:
             return copy.deepcopy(inner) if name.id == "_INNER_" else name
 
     return Fill().visit(node)
+
+
+def _weakest(terms: list[ast.expr], fitted: tuple[float, ...], rng: np.random.Generator) -> int:
+    """Index of the term to drop: the smallest |coefficient| half the time, else random."""
+    sizes = []
+    for term in terms:
+        index = _coefficient_index(term)
+        known = index is not None and index < len(fitted)
+        sizes.append(abs(fitted[index]) if known and index is not None else np.inf)
+    if rng.random() < 0.5 and np.isfinite(min(sizes)):
+        return int(np.argmin(sizes))
+    return int(rng.integers(len(terms)))
+
+
+def _scaled(param: str, node: ast.expr) -> ast.expr:
+    return ast.BinOp(_parse(param), ast.Mult(), copy.deepcopy(node))
+
+
+def _coefficient_index(term: ast.expr) -> int | None:
+    """k of a term ``params[k] * rest`` (``None`` for a term of another shape)."""
+    if isinstance(term, ast.BinOp) and isinstance(term.op, ast.Mult):
+        return param_index(term.left)
+    return None
+
+
+def _without_coefficient(term: ast.expr) -> ast.expr | None:
+    """``rest`` of a term ``params[k] * rest`` (``None`` for a term of another shape)."""
+    if isinstance(term, ast.BinOp) and _coefficient_index(term) is not None:
+        return term.right
+    return None
 
 
 def _offset_params(term: ast.expr, offset: int) -> ast.expr:

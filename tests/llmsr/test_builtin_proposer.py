@@ -56,3 +56,44 @@ def test_basis_terms_are_products_of_single_input_leaves() -> None:
 def test_forward_steps_are_never_repeated_across_prompts() -> None:
     replies = _replies(100)
     assert len(replies) == len(set(replies))
+
+
+def test_a_rational_step_fits_the_drell_yan_saturation_exactly() -> None:
+    """A0 = pT²/(m_Z² + pT²) is (a0 + a1·g)/(1 + b1·g) in g = pT²: a generic rational family
+    the proposer hands out (never the law itself), which the fit then lands on exactly."""
+    import numpy as np
+
+    from lagrangian.llmsr.config import FitConfig
+    from lagrangian.llmsr.fitting import fit_parameters, nmse
+    from lagrangian.llmsr.worker import compile_program
+
+    family = re.compile(
+        r"return \(params\[0\] \+ params\[1\] \* pT \*\* 2\) / \(1 \+ params\[2\] \* pT \*\* 2\)\n"
+    )
+    found = [reply for reply in _replies(300) if family.search(reply)]
+    assert found
+    pt = np.linspace(0.5, 60, 40)
+    y = pt**2 / (91.1876**2 + pt**2)
+    equation = compile_program(found[0].replace("equation_v0", "equation"))
+    outcome = fit_parameters(
+        lambda p: equation(pt, p), y, None, 10, [0, 1, 2], FitConfig(), np.random.default_rng(0)
+    )
+    assert nmse(equation(pt, outcome.params), y) < 1e-20
+    a0, a1, b1 = outcome.params[:3]
+    assert abs(a0) < 1e-9 and abs(a1 / b1 - 1) < 1e-9 and abs(1 / b1 - 91.1876**2) < 1e-4
+
+
+def test_a_full_program_drops_its_smallest_coefficient_more_often_than_by_chance() -> None:
+    import ast
+
+    import numpy as np
+
+    from lagrangian.llmsr.backends.builtin import _weakest
+
+    terms = [ast.parse(f"params[{k}] * x ** {k}", mode="eval").body for k in range(10)]
+    fitted = (1.0, 2.0, 3.0, 1e-9, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0)
+    rng = np.random.default_rng(0)
+    chosen = [_weakest(terms, fitted, rng) for _ in range(2000)]
+    share = chosen.count(3) / len(chosen)
+    assert 0.5 < share < 0.6  # half on purpose, plus a tenth of the random half
+    assert len(set(chosen)) == 10  # the others still get dropped sometimes

@@ -97,3 +97,54 @@ def test_a_product_of_coefficients_is_still_fitted() -> None:
 
     outcome = fit_parameters(product, 6 * x, None, 2, None, FitConfig(), np.random.default_rng(0))
     assert outcome.loss < 1e-20
+
+
+def test_projection_reaches_the_optimum_of_the_full_search() -> None:
+    """y = 3·exp(−x/2) + 2: (3, −1/2, 2) by hand; solving 3 and 2 inside changes nothing."""
+    from lagrangian.llmsr.fitting import _descend, _Objective, _Plain, _Projected
+
+    x = np.linspace(0, 4, 30)
+    y = 3 * np.exp(-0.5 * x) + 2
+
+    def decay(params: np.ndarray) -> np.ndarray:
+        return params[0] * np.exp(params[1] * x) + params[2]
+
+    objective = _Objective(decay, y, None, float(np.var(y)))
+    objective.batched = True
+    base, free = np.ones(3), np.arange(3)
+    plain = _Plain(objective, base, free)
+    projected = _Projected(objective, base, free, np.array([0, 2]))
+    theta, value, _ = _descend(projected, np.array([-1.0]), FitConfig())
+    full, full_value, _ = _descend(plain, np.array([1.0, -1.0, 1.0]), FitConfig())
+    assert np.allclose(projected.full(theta), [3.0, -0.5, 2.0], rtol=1e-9)
+    assert np.allclose(plain.full(full), [3.0, -0.5, 2.0], rtol=1e-9)
+    assert value < 1e-24 and full_value < 1e-24
+
+
+def test_projection_keeps_the_least_squares_coefficients_of_an_inexact_fit() -> None:
+    """A line through (0, 0), (1, 1), (2, 3): slope 3/2 and intercept −1/6, by hand."""
+    from lagrangian.llmsr.fitting import _Objective, _Projected
+
+    x = np.array([0.0, 1.0, 2.0])
+    y = np.array([0.0, 1.0, 3.0])
+    objective = _Objective(lambda p: p[0] * x + p[1], y, None, 1.0)
+    problem = _Projected(objective, np.ones(2), np.arange(2), np.array([0, 1]))
+    assert np.allclose(problem.full(np.zeros(0)), [1.5, -1 / 6], rtol=1e-12)
+    # residuals 1/6, −1/3, 1/6: mean square (1/36 + 1/9 + 1/36) / 3 = 1/18
+    assert abs(problem.values(np.zeros((1, 0)))[0] - 1 / 18) < 1e-15
+
+
+def test_a_program_undefined_at_some_points_is_still_evaluated_in_batches() -> None:
+    """(1 + c·x)^q is NaN where 1 + c·x < 0 for fractional q; batching must still be checked."""
+    x = np.linspace(-2, 2, 40)
+    y = 2 * (1 + 0.3 * x) ** 1.5
+    calls = {"batched": 0}
+
+    def power(params: np.ndarray) -> np.ndarray:
+        if np.ndim(params) > 1:
+            calls["batched"] += 1
+        return params[0] * (1 + params[1] * x) ** params[2]
+
+    outcome = fit_parameters(power, y, None, 3, None, FitConfig(), np.random.default_rng(0))
+    assert calls["batched"] > 5
+    assert nmse(power(outcome.params), y) < 1e-20

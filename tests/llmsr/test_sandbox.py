@@ -72,6 +72,16 @@ def test_symbolic_form_comes_from_the_sandbox(pool: SandboxPool) -> None:
     assert result is not None and result["expression"] == "pT**2/(pT**2 + 8315.18)"
 
 
+def test_a_runner_up_can_be_shown_unsimplified(pool: SandboxPool) -> None:
+    """2·pT·cos²pT + 2·pT·sin²pT is 2·pT once simplified; unsimplified it keeps its terms."""
+    body = "params[0] * pT * np.cos(pT) ** 2 + params[0] * pT * np.sin(pT) ** 2"
+    source = f"def equation(pT, params):\n    return {body}\n"
+    simplified = pool.symbolic(source, ["pT"], [2.0, 1.0])
+    plain = pool.symbolic(source, ["pT"], [2.0, 1.0], simplify=False)
+    assert simplified is not None and simplified["expression"] == "2*pT"
+    assert plain is not None and "sin" in plain["expression"] and "cos" in plain["expression"]
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
 def test_results_keep_job_order_with_parallel_workers(pool: SandboxPool) -> None:
     jobs = [job(f"    return params[0] * pT + {k}\n") for k in range(6)]
