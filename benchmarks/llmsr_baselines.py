@@ -214,27 +214,32 @@ def symbolic_match(form: str, truth: str, train: Dataset, test: Dataset) -> bool
 
 
 def _without_tiny_numbers(expression: Any, data: Dataset) -> Any:
-    """Drop a number added in a sum where it is below 1e-6 of the sum's other terms on the data.
+    """Drop a number added in a sum where it is below 1e-6 of the sum's other terms at every
+    data point.
 
     Fitted forms carry leftovers such as (2.86·Nn − 1.2e-7) that change no prediction; the
-    sympy test would otherwise call mu·(2.86·Nn − 1.2e-7) a different law from mu·Nn.
+    sympy test would otherwise call mu·(2.86·Nn − 1.2e-7) a different law from mu·Nn.  At
+    *every* point, not against the largest value: the 1 of 1 + 9978/pT² + 1.4e7/pT⁴ is small
+    beside the rest at pT = 10 GeV only, and dropping it changes the law.
     """
     import sympy
 
     symbols = [sympy.Symbol(n, real=True) for n in data.names]
 
-    def size(term: Any) -> float:
+    def smallest(term: Any) -> float:
+        """The smallest absolute value of ``term`` over the data points."""
         term = term.xreplace({s: symbols[data.names.index(s.name)] for s in term.free_symbols})
         with np.errstate(all="ignore"):
-            values = np.asarray(sympy.lambdify(symbols, term, "numpy")(*data.x.T), dtype=float)
-        return float(np.nanmax(np.abs(values))) if values.size else 0.0
+            values = sympy.lambdify(symbols, term, "numpy")(*data.x.T)
+            values = np.abs(np.broadcast_to(np.asarray(values, dtype=float), (len(data.x),)))
+        return float(np.nanmin(values)) if values.size else 0.0
 
     def trim(node: Any) -> Any:
         numbers = [a for a in node.args if a.is_Number]
         others = [a for a in node.args if not a.is_Number]
         if not numbers or not others:
             return node
-        scale = max(size(a) for a in others)
+        scale = smallest(sympy.Add(*others))
         kept = [a for a in numbers if abs(float(a)) >= 1e-6 * scale]
         return sympy.Add(*others, *kept)
 
@@ -255,9 +260,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="benchmarks/results/llmsr_baselines.json")
     parser.add_argument("--table", default="", help="print saved results (JSON files) as markdown")
+    parser.add_argument(
+        "--rescore", default="", help="recompute the sympy column of a saved run from its forms"
+    )
     args = parser.parse_args()
     if args.table:
         print(markdown_table([json.loads(Path(f).read_text()) for f in args.table.split(",")]))
+        return
+    if args.rescore:
+        rescore(Path(args.rescore))
         return
     keep = {n for n in args.only.split(",") if n}
     rows: list[dict[str, Any]] = []
@@ -288,6 +299,27 @@ def main() -> None:
             f"{method}: recovered {hits}/{len(done)} (NMSE), {symbolic}/{len(done)} (sympy), "
             f"{seconds:.0f} s"
         )
+
+
+def rescore(path: Path) -> None:
+    """The sympy criterion recomputed for every row of a saved run, from its printed form
+    (the evaluated expression) and the problem's data, regenerated from the saved seed: for
+    a change of the criterion, without refitting.  The file is rewritten; changes printed."""
+    saved = json.loads(path.read_text())
+    data = {
+        (n, noise): (train, test, truth)
+        for n, noise, train, test, truth in problems(
+            ["feynman", "feynman-noise", "hep"], saved["seed"]
+        )
+    }
+    for row in saved["rows"]:
+        if "skipped" in row or row.get("form") is None:
+            continue
+        train, test, truth = data[(row["problem"], row["noise"])]
+        before, row["symbolic"] = row["symbolic"], symbolic_match(row["form"], truth, train, test)
+        if before != row["symbolic"]:
+            print(f"{row['problem']} {row['noise']} {row['method']}: {before} -> {row['symbolic']}")
+    path.write_text(json.dumps(saved, indent=1, allow_nan=False))
 
 
 def markdown_table(results: list[dict[str, Any]]) -> str:

@@ -51,3 +51,33 @@ def test_exact_only_benchmarks_have_no_monte_carlo_variant() -> None:
     assert "cs-angular" in benchmark_names() and "cs-angular-mc" not in benchmark_names()
     with pytest.raises(LlmsrError, match="unknown benchmark"):
         load_benchmark("a4-mass-mc")
+
+
+def _baselines():
+    """benchmarks/llmsr_baselines.py, a script, loaded by path."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "llmsr_baselines.py"
+    spec = importlib.util.spec_from_file_location("llmsr_baselines", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_the_sympy_criterion_drops_only_numbers_negligible_at_every_point() -> None:
+    """mu (2.86 Nn - 1.2e-7) is mu Nn (the number is 1e-8 of the rest everywhere); the
+    qq/qg mixture (0.6 pT²/(m²+pT²) + 0.4 · 5pT²/(m²+5pT²)) written as one rational keeps the 1
+    of its denominator, small beside 1.4e7/pT⁴ at low pT but not at high pT."""
+    bench = _baselines()
+    _, train, test, _ = feynman_problem("I.12.1")
+    truth = EQUATIONS["I.12.1"].truth
+    assert bench.symbolic_match("mu*(2.86*Nn - 1.2e-7)", truth, train, test)
+    mixture = load_benchmark("a0")
+    form = "(1 + 4323.89/pT**2)/(1 + 9978.21/pT**2 + 1.38284e+7/pT**4)"
+    truth = bench.HEP_TRUTH["a0"]
+    assert bench.symbolic_match(form, truth, mixture.train, mixture.test)
+    # and a form that is not the law stays not the law
+    assert not bench.symbolic_match("1/(1 + 9978.21/pT**2)", truth, mixture.train, mixture.test)
