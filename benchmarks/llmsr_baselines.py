@@ -6,8 +6,8 @@ equations (``lagrangian.llmsr.feynman``) at noise 0 and 1 %, and the HEP set
 A0 mixture, Lam–Tung A2 = A0, A4(pT, |y|) and A4(pT, |y|, m)), noiseless.
 
 Budget: every method may evaluate ``--budget`` candidate expressions, each with its
-constants optimised (LLM-SR: programs, BFGS each; pyoperon: individuals, each with 10
-local-search iterations — Operon counts every iteration as an evaluation, so its
+constants optimised (LLM-SR: programs, Levenberg–Marquardt on each; pyoperon: individuals,
+each with 10 local-search iterations — Operon counts every iteration as an evaluation, so its
 ``max_evaluations`` is budget × 11; gplearn: population × generations = budget, no constant
 optimisation, which is how gplearn works).
 
