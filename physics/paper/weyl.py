@@ -343,6 +343,8 @@ def _name_and_index_apart(model: Model, symbol: ast.Symbol) -> ast.Symbol:
     and a flavour index together is two indices, where its head completes a declared name
     (``e_R``) or is the chirality of a declared fermion (``Q``).  A word that is itself the
     rest of a declared name (``Psi_{1L}`` of a dirac ``Psi_1``) stays whole."""
+    if symbol.name not in _subscripted_bases(model) and not _is_fermion(model, symbol.name):
+        return symbol  # ``lambda_{65}``: no declared name to complete
     first = next((k for k, i in enumerate(symbol.indices) if not i.upper), None)
     if first is None:
         return symbol
@@ -360,6 +362,15 @@ def _name_and_index_apart(model: Model, symbol: ast.Symbol) -> ast.Symbol:
             indices = (*symbol.indices[:first], *pieces, *symbol.indices[first + 1 :])
             return replace(symbol, indices=indices)
     return symbol
+
+
+def _subscripted_bases(model: Model) -> frozenset[str]:
+    """``e`` of a declared ``e_R``: the names a subscript can complete (kept per model)."""
+    key = "subscripted bases"
+    if key not in model.memo:
+        names = model.names()
+        model.memo[key] = frozenset(n.split("_", 1)[0] for n in names if "_" in n)
+    return model.memo[key]  # type: ignore[return-value]
 
 
 def _part(index: ast.Index, skip: int, name: str) -> ast.Index:
