@@ -634,12 +634,7 @@ def _product_of_single_invariants(model: Model, r: ResolvedTerm) -> bool:
     """
     if r.explicit or _fermions(model, r.occurrences):
         return False
-    units: dict[int, list[Occurrence]] = {}
-    for use in r.fields:
-        units.setdefault(use.unit, []).append(use.occurrence)
-    return all(
-        mono.count_contractions(model, tuple(sorted(members))) == 1 for members in units.values()
-    )
+    return all(mono.count_contractions(model, members) == 1 for members in r.brackets().values())
 
 
 def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarray | None:
@@ -647,11 +642,9 @@ def _written_value(model: Model, r: ResolvedTerm, sampler: Sampler) -> np.ndarra
     occs = tuple(u.occurrence for u in r.fields)
     if r.explicit:
         return sampler.value(occs, explicit_pattern(model, r))
-    units = sorted({u.unit for u in r.fields})
     value = np.ones(sampler.batch, dtype=np.int64)
     copies = Counter(occs)  # every piece at the points of the whole term
-    for unit in units:
-        members = tuple(sorted(u.occurrence for u in r.fields if u.unit == unit))
+    for unit, members in r.brackets().items():
         count = mono.count_contractions(model, members)
         if count == 0 and not _fermions(model, occs):  # a bracket closed by the rest
             chosen = written_brackets.pattern(model, r)

@@ -31,12 +31,8 @@ def basis_coordinates(
     if len(set(occs)) != len(occs):
         return None
     where = {occ: k for k, occ in enumerate(occs)}
-    units: dict[int, list[Occurrence]] = {}
-    for use in r.fields:
-        units.setdefault(use.unit, []).append(use.occurrence)
     blocks: list[list[Block]] = [[] for _ in model.group.su_factors]
-    for members in units.values():
-        ordered = tuple(sorted(members))
+    for ordered in r.brackets().values():
         (pattern,) = mono.basis(model, ordered, 1)
         for factor, group in enumerate(pattern):
             blocks[factor] += [_moved(b, [where[o] for o in ordered]) for b in group]

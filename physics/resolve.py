@@ -67,6 +67,13 @@ class ResolvedTerm:
     def occurrences(self) -> tuple[Occurrence, ...]:
         return tuple(sorted(u.occurrence for u in self.fields))
 
+    def brackets(self) -> dict[int, tuple[Occurrence, ...]]:
+        """The occurrences of each parenthesised unit (0: the top level), sorted, by unit."""
+        units: dict[int, list[Occurrence]] = {}
+        for use in self.fields:
+            units.setdefault(use.unit, []).append(use.occurrence)
+        return {unit: tuple(sorted(units[unit])) for unit in sorted(units)}
+
     @property
     def explicit(self) -> bool:
         """Whether SU(N) indices are written out anywhere in the term."""
