@@ -96,8 +96,7 @@ class _Objective:
             warnings.simplefilter("ignore")
             if self.batched:
                 try:
-                    block = np.asarray(self.predict(fulls.T[:, :, None]), dtype=float)
-                    return np.array(np.broadcast_to(block, (fulls.shape[0], self.y.size)))
+                    return np.array(self._together(fulls))
                 except (ArithmeticError, ValueError, TypeError, IndexError):
                     pass
             out = np.full((fulls.shape[0], self.y.size), np.nan)
@@ -108,6 +107,11 @@ class _Objective:
                 except (ArithmeticError, ValueError, TypeError, IndexError):
                     continue
         return out
+
+    def _together(self, fulls: np.ndarray) -> np.ndarray:
+        """Predictions (B × N) of the rows of ``fulls`` from one batched call (may raise)."""
+        block = np.asarray(self.predict(fulls.T[:, :, None]), dtype=float)
+        return np.broadcast_to(block, (fulls.shape[0], self.y.size))
 
     def residuals(self, predictions: np.ndarray) -> np.ndarray:
         """Weighted residuals (prediction − y)/σ, or prediction − y, of a stack of predictions."""
@@ -132,8 +136,7 @@ class _Objective:
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                together = np.asarray(self.predict(probes.T[:, :, None]), dtype=float)
-                together = np.broadcast_to(together, singles.shape)
+                together = self._together(probes)
         except (ArithmeticError, ValueError, TypeError, IndexError):
             return
         finite = np.isfinite(singles)
