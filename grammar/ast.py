@@ -12,9 +12,10 @@ is a declared field, ``lambda`` a coupling or ``G`` a field strength is decided 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,30 @@ class Group:
 
 
 Factor = Symbol | Epsilon | Sigma | Derivative | Group
+
+
+def nested_factors(factors: Iterable[Any]) -> Iterator[Any]:
+    """Every factor of a product, and those inside its brackets and under its derivatives
+    (in no particular order)."""
+    stack = list(factors)
+    while stack:
+        factor = stack.pop()
+        yield factor
+        if isinstance(factor, Derivative):
+            stack.append(factor.operand)
+        elif isinstance(factor, Group):
+            stack.extend(factor.factors)
+
+
+def repeated_indices(factors: Iterable[Any]) -> set[str]:
+    """The index names written twice or more anywhere in a product, a derivative's
+    included: the contracted ones (``Q^c``'s ``c`` is a charge conjugation unless one is)."""
+    names: list[str] = []
+    for factor in nested_factors(factors):
+        names.extend(i.name for i in getattr(factor, "indices", ()))
+        if isinstance(factor, Derivative) and factor.index is not None:
+            names.append(factor.index.name)
+    return {n for n in names if names.count(n) > 1}
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,8 @@ from lagrangian.grammar.ast import (
     Span,
     Symbol,
     Term,
+    nested_factors,
+    repeated_indices,
 )
 from lagrangian.grammar.errors import SyntaxProblem
 from lagrangian.grammar.names import GREEK, RESERVED, TERM_KEYWORDS
@@ -348,7 +350,7 @@ class AstBuilder:
             return factors  # the common case: nothing to move or read
         out: list[Any] = []
         pending: _Projector | _OpenDerivative | None = None
-        used = _index_names(factors) if marked else set()
+        used = repeated_indices(factors) if marked else set()
         for factor in factors:
             if isinstance(factor, (_Projector, _OpenDerivative)):
                 if pending is not None:
@@ -775,37 +777,14 @@ def _require_factors(items: list[Item]) -> None:
             raise SyntaxProblem("a term needs a factor besides its numbers", start, end)
 
 
-def _index_names(factors: tuple[Any, ...]) -> set[str]:
-    """Every index name written on the factors of a term (to tell ``Q^c`` from colour ``c``)."""
-    names: list[str] = []
-    stack = list(factors)
-    while stack:
-        f = stack.pop()
-        names.extend(i.name for i in getattr(f, "indices", ()))
-        if isinstance(f, Derivative):
-            stack.append(f.operand)
-            if f.index is not None:
-                names.append(f.index.name)
-        elif isinstance(f, Group):
-            stack.extend(f.factors)
-    return {n for n in names if names.count(n) > 1}
-
-
 def _conjugation_marked(factors: tuple[Any, ...]) -> bool:
     """Whether a ``C`` matrix or an upper ``c``/``C`` index appears anywhere in the factors:
     only then is there a charge conjugation to read."""
-    stack = list(factors)
-    while stack:
-        f = stack.pop()
-        if isinstance(f, Symbol) and (
-            f.name == "C" or any(i.upper and i.name in ("c", "C") for i in f.indices)
-        ):
-            return True
-        if isinstance(f, Derivative):
-            stack.append(f.operand)
-        elif isinstance(f, Group):
-            stack.extend(f.factors)
-    return False
+    return any(
+        isinstance(f, Symbol)
+        and (f.name == "C" or any(i.upper and i.name in ("c", "C") for i in f.indices))
+        for f in nested_factors(factors)
+    )
 
 
 def _charge_conjugate(factor: Any, shared: set[str]) -> Any:

@@ -82,7 +82,7 @@ class ResolvedTerm:
 
 def resolve(model: Model, term: ast.Term) -> ResolvedTerm:
     out = ResolvedTerm(term)
-    out.contracted = _contracted(term.factors)
+    out.contracted = ast.repeated_indices(term.factors)
     units = [0]
     _walk(model, term.factors, False, 0, None, out, units)
     _upper_scripted(model, out)
@@ -287,20 +287,6 @@ def _not_declared(model: Model, symbol: ast.Symbol, lorentz: bool) -> str:
     """``'Htilde' is not a declared field (did you mean ...?)``."""
     what = "a declared field or field strength" if lorentz else "a declared field"
     return f"'{coupling_name(symbol)}' is not {what}" + did_you_mean(model, symbol.name)
-
-
-def _contracted(factors: tuple[ast.Factor, ...]) -> set[str]:
-    names: list[str] = []
-    stack = list(factors)
-    while stack:
-        factor = stack.pop()
-        names.extend(i.name for i in getattr(factor, "indices", ()))
-        if isinstance(factor, ast.Derivative):
-            stack.append(factor.operand)
-            names.extend([factor.index.name] if factor.index else [])
-        elif isinstance(factor, ast.Group):
-            stack.extend(factor.factors)
-    return {n for n in names if names.count(n) > 1}
 
 
 def _bare_word(symbol: ast.Symbol) -> bool:

@@ -101,17 +101,7 @@ def _without_generators(term: ast.Term) -> ast.Term:
     """``H^\\dagger \\sigma^a H \\Sigma^a`` read as ``H^\\dagger H \\Sigma``: the generator and
     the adjoint index it carries are the one way a doublet pair meets a triplet, which the
     engine finds by itself."""
-    names: set[str] = set()
-    stack = list(term.factors)
-    while stack:
-        factor = stack.pop()
-        index = _generator_index(factor)
-        if index is not None:
-            names.add(index)
-        elif isinstance(factor, ast.Group):
-            stack.extend(factor.factors)
-        elif isinstance(factor, ast.Derivative):
-            stack.append(factor.operand)
+    names = {i for f in ast.nested_factors(term.factors) if (i := _generator_index(f)) is not None}
     if not names:
         return term
     return replace(term, factors=_strip(term.factors, names))
@@ -137,19 +127,13 @@ def _adjoint_indices_joined(model: Model, term: ast.Term) -> ast.Term:
     """``\\Sigma^a \\Sigma^a``: an adjoint index written on two adjoint fields is their
     singlet contraction, which the engine finds without it."""
     places: dict[str, list[bool]] = {}
-    stack = list(term.factors)
-    while stack:
-        factor = stack.pop()
+    for factor in ast.nested_factors(term.factors):
         if isinstance(factor, ast.Symbol) and factor.indices:
             name, rest, _ = field_name(model, factor)  # ``\Sigma_1^a``: the index is ``a``
             for index in rest:
                 if index.name not in GREEK:
                     alone = len(rest) == 1  # explicit tensor indices come in pairs
                     places.setdefault(index.name, []).append(alone and _adjoint(model, name))
-        elif isinstance(factor, ast.Group):
-            stack.extend(factor.factors)
-        elif isinstance(factor, ast.Derivative):
-            stack.append(factor.operand)
     joined = {name for name, where in places.items() if where == [True, True]}
     return replace(term, factors=_strip(term.factors, joined)) if joined else term
 
