@@ -89,6 +89,30 @@ def sum_of(terms: list[ast.expr]) -> ast.expr:
     return result
 
 
+def numerator_terms(expression: ast.expr) -> tuple[list[ast.expr], ast.expr | None]:
+    """The terms of a sum, or of the numerator of a sum over ``(1 + …)``, and that denominator.
+
+    The built-in proposer grows a program as a sum of terms and may put it over a common
+    denominator; its steps then keep growing the numerator.  ``over`` puts it back together.
+    """
+    if (
+        isinstance(expression, ast.BinOp)
+        and isinstance(expression.op, ast.Div)
+        and isinstance(expression.right, ast.BinOp)
+        and isinstance(expression.right.op, ast.Add)
+        and isinstance(expression.right.left, ast.Constant)
+        and expression.right.left.value == 1
+    ):
+        return terms_of(expression.left), expression.right
+    return terms_of(expression), None
+
+
+def over(terms: list[ast.expr], denominator: ast.expr | None) -> ast.expr:
+    """The sum of ``terms``, divided by ``denominator`` when there is one."""
+    total = sum_of(terms)
+    return total if denominator is None else ast.BinOp(total, ast.Div(), denominator)
+
+
 def _node_count(expression: ast.AST) -> int:
     return sum(1 for _ in ast.walk(expression))
 
@@ -112,7 +136,8 @@ def _replace_nth(expression: ast.expr, n: int, replacement: ast.expr) -> ast.exp
 def simplifications(expression: ast.expr, limit: int = 16) -> list[ast.expr]:
     """Simpler variants of an expression, smallest first, each with renumbered constants.
 
-    Three kinds of move: drop a top-level term; set one constant to zero (removes shifts
+    Three kinds of move: drop a top-level term (or the common denominator of a sum, or a
+    term of its numerator); set one constant to zero (removes shifts
     such as the c in 1/(x² + c) when it is not needed); replace a sub-expression that
     involves both inputs and constants by one new constant (log(x + 55634) over the data
     range is just a number).  Which variants are kept is the caller's business: it refits
@@ -123,6 +148,13 @@ def simplifications(expression: ast.expr, limit: int = 16) -> list[ast.expr]:
     terms = terms_of(expression)
     if len(terms) > 1:
         variants += [sum_of(terms[:i] + terms[i + 1 :]) for i in range(len(terms))]
+    numerator, denominator = numerator_terms(expression)
+    if denominator is not None:
+        variants.append(sum_of(numerator))
+    if denominator is not None and len(numerator) > 1:
+        variants += [
+            over(numerator[:i] + numerator[i + 1 :], denominator) for i in range(len(numerator))
+        ]
     for n, node in enumerate(ast.walk(expression)):
         if param_index(node) is not None:
             variants.append(_replace_nth(expression, n, ast.Constant(0)))

@@ -26,13 +26,22 @@ from __future__ import annotations
 
 import ast
 import copy
+import zlib
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from ..basis import basis_terms, leaves
-from ..expressions import as_expression, param_index, renumber, sum_of, terms_of
+from ..basis import Basis, leaves
+from ..expressions import (
+    as_expression,
+    numerator_terms,
+    over,
+    param_index,
+    renumber,
+    sum_of,
+    terms_of,
+)
 from ..prompts import Prompt
 from ..spec import InputVariable, Specification
 from .protocol import BackendStats
@@ -45,6 +54,10 @@ _UNARY = ("({a})**2", "({a})**3", "np.sqrt(np.abs({a}))", "np.exp({a})", "np.log
           "1/({a})", "np.sin({a})", "np.cos({a})", "np.tanh({a})")  # fmt: skip
 _FORWARD = 0.45  # share of replies that are forward steps...
 _FROM_ELITE = 0.6  # ...and of those, the share from the best program of all prompts so far
+_EXCHANGE = 0.3  # share of those steps that move one term to a neighbour instead of adding...
+_DENOMINATOR = 0.15  # ...and that put the program over a common denominator
+_DENOMINATOR_GAIN = 0.5  # a program over a denominator becomes the elite at half its loss
+_CURSOR = "/"  # key of the denominator steps' library cursor (no parent's dump looks like it)
 _BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div)
 _MAX_DEPTH = 3
 
@@ -73,7 +86,9 @@ class BuiltinProposer:
         self.seed = seed
         self.stats = BackendStats()
         self._seen: set[str] = set()
-        self._library: list[str] | None = None
+        self._library: Basis | None = None
+        self._lookup: dict[str, int] = {}
+        self._exchanged: dict[str, int] = {}
         self._next: dict[str, int] = {}
         self._start: dict[str, int] = {}
         self._elite: tuple[float, ast.expr, tuple[float, ...]] | None = None
@@ -86,13 +101,19 @@ class BuiltinProposer:
         elite = None
         if self._elite is not None:
             elite = [self._elite[0], ast.unparse(self._elite[1]), list(self._elite[2])]
-        seen = sorted(self._seen)
-        return {"seen": seen, "next": self._next, "start": self._start, "elite": elite}
+        return {
+            "seen": sorted(self._seen),
+            "next": self._next,
+            "start": self._start,
+            "exchanged": self._exchanged,
+            "elite": elite,
+        }
 
     def restore(self, state: dict[str, Any]) -> None:
         self._seen = set(state.get("seen", ()))
         self._next = {str(k): int(v) for k, v in state.get("next", {}).items()}
         self._start = {str(k): int(v) for k, v in state.get("start", {}).items()}
+        self._exchanged = {str(k): int(v) for k, v in state.get("exchanged", {}).items()}
         elite = state.get("elite")
         self._elite = None
         if elite is not None:
@@ -112,7 +133,7 @@ class BuiltinProposer:
         self._seen.update(ast.dump(renumber(p)[0]) for p in known)
         for parent in prompt.parents:
             expression = as_expression(parent.body)
-            if expression is not None and (self._elite is None or parent.score > self._elite[0]):
+            if expression is not None and self._beats_elite(parent.score, expression):
                 self._elite = (parent.score, expression, tuple(parent.params))
         for _ in range(n):
             for _ in range(_ATTEMPTS):
@@ -122,7 +143,13 @@ class BuiltinProposer:
                         base, fitted = self._elite[1], self._elite[2]
                     else:
                         base, fitted = known[-1], known_params[-1]
-                    candidate = self._forward(prompt.spec, base, fitted, rng)
+                    kind = rng.random()
+                    if kind < _EXCHANGE:
+                        candidate = self._exchange(prompt.spec, base)
+                    elif kind < _EXCHANGE + _DENOMINATOR:
+                        candidate = self._denominator(prompt.spec, base, fitted, rng)
+                    else:
+                        candidate = self._forward(prompt.spec, base, fitted, rng)
                 else:
                     candidate = self._edit(prompt.spec, known, rng)
                 if candidate is None:
@@ -134,6 +161,20 @@ class BuiltinProposer:
                     break
         self.stats.replies += len(replies)
         return replies
+
+    def _beats_elite(self, score: float, expression: ast.expr) -> bool:
+        """Whether a program (score: −loss) should become the base of most forward steps.
+
+        A program over a common denominator must at least halve the elite's loss: with b
+        fitted it always fits a little better than its numerator alone, and a denominator
+        that only soaks up residual would otherwise become every later step's base (seen on
+        the Collins–Soper sum, which it kept from being finished).
+        """
+        if self._elite is None:
+            return True
+        if numerator_terms(expression)[1] is not None:
+            return score > _DENOMINATOR_GAIN * self._elite[0]
+        return score > self._elite[0]
 
     def _forward(
         self,
@@ -147,29 +188,114 @@ class BuiltinProposer:
         A base whose constants are all used swaps one of its terms for the new one instead:
         half the time the term with the smallest fitted coefficient (``fitted``: the base's
         constants), which is most often one that only soaks up a little residual, else a
-        random one (coefficients of differently scaled terms are not comparable).  A child
+        random one (coefficients of differently scaled terms are not comparable).  Over a
+        common denominator (``_denominator``) the new term joins the numerator.  A child
         continues the enumeration after the term that made it, wrapping around, so that a
         chain of improving steps walks through the library instead of rescanning its start.
         """
-        if self._library is None:
-            self._library = basis_terms(spec, np.random.default_rng([self.seed, 11]))
+        library = self._basis(spec)
         renumbered, count = renumber(base)
         parent = ast.dump(renumbered)
         start = self._start.get(parent, 0)
-        while self._next.get(parent, 0) < len(self._library):
-            tried = self._next.get(parent, 0)
+        while (tried := self._next.get(parent, 0)) < len(library):
             self._next[parent] = tried + 1
-            index = (start + tried) % len(self._library)
-            term = ast.BinOp(_parse(f"params[{_NEW}]"), ast.Mult(), _parse(self._library[index]))
-            terms = terms_of(base)  # not modified: renumber below copies the new sum
+            index = (start + tried) % len(library)
+            term = ast.BinOp(_parse(f"params[{_NEW}]"), ast.Mult(), _parse(library.terms[index]))
+            terms, denominator = numerator_terms(base)  # renumber below copies them
             if count >= spec.max_nparams and len(terms) > 1:
                 del terms[_weakest(terms, fitted, rng)]
-            expression, size = renumber(sum_of([*terms, term]))
+            expression, size = renumber(over([*terms, term], denominator))
             key = ast.dump(expression)
             if size <= spec.max_nparams and key not in self._seen:
                 self._start.setdefault(key, index + 1)
                 return expression
         return None
+
+    def _denominator(
+        self,
+        spec: Specification,
+        base: ast.expr,
+        fitted: tuple[float, ...],
+        rng: np.random.Generator,
+    ) -> ast.expr | None:
+        """Every term of ``base`` over one common denominator 1 + b·g, g a library term.
+
+        A sum found by forward steps is often the numerator of a rational law (a Padé form,
+        a propagator, a saturation in a ratio of scales), which no number of added terms
+        reaches.  g walks the library with one cursor shared by all parents, so the steps
+        cover every g once per pass however often the best program changes; a full base
+        first loses its weakest term (as in ``_forward``) to make room for b.
+        """
+        library = self._basis(spec)
+        terms, _ = numerator_terms(base)  # a base over a denominator gets the new one instead
+        if renumber(over(terms, None))[1] >= spec.max_nparams and len(terms) > 1:
+            del terms[_weakest(terms, fitted, rng)]
+        for _ in range(len(library)):
+            index = self._next.get(_CURSOR, 0) % len(library)
+            self._next[_CURSOR] = index + 1
+            g = _scaled(f"params[{_NEW}]", _parse(library.terms[index]))
+            denominator = ast.BinOp(_parse("1"), ast.Add(), g)
+            expression, size = renumber(over(terms, denominator))
+            if size <= spec.max_nparams and ast.dump(expression) not in self._seen:
+                return expression
+        return None
+
+    def _basis(self, spec: Specification) -> Basis:
+        if self._library is None:
+            self._library = Basis(spec, np.random.default_rng([self.seed, 11]))
+            self._lookup = {ast.dump(_parse(t)): i for i, t in enumerate(self._library.terms)}
+        return self._library
+
+    def _exchange(self, spec: Specification, base: ast.expr) -> ast.expr | None:
+        """``base`` with one of its library terms moved one leaf away (``Basis.neighbours``).
+
+        A sum built greedily keeps the first term that helped, often a simpler look-alike of
+        the one the data want (c·cos φ for sin θ cos θ cos φ), and once its constants are
+        spent, adding cannot repair it.  An exchange keeps the constant count and swaps that
+        term for a neighbour.  The moves of one parent (term, neighbour) are tried once each,
+        in an order fixed by the parent's text, so repeated steps from an elite walk them all;
+        moves to a larger neighbour (``Basis.size``) come first, since forward steps try the
+        smaller terms first and so leave the simpler look-alike in place.
+        """
+        library = self._basis(spec)
+        renumbered, _ = renumber(base)
+        parent = ast.dump(renumbered)
+        terms, denominator = numerator_terms(base)
+        sites = {}
+        for position, term in enumerate(terms):
+            index = self._site(spec, term)
+            if index is not None:
+                sites[position] = index
+        present = set(sites.values())
+        moves = [
+            (position, neighbour)
+            for position, index in sites.items()
+            for neighbour in library.neighbours(index)
+            if neighbour not in present
+        ]
+        shuffled = np.random.default_rng([self.seed, zlib.crc32(parent.encode())]).permutation(
+            len(moves)
+        )
+        order = sorted(
+            shuffled, key=lambda m: library.size(moves[m][1]) <= library.size(sites[moves[m][0]])
+        )
+        while (tried := self._exchanged.get(parent, 0)) < len(moves):
+            self._exchanged[parent] = tried + 1
+            position, neighbour = moves[order[tried]]
+            old = terms[position]
+            assert isinstance(old, ast.BinOp)  # a site is a params[k] * term product
+            term = ast.BinOp(old.left, ast.Mult(), _parse(library.terms[neighbour]))
+            moved = [*terms[:position], term, *terms[position + 1 :]]
+            expression, _ = renumber(over(moved, denominator))
+            if ast.dump(expression) not in self._seen:
+                return expression
+        return None
+
+    def _site(self, spec: Specification, term: ast.expr) -> int | None:
+        """The library index of a term ``params[k] * product`` (``None``: not a library term)."""
+        self._basis(spec)
+        bare = _without_coefficient(term)
+        return None if bare is None else self._lookup.get(ast.dump(bare))
 
     @staticmethod
     def _render(spec: Specification, expression: ast.expr, version: int) -> str:
@@ -288,15 +414,21 @@ class BuiltinProposer:
         return [*terms[:index], ast.BinOp(terms[index], ast.Mult(), factor), *terms[index + 1 :]]
 
     def _rational(self, spec, terms, parents, rng, fresh):  # type: ignore[no-untyped-def]
-        """A rational function of low degree in one leaf product g, with fitted coefficients.
+        """A rational function of low degree in one product g, with fitted coefficients.
 
         (a0 + a1·g [+ a2·g²]) / (1 + b1·g [+ b2·g²]): the generic family of saturations,
         thresholds, resonances and Padé approximants (the numerator's coefficients are
         solved exactly by the fit, only the b's are searched).  It is added as a new term,
-        replaces the program, or multiplies the bare part of one term (its coefficient
-        dropped): a rational dependence times what the term already says about the inputs.
+        replaces the program, or multiplies the bare part of one term (its coefficient dropped:
+        a rational dependence times what the term already says about the inputs).  g is a
+        random leaf product, or half the time part of a product the program already uses
+        (``Basis.parts``): a variable the data have already shown to matter.
         """
         g = self._leaf_product(spec, rng)
+        sites = [self._site(spec, t) for t in terms]
+        used = [part for i in sites if i is not None for part in self._basis(spec).parts(i)]
+        if used and rng.random() < 0.5:
+            g = _parse(used[int(rng.integers(len(used)))])
         degree = 1 if rng.random() < 0.6 else 2
         powers = [copy.deepcopy(g), ast.BinOp(copy.deepcopy(g), ast.Pow(), _parse("2"))]
         numerator: ast.expr = _parse(fresh())

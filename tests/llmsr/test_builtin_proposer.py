@@ -34,7 +34,7 @@ def test_basis_terms_are_products_of_single_input_leaves() -> None:
     """No term ties two inputs inside one function: the library holds no law, only products."""
     import numpy as np
 
-    from lagrangian.llmsr.basis import basis_terms, leaves
+    from lagrangian.llmsr.basis import Basis, leaves
 
     spec = Specification(
         "y",
@@ -45,7 +45,7 @@ def test_basis_terms_are_products_of_single_input_leaves() -> None:
         ),
     )
     single = {form for var in spec.inputs for form in leaves(var)}
-    terms = basis_terms(spec, np.random.default_rng(0))
+    terms = Basis(spec, np.random.default_rng(0)).terms
     assert all(set(term.split(" * ")) <= single for term in terms)
     assert all("params" not in form for form in single)
     assert len(terms) == len(set(terms))
