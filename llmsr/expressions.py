@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import ast
 import copy
+from collections.abc import Sequence
+from fractions import Fraction
+
+_SNAP = 0.02  # how far a fitted exponent may be from the fraction it is tried at
 
 
 def param_index(node: ast.AST) -> int | None:
@@ -133,16 +137,22 @@ def _replace_nth(expression: ast.expr, n: int, replacement: ast.expr) -> ast.exp
     return Replace().visit(result)
 
 
-def simplifications(expression: ast.expr, limit: int = 16) -> list[ast.expr]:
-    """Simpler variants of an expression, smallest first, each with renumbered constants.
+def simplifications(
+    expression: ast.expr, limit: int = 16, values: Sequence[float] = ()
+) -> list[ast.expr]:
+    """Simpler variants of an expression, each with renumbered constants.
 
-    Three kinds of move: drop a top-level term (or the common denominator of a sum, or a
-    term of its numerator); set one constant to zero (removes shifts
-    such as the c in 1/(x² + c) when it is not needed); replace a sub-expression that
-    involves both inputs and constants by one new constant (log(x + 55634) over the data
-    range is just a number).  Which variants are kept is the caller's business: it refits
-    each and keeps one only if the data agree.
+    Four kinds of move: drop a top-level term (or the common denominator of a sum, or a
+    term of its numerator); set one constant to zero (removes shifts such as the c in
+    1/(x² + c) when it is not needed); replace a sub-expression that involves both inputs
+    and constants by one new constant (log(x + 55634) over the data range is just a
+    number); and, given the fitted ``values``, fix a fitted exponent at the simple
+    fraction next to it (x**1.00018 → x: noise moves an exponent off the integer it is).
+    The snapped exponents come first, then the others, smallest first, ``limit`` of them.
+    Which variants are kept is the caller's business: it refits each and keeps one only if
+    the data agree.
     """
+    snapped = [renumber(v)[0] for v in _snapped_exponents(expression, values)]
     fresh = ast.Subscript(ast.Name("params", ast.Load()), ast.Constant(10_000), ast.Load())
     variants: list[ast.expr] = []
     terms = terms_of(expression)
@@ -171,4 +181,27 @@ def simplifications(expression: ast.expr, limit: int = 16) -> list[ast.expr]:
     for variant in sorted((renumber(v)[0] for v in variants), key=_node_count):
         if _node_count(variant) < size:
             unique.setdefault(ast.dump(variant), variant)
-    return list(unique.values())[:limit]
+    return snapped + list(unique.values())[:limit]
+
+
+def _snapped_exponents(expression: ast.expr, values: Sequence[float]) -> list[ast.expr]:
+    """``expression`` with one fitted exponent fixed at the fraction of denominator ≤ 4 near it.
+
+    Integers, halves, thirds and quarters: the exponents of laws (x², √x, x^(4/3), x^(-3/4)).
+    Denominators up to 12 would put a fraction within 0.02 of every number.
+    """
+    variants = []
+    for n, node in enumerate(ast.walk(expression)):
+        if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Pow):
+            continue
+        index = param_index(node.right)
+        if index is None or index >= len(values):
+            continue
+        fraction = Fraction(values[index]).limit_denominator(4)
+        if fraction == values[index] or abs(float(fraction) - values[index]) > _SNAP:
+            continue
+        exponent: ast.expr = ast.Constant(fraction.numerator)
+        if fraction.denominator != 1:
+            exponent = ast.BinOp(exponent, ast.Div(), ast.Constant(fraction.denominator))
+        variants.append(_replace_nth(expression, n, ast.BinOp(node.left, ast.Pow(), exponent)))
+    return variants

@@ -331,9 +331,10 @@ class Search:
         """Simplify the best program while the fit stays as good; return evaluations made.
 
         Searches leave dead weight: a term with a vanishing coefficient, a shift that does
-        nothing, a sub-expression that is constant over the data.  Each round refits the
-        simpler variants from ``expressions.simplifications`` in parallel and keeps the
-        smallest that is still exact (NMSE below 1e-12) or does not raise the selection's
+        nothing, a sub-expression that is constant over the data, an exponent fitted to
+        1.00018 where the law has 1.  Each round refits the simpler variants from
+        ``expressions.simplifications`` in parallel and keeps the first (a snapped exponent,
+        else the smallest) that is still exact (NMSE below 1e-12) or does not raise the selection's
         information criterion (``Criterion.simpler_is_as_good``: with BIC, Δχ² < ln N per
         constant removed; AIC, 2 per constant, under ``selection="loss"``).  These
         evaluations are recorded in the history with ``stage: prune`` and are not part of
@@ -346,7 +347,7 @@ class Search:
             if best is None or expression is None:
                 break
             pending: list[tuple[ProgramRecord, FitJob, ast.expr]] = []
-            for variant in simplifications(expression):
+            for variant in simplifications(expression, values=best.params):
                 body = f"    return {ast.unparse(variant)}\n"
                 record = ProgramRecord(
                     id=len(self.records), body=body, island=None, parents=[best.id], stage="prune"
