@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 _SNAP = 0.02  # how far a fitted exponent may be from the fraction it is tried at
+_ZEROED = 3  # how many of the smallest fitted constants are tried at zero before the rest
 
 
 def param_index(node: ast.AST) -> int | None:
@@ -148,11 +149,13 @@ def simplifications(
     and constants by one new constant (log(x + 55634) over the data range is just a
     number); and, given the fitted ``values``, fix a fitted exponent at the simple
     fraction next to it (x**1.00018 → x: noise moves an exponent off the integer it is).
-    The snapped exponents come first, then the others, smallest first, ``limit`` of them.
+    Given the values, the snapped exponents and the three smallest constants set to zero
+    come first, then the others, smallest first, ``limit`` of them.
     Which variants are kept is the caller's business: it refits each and keeps one only if
     the data agree.
     """
-    snapped = [renumber(v)[0] for v in _snapped_exponents(expression, values)]
+    first = [*_snapped_exponents(expression, values), *_smallest_zeroed(expression, values)]
+    priority = {ast.dump(v): v for v in (renumber(v)[0] for v in first)}
     fresh = ast.Subscript(ast.Name("params", ast.Load()), ast.Constant(10_000), ast.Load())
     variants: list[ast.expr] = []
     terms = terms_of(expression)
@@ -181,7 +184,33 @@ def simplifications(
     for variant in sorted((renumber(v)[0] for v in variants), key=_node_count):
         if _node_count(variant) < size:
             unique.setdefault(ast.dump(variant), variant)
-    return snapped + list(unique.values())[:limit]
+    rest = [v for key, v in unique.items() if key not in priority]
+    return list(priority.values()) + rest[:limit]
+
+
+def _smallest_zeroed(expression: ast.expr, values: Sequence[float]) -> list[ast.expr]:
+    """``expression`` with one of its three smallest fitted constants set to zero.
+
+    A constant fitted to 2.7e-15 (the rate of an exp that should not be there) is dead
+    weight, but zeroing it shrinks the expression by two nodes only, so among the variants
+    sorted by size it would come last and fall outside ``limit``.
+    """
+    used = sorted({i for node in ast.walk(expression) if (i := param_index(node)) is not None})
+    known = [i for i in used if i < len(values)]
+    variants = []
+    for index in sorted(known, key=lambda i: abs(values[i]))[:_ZEROED]:
+        variants.append(_Zeroed(index).visit(copy.deepcopy(expression)))
+    return variants
+
+
+class _Zeroed(ast.NodeTransformer):
+    """Replaces every ``params[index]`` by 0."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        return ast.Constant(0) if param_index(node) == self.index else self.generic_visit(node)
 
 
 def _snapped_exponents(expression: ast.expr, values: Sequence[float]) -> list[ast.expr]:

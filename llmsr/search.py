@@ -32,7 +32,7 @@ from .prompts import ParentProgram, build_prompt
 from .results import FORMAT, VERSION, ProgramRecord
 from .safety import check_program
 from .sandbox import Evaluation, FitJob, SandboxPool
-from .selection import SELECTIONS, Criterion, constants_of
+from .selection import EXACT_NMSE, SELECTIONS, Criterion, constants_of
 from .spec import Specification
 
 
@@ -334,17 +334,46 @@ class Search:
         nothing, a sub-expression that is constant over the data, an exponent fitted to
         1.00018 where the law has 1.  Each round refits the simpler variants from
         ``expressions.simplifications`` in parallel and keeps the first (a snapped exponent,
-        else the smallest) that is still exact (NMSE below 1e-12) or does not raise the selection's
-        information criterion (``Criterion.simpler_is_as_good``: with BIC, Δχ² < ln N per
-        constant removed; AIC, 2 per constant, under ``selection="loss"``).  These
-        evaluations are recorded in the history with ``stage: prune`` and are not part of
-        the candidate budget.
+        else the smallest) that is still exact (NMSE below ``EXACT_NMSE``) or does not raise
+        the selection's information criterion (``Criterion.simpler_is_as_good``: with BIC,
+        Δχ² < ln N per constant removed; AIC, 2 per constant, under ``selection="loss"``).
+
+        Two programs are pruned when the data are fitted exactly: the best by the selection
+        and, when it is another, the one with the lowest loss.  Every fit below the
+        exactness floor ties, so an exact law
+        padded with dead terms (nine constants, NMSE 1e-31) ranks below a shorter look-alike
+        that is exact only to the floor (a log standing in for a denominator, seven
+        constants, NMSE 5e-13); pruned, the padded one is the law with two.  The pruned
+        program that ranks first is chosen.  These evaluations are recorded in the history
+        with ``stage: prune`` and are not part of the candidate budget.
         """
-        best = self.best_record()
-        expression = None if best is None else as_expression(best.body)
+        ranked = self.ranked()
+        if not ranked:
+            return 0
+        starts = [ranked[0]]
+        lowest = min(ranked, key=lambda r: float(r.loss if r.loss is not None else math.inf))
+        exact = lowest.nmse_train is not None and lowest.nmse_train < EXACT_NMSE
+        if exact and lowest.id != ranked[0].id:
+            starts.append(lowest)
+        evaluations = 0
+        finals = []
+        for start in starts:
+            final, count = self._prune_from(pool, start, rounds)
+            finals.append(final)
+            evaluations += count
+        winner = min(finals, key=self._rank_key())
+        if winner.id != ranked[0].id:
+            self.chosen = winner.id
+        return evaluations
+
+    def _prune_from(
+        self, pool: SandboxPool, best: ProgramRecord, rounds: int
+    ) -> tuple[ProgramRecord, int]:
+        """The simplest as-good program reached from ``best``, and the evaluations made."""
+        expression = as_expression(best.body)
         evaluations = 0
         for _ in range(rounds):
-            if best is None or expression is None:
+            if expression is None:
                 break
             pending: list[tuple[ProgramRecord, FitJob, ast.expr]] = []
             for variant in simplifications(expression, values=best.params):
@@ -366,11 +395,10 @@ class Search:
             if accepted is None:
                 break
             best, expression = accepted
-            self.chosen = best.id
-        return evaluations
+        return best, evaluations
 
     def _simpler_is_as_good(self, current: ProgramRecord, simpler: ProgramRecord) -> bool:
-        if simpler.nmse_train is not None and simpler.nmse_train < 1e-12:
+        if simpler.nmse_train is not None and simpler.nmse_train < EXACT_NMSE:
             return True
         return self.criterion().simpler_is_as_good(
             float(current.loss or 0.0),
@@ -391,8 +419,14 @@ class Search:
         win, so near-ties go to the program with fewer constants.
         """
         fitted = [r for r in self.records if r.ok and r.duplicate_of is None and r.loss is not None]
-        if not fitted:
-            return []
+        ranked = sorted(fitted, key=self._rank_key())
+        if self.chosen is not None:
+            chosen = self.records[self.chosen]
+            ranked = [chosen] + [r for r in ranked if r.id != chosen.id]
+        return ranked
+
+    def _rank_key(self) -> Callable[[ProgramRecord], tuple[float, int, int]]:
+        """The ordering of ``ranked`` (smaller first), without the pruned program's priority."""
         if self.config.selection == "loss":
             scale = 1.0 if self._uses_sigma() else float(np.var(self.train.y)) or 1.0
             tolerance = 1e-9 * scale
@@ -409,11 +443,7 @@ class Search:
                 k = self._constants(record)
                 return (criterion.value(float(record.loss or 0.0), k), k, len(record.body))
 
-        ranked = sorted(fitted, key=key)
-        if self.chosen is not None:
-            chosen = self.records[self.chosen]
-            ranked = [chosen] + [r for r in ranked if r.id != chosen.id]
-        return ranked
+        return key
 
     def best_record(self) -> ProgramRecord | None:
         ranked = self.ranked()

@@ -54,3 +54,14 @@ def test_a_fitted_exponent_is_tried_at_the_simple_fraction_next_to_it() -> None:
     assert not any("z ** (" in v or "z ** 3" in v for v in variants)  # 2.7 is 0.05 from 11/4
     plain = [ast.unparse(v) for v in simplifications(expression)]
     assert not any("x ** 1 " in v for v in plain)  # no values, no snapping
+
+
+def test_the_smallest_fitted_constants_are_tried_at_zero_first() -> None:
+    """An exp(2.7e-15·c) factor is dead weight that saves two nodes only when removed."""
+    terms = " + ".join(f"params[{k}] * x{k}" for k in range(9))
+    expression = _expression(f"{terms} + params[9] * (c ** 2 - 1) * np.exp(params[10] * c)")
+    values = [0.5] * 9 + [0.55, 2.7e-15]
+    variants = [ast.unparse(v) for v in simplifications(expression, values=values)]
+    assert any("np.exp(0 * c)" in v for v in variants[:3])
+    plain = [ast.unparse(v) for v in simplifications(expression)]
+    assert not any("np.exp(0 * c)" in v for v in plain)  # without the values: beyond the limit

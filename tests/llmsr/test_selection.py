@@ -121,3 +121,39 @@ def test_unknown_selection_is_a_clear_error(tmp_path: Path) -> None:
     path = noisy_csv(tmp_path / "noisy.csv", with_sigma=False)
     with pytest.raises(LlmsrError, match=r"unknown selection 'best'.*bic"):
         fit(path, False, "best")
+
+
+PADDED = (
+    "(params[0] + params[1] * pT + params[2] * np.sqrt(pT) + params[3] / pT)"
+    " / (1 + params[4] / pT**2)"
+)
+LOOK_ALIKE = "params[0] / (1 + params[1] / pT**2 + 1e-07 * np.sin(pT))"
+
+
+class ExactBackend(ScriptedBackend):
+    """The qq̄ A0 law padded with three dead numerator terms, and a two-constant look-alike."""
+
+    def sample(self, prompt: Prompt, n: int) -> list[str]:
+        head = "def equation_v2(pT, params):\n    return "
+        return [head + PADDED + "\n", head + LOOK_ALIKE + "\n"][:n]
+
+
+def test_an_exact_law_padded_with_dead_terms_beats_a_look_alike_exact_only_to_the_floor(
+    tmp_path: Path,
+) -> None:
+    """A0 = pT²/(m² + pT²).  The look-alike's sin term in the denominator costs NMSE ~1e-14,
+    below the 1e-12 floor at which every fit counts as exact, so with two constants it ranks
+    above the padded law (five); pruned, the padded one is the law with two, and shorter."""
+    pt = np.linspace(0.5, 60.0, 40)
+    a0 = pt**2 / (91.1876**2 + pt**2)
+    rows = [f"{p:.17g},{y:.17g}" for p, y in zip(pt, a0, strict=True)]
+    path = tmp_path / "a0.csv"
+    path.write_text("pT,A0\n" + "\n".join(rows) + "\n")
+    request = FitRequest(data=str(path), target="A0", inputs=("pT",), budget=2, config=FAST)
+    result = fit_equation(request, backend=ExactBackend())
+    proposed = [r for r in result.run["history"] if r["stage"] == "search" and r["parents"]]
+    padded = next(r for r in proposed if "np.sqrt" in r["body"])
+    look_alike = next(r for r in proposed if "np.sin" in r["body"])
+    assert padded["nmse_train"] < 1e-26 < look_alike["nmse_train"] < 1e-12  # not vacuous
+    assert "sin" not in result.best.program and result.best.nmse_train < 1e-26
+    assert len(result.best.params) == 2
