@@ -146,7 +146,9 @@ class _Run:
                 f"for {self.world} processes at batch size {config.batch_size}"
             )
         self.total_steps = config.max_steps or self.batches_per_epoch * config.epochs
-        warmup = min(config.warmup_steps or 0, self.total_steps // 10)
+        # A warmup longer than a tenth of the run would spend it mostly below the asked rate;
+        # it is capped, and the start line and the metrics' start record say so.
+        self.warmup = min(config.warmup_steps or 0, self.total_steps // 10)
 
         model = build_model(self.preset, self.tokenizer, seed=config.seed)
         if config.init_from is not None:
@@ -165,7 +167,7 @@ class _Run:
             fused=True,  # one kernel per parameter group: a small model's step is launch-bound
         )
         # The scheduler stays out of prepare(): accelerate would step it once per process.
-        self.scheduler = get_linear_schedule_with_warmup(optimizer, warmup, self.total_steps)
+        self.scheduler = get_linear_schedule_with_warmup(optimizer, self.warmup, self.total_steps)
         self.model, self.optimizer = accelerator.prepare(model, optimizer)
         accelerator.register_for_checkpointing(self.scheduler)
         self.hardware = f"{self.world} x {describe_device(accelerator.device)}"
@@ -249,6 +251,7 @@ class _Run:
             batch_size=self.config.batch_size,
             lr=self.config.lr,
             total_steps=self.total_steps,
+            warmup_steps=self.warmup,
             resumed_from=str(self.resume_from) if self.resume_from else None,
         )
         self.say(
@@ -258,6 +261,11 @@ class _Run:
             f"examples ({skipped} skipped as longer than the context); {self.total_steps} steps"
             + (f", resuming at step {self.state['step']}" if self.resume_from else "")
         )
+        if self.warmup < (self.config.warmup_steps or 0):
+            self.say(
+                f"warmup {self.config.warmup_steps} steps is more than a tenth of the "
+                f"{self.total_steps} steps; using {self.warmup}"
+            )
 
     def say(self, message: str) -> None:
         if self.main:
@@ -283,18 +291,24 @@ class _Run:
             f"token accuracy {values['val_token_accuracy']:.4f}"
         )
 
-    def log_window(self, loss_sum: Any, steps: int, tokens: int, seconds: float) -> None:
-        """Log the mean loss and throughput of the steps since the last log, all processes."""
+    def log_window(self, loss_sum: Any, targets: int, tokens: int, seconds: float) -> None:
+        """Log the loss and throughput of the steps since the last log, all processes.
+
+        ``loss_sum`` is each batch's mean loss times its ``targets`` (label tokens), so the
+        logged loss is token-weighted like the validation loss: a mean of batch means would
+        weigh a batch of short sequences as much as one of long ones, and the two curves of
+        the loss plot would not measure the same thing.
+        """
         import torch
 
         device = self.accelerator.device
-        local = torch.tensor([float(loss_sum), float(steps), float(tokens)], device=device)
-        loss_total, step_total, token_total = self.accelerator.reduce(
+        local = torch.tensor([float(loss_sum), float(targets), float(tokens)], device=device)
+        loss_total, target_total, token_total = self.accelerator.reduce(
             local.double(), reduction="sum"
         ).tolist()
         self.state["tokens"] += int(token_total)
         self.state["train_s"] += seconds
-        self.state["train_loss"] = loss_total / step_total
+        self.state["train_loss"] = loss_total / target_total
         record = {
             "step": self.state["step"],
             "epoch": self._epoch(),
@@ -324,7 +338,7 @@ class _Run:
         config, state, accelerator = self.config, self.state, self.accelerator
         wall_start = time.perf_counter()
         self.model.train()
-        loss_sum, steps, tokens = 0.0, 0, 0
+        loss_sum, targets, tokens = 0.0, 0, 0
         window_start = time.perf_counter()
         while state["step"] < self.total_steps:
             mine = self._plan(state["epoch"]).for_rank(
@@ -337,6 +351,7 @@ class _Run:
             for items in mine:
                 batch = collate(self.train_split.pairs(items), self.tokenizer.pad_id)
                 tokens += batch_tokens(batch)
+                counted = int((batch["labels"] != IGNORE_INDEX).sum())
                 loss = self.model(**{k: v.to(accelerator.device) for k, v in batch.items()}).loss
                 accelerator.backward(loss)
                 if config.max_grad_norm > 0:
@@ -344,16 +359,16 @@ class _Run:
                 self.optimizer.step()
                 self.scheduler.step()
                 self.optimizer.zero_grad(set_to_none=True)
-                loss_sum += float(loss.detach())
-                steps += 1
+                loss_sum += float(loss.detach()) * counted
+                targets += counted
                 state["step"] += 1
                 state["batch_in_epoch"] += 1
 
                 finished = state["step"] >= self.total_steps
                 end_of_epoch = state["batch_in_epoch"] >= self.batches_per_epoch
                 if state["step"] % config.log_every == 0 or finished:
-                    self.log_window(loss_sum, steps, tokens, time.perf_counter() - window_start)
-                    loss_sum, steps, tokens = 0.0, 0, 0
+                    self.log_window(loss_sum, targets, tokens, time.perf_counter() - window_start)
+                    loss_sum, targets, tokens = 0.0, 0, 0
                 if end_of_epoch:
                     state["epoch"] += 1
                     state["batch_in_epoch"] = 0
@@ -369,7 +384,7 @@ class _Run:
                     state["wall_s"] += time.perf_counter() - wall_start
                     wall_start = time.perf_counter()
                     self.save()
-                if steps == 0:  # a window was just logged: evaluation and saving not counted
+                if targets == 0:  # a window was just logged: evaluation and saving not counted
                     window_start = time.perf_counter()
                 if finished:
                     break

@@ -93,6 +93,20 @@ def test_resume_continues_exactly_where_the_run_stopped(toy_dataset: Path, tmp_p
     assert start["resumed_from"].endswith("step-00000006")
 
 
+@pytest.mark.slow
+def test_a_warmup_longer_than_a_tenth_of_the_run_is_capped_and_said(
+    toy_dataset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = tmp_path / "run"
+    argv = ["train", "--data", str(toy_dataset), "--out", str(run), *TOY_ARGS]
+    argv += ["--batch-size", "3", "--max-steps", "20", "--warmup-steps", "50"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "warmup 50 steps is more than a tenth of the 20 steps; using 2" in err
+    start = next(r for r in _records(run) if r["event"] == "start")
+    assert start["warmup_steps"] == 2 and start["total_steps"] == 20
+
+
 def _fake_run(folder: Path, data: Path, **changes) -> None:
     folder.mkdir(parents=True)
     config = TrainConfig(data=data, out=folder, format="toy", codec=TOY_CODEC_PATH, lr=1e-3)
