@@ -4,12 +4,14 @@ It stands in for the LLM so the feature works offline and in tests, and it must 
 recall: it knows no law.  A program's return value is read as a sum of terms, and each
 reply is one of three kinds of step from the better prompt program:
 
-* a forward step: the program plus the next untried product of input leaves
-  (``basis.basis_terms``: x², 1/x, cos 2φ, sin θ … of single inputs and their products,
+* a forward-family step: the program plus the next untried product of input leaves
+  (``basis.Basis``: x², 1/x, cos 2φ, sin θ … of single inputs and their products,
   simplest first).  The fit solves every coefficient by least squares, so a useful term
   lowers the loss at once, and the search walks up to a linear combination of basis
-  functions (a polynomial, a harmonic expansion) one term at a time.  Steps are remembered
-  across prompts, so islands never retry a child another island already tried;
+  functions (a polynomial, a harmonic expansion) one term at a time.  Or one of the
+  program's products moved one leaf away (an exchange), or the whole sum put over a
+  common denominator 1 + b·g.  Steps are remembered across prompts, so islands never
+  retry a child another island already tried;
 * a power law: a term c·x1^a·x2^b… over the positive inputs with fitted exponents;
 * a genetic edit: add, replace, drop or multiply terms, make a term rational
   (t / (1 + c·g)), wrap it as t·(1 + c·g)^q or t·exp(c·g) with fitted c and q, graft a
