@@ -60,13 +60,29 @@ def test_recovers_the_qed_angular_law_from_a_csv(qed_csv: Path, tmp_path: Path) 
 
 
 def test_same_seed_same_history(qed_csv: Path) -> None:
+    """The same programs, from the same parents, in the same order, fitted to the same loss.
+
+    Not the same constants to the last bit: numpy's sums round differently with the memory
+    alignment of their arrays, which differs between processes (one fit run under
+    PYTHONHASHSEED 1 and 3 differs in the eighth digit), and a program with a flat
+    direction (two additive constants, as pruning can leave) ends anywhere along it.
+    """
     request = FitRequest(
         data=str(qed_csv), target="rate", inputs=("cos_theta",), budget=16, config=FAST
     )
     first = fit_equation(request).run["history"]
     second = fit_equation(request).run["history"]
-    strip = [{k: v for k, v in r.items() if k != "seconds"} for r in first]
-    assert strip == [{k: v for k, v in r.items() if k != "seconds"} for r in second]
+    fitted = ("seconds", "params", "loss", "nmse_train", "nmse_test")
+    strip = [{k: v for k, v in r.items() if k not in fitted} for r in first]
+    assert strip == [{k: v for k, v in r.items() if k not in fitted} for r in second]
+    # Out of domain an ill-conditioned valley (c·(1 + 413·g) with c ≈ 0.011) magnifies the
+    # rounding: 2e-8 relative seen; in domain the losses agree to 1e-15.
+    tolerance = {"loss": 1e-9, "nmse_train": 1e-9, "nmse_test": 1e-6}
+    for one, other in zip(first, second, strict=True):
+        for key, rel in tolerance.items():
+            assert (one[key] is None) == (other[key] is None), (one["id"], key)
+            if one[key] is not None:
+                assert one[key] == pytest.approx(other[key], rel=rel, abs=1e-25), (one["id"], key)
 
 
 def test_resume_continues_exactly_like_an_uninterrupted_run(qed_csv: Path, tmp_path: Path) -> None:
