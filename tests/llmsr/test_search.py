@@ -62,10 +62,10 @@ def test_recovers_the_qed_angular_law_from_a_csv(qed_csv: Path, tmp_path: Path) 
 def test_same_seed_same_history(qed_csv: Path) -> None:
     """The same programs, from the same parents, in the same order, fitted to the same loss.
 
-    Not the same constants to the last bit: numpy's sums round differently with the memory
-    alignment of their arrays, which differs between processes (one fit run under
-    PYTHONHASHSEED 1 and 3 differs in the eighth digit), and a program with a flat
-    direction (two additive constants, as pruning can leave) ends anywhere along it.
+    Not the same constants to the last bit: one fit run in two processes can differ in the
+    eighth digit (it does under PYTHONHASHSEED 1 and 3, most likely through the memory
+    alignment numpy's vectorised sums round with), and a program with a flat direction (two
+    additive constants, as pruning can leave) ends anywhere along it.
     """
     request = FitRequest(
         data=str(qed_csv), target="rate", inputs=("cos_theta",), budget=16, config=FAST
