@@ -13,6 +13,7 @@ data say so.
 
 from __future__ import annotations
 
+import ast
 import itertools
 
 import numpy as np
@@ -58,9 +59,16 @@ class Basis:
         self._factors = [dict(product) for product in products]
         self._index = {frozenset(product): i for i, product in enumerate(products)}
         self._leaves = {var.name: leaves(var) for var in spec.inputs}
+        self._parsed = {
+            ast.dump(ast.parse(t, mode="eval").body): i for i, t in enumerate(self.terms)
+        }
 
     def __len__(self) -> int:
         return len(self.terms)
+
+    def index_of(self, product: ast.expr) -> int | None:
+        """The index of the term a program wrote as ``product`` (``None``: not a library term)."""
+        return self._parsed.get(ast.dump(product))
 
     def size(self, index: int) -> tuple[int, int]:
         """How big term ``index`` is: its number of factors, then the length of its text."""

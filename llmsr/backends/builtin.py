@@ -89,7 +89,6 @@ class BuiltinProposer:
         self.stats = BackendStats()
         self._seen: set[str] = set()
         self._library: Basis | None = None
-        self._lookup: dict[str, int] = {}
         self._exchanged: dict[str, int] = {}
         self._next: dict[str, int] = {}
         self._start: dict[str, int] = {}
@@ -204,8 +203,7 @@ class BuiltinProposer:
             index = (start + tried) % len(library)
             term = ast.BinOp(_parse(f"params[{_NEW}]"), ast.Mult(), _parse(library.terms[index]))
             terms, denominator = numerator_terms(base)  # renumber below copies them
-            if count >= spec.max_nparams and len(terms) > 1:
-                del terms[_weakest(terms, fitted, rng)]
+            _make_room(spec, terms, count, fitted, rng)
             expression, size = renumber(over([*terms, term], denominator))
             key = ast.dump(expression)
             if size <= spec.max_nparams and key not in self._seen:
@@ -230,8 +228,7 @@ class BuiltinProposer:
         """
         library = self._basis(spec)
         terms, _ = numerator_terms(base)  # a base over a denominator gets the new one instead
-        if renumber(over(terms, None))[1] >= spec.max_nparams and len(terms) > 1:
-            del terms[_weakest(terms, fitted, rng)]
+        _make_room(spec, terms, renumber(sum_of(terms))[1], fitted, rng)
         for _ in range(len(library)):
             index = self._next.get(_CURSOR, 0) % len(library)
             self._next[_CURSOR] = index + 1
@@ -245,7 +242,6 @@ class BuiltinProposer:
     def _basis(self, spec: Specification) -> Basis:
         if self._library is None:
             self._library = Basis(spec, np.random.default_rng([self.seed, 11]))
-            self._lookup = {ast.dump(_parse(t)): i for i, t in enumerate(self._library.terms)}
         return self._library
 
     def _exchange(self, spec: Specification, base: ast.expr) -> ast.expr | None:
@@ -295,9 +291,8 @@ class BuiltinProposer:
 
     def _site(self, spec: Specification, term: ast.expr) -> int | None:
         """The library index of a term ``params[k] * product`` (``None``: not a library term)."""
-        self._basis(spec)
         bare = _without_coefficient(term)
-        return None if bare is None else self._lookup.get(ast.dump(bare))
+        return None if bare is None else self._basis(spec).index_of(bare)
 
     @staticmethod
     def _render(spec: Specification, expression: ast.expr, version: int) -> str:
@@ -510,6 +505,18 @@ def _substitute(node: ast.expr, inner: ast.expr) -> ast.expr:
             return copy.deepcopy(inner) if name.id == "_INNER_" else name
 
     return Fill().visit(node)
+
+
+def _make_room(
+    spec: Specification,
+    terms: list[ast.expr],
+    count: int,
+    fitted: tuple[float, ...],
+    rng: np.random.Generator,
+) -> None:
+    """Drop the ``_weakest`` of ``terms`` when their program already uses all its constants."""
+    if count >= spec.max_nparams and len(terms) > 1:
+        del terms[_weakest(terms, fitted, rng)]
 
 
 def _weakest(terms: list[ast.expr], fitted: tuple[float, ...], rng: np.random.Generator) -> int:
